@@ -1,0 +1,1 @@
+//! Orgs × replicates: seeding, the parallel runner, progress.
