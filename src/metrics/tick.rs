@@ -1,0 +1,41 @@
+//! What one run (one org, one replicate) records.
+
+/// The metrics of one org in one replicate at one tick: one row of `timeseries.csv`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TickRecord {
+    /// New and rework decisions that appeared this tick.
+    pub arrived: u64,
+    /// Decisions taken this tick (for consulted decisions: when the last answer came in).
+    pub decided: u64,
+    /// Decisions executed at their frontline agent this tick.
+    pub executed: u64,
+    /// Decisions not yet executed, counted from the engine's state.
+    pub backlog: u64,
+    /// Part of the backlog sitting in the queues of absent or lost agents.
+    pub frozen: u64,
+    /// Mean latency of the decisions executed this tick; `None` if none was.
+    pub latency_mean: Option<f64>,
+    /// 95th percentile latency of the decisions executed this tick; `None` if none was.
+    pub latency_p95: Option<f64>,
+    /// Value of the decisions executed this tick.
+    pub value: f64,
+    /// Share of the decisions executed this tick that were good; `None` if none was.
+    pub good_rate: Option<f64>,
+    /// Effort spent by the highest level / its capacity.
+    pub utilisation_top: f64,
+}
+
+/// Everything one run produced: its time series, its summary metrics and its latencies.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOutput {
+    /// Index of the org in the scenario.
+    pub org: usize,
+    pub replicate: u32,
+    /// One record per tick, `0..ticks`.
+    pub ticks: Vec<TickRecord>,
+    /// Summary metrics of this replicate over `[warmup, ticks)`, in a fixed order; `None` where
+    /// the metric has no value (no decision executed, shock not recovered from).
+    pub metrics: Vec<(String, Option<f64>)>,
+    /// `latency_counts[l]`: decisions executed in `[warmup, ticks)` with latency `l` ticks.
+    pub latency_counts: Vec<u64>,
+}
