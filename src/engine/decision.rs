@@ -1,0 +1,99 @@
+//! Decisions in flight, queue items and messages.
+
+/// Where a decision is; every decision is in exactly one of these until executed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// In an agent's queue (possibly a frozen one).
+    Queued,
+    /// A referral travelling to the next agent.
+    Referred,
+    /// Decided, waiting for answers from the units it consulted.
+    Waiting,
+    /// Decided, travelling back down to the frontline agent where it arose.
+    Down,
+    /// Executed; the arena slot is free.
+    Done,
+}
+
+/// The consults a decision sent to other units.
+#[derive(Debug, Clone, Default)]
+pub struct Consults {
+    /// Units consulted, by index.
+    pub units: Vec<u32>,
+    /// Whether each unit's answer arrived in time.
+    pub heard: Vec<bool>,
+    /// Answers still missing.
+    pub pending: u32,
+}
+
+/// A decision in the arena.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Identity for keyed draws, the same in every org.
+    pub key: u64,
+    pub arrived: u32,
+    /// The frontline agent where it arose (and where it is executed).
+    pub origin: u32,
+    pub locus: f64,
+    pub complexity: f64,
+    pub effort: f64,
+    pub reach: f64,
+    pub stake: f64,
+    /// Hops climbed over vertical and lateral links.
+    pub hops_vertical: u16,
+    pub hops_lateral: u16,
+    /// Escalate mode: the lowest level allowed to take it.
+    pub min_level: u8,
+    pub stage: Stage,
+    pub decider: u32,
+    /// The decider's competence when it decided.
+    pub competence: f64,
+    pub good: bool,
+    pub consults: Option<Box<Consults>>,
+    /// Bumped each time the arena slot is reused, so a late consult or answer addressed to an
+    /// earlier occupant is recognised and ignored.
+    pub generation: u32,
+}
+
+/// An entry in an agent's FIFO queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    /// A decision to decide or refer.
+    Decision(u32),
+    /// A consult to answer for decision `decision`, slot `slot` of its consults.
+    Consult {
+        decision: u32,
+        slot: u32,
+        generation: u32,
+    },
+}
+
+/// Something travelling on a link, taking effect at the start of its arrival tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Message {
+    Referral {
+        decision: u32,
+        to: u32,
+    },
+    Consult {
+        decision: u32,
+        slot: u32,
+        generation: u32,
+        to: u32,
+    },
+    Answer {
+        decision: u32,
+        slot: u32,
+        generation: u32,
+    },
+    Down {
+        decision: u32,
+    },
+}
+
+impl Message {
+    /// Whether the message carries a decision (and so counts in the backlog as in transit).
+    pub fn carries_decision(&self) -> bool {
+        matches!(self, Message::Referral { .. } | Message::Down { .. })
+    }
+}

@@ -1,0 +1,414 @@
+//! The static shape of an org: agents, levels, units, places and, for teams, the network.
+//!
+//! Agents are numbered frontline first. In a tree, level `l` holds `span^(levels-1-l)` agents
+//! and agent `j` of level `l` reports to agent `j / span` of level `l + 1`. In teams, agent
+//! `t * team_size + m` is member `m` of team `t`; every agent is frontline.
+
+use crate::model::rng::{self, Purpose};
+use crate::scenario::{Network, OrgSpec, Structure};
+
+/// Marks "no agent" in `u32` agent fields.
+pub const NONE: u32 = u32::MAX;
+
+/// The shape of an org and each agent's fixed attributes (structs of arrays, by agent index).
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// Number of levels (1 for teams).
+    pub levels: u32,
+    /// First agent index of each level, plus the total at the end.
+    pub level_start: Vec<u32>,
+    /// Frontline agents (level 0): the places are split among them.
+    pub frontline: u32,
+    /// Frontline agents per unit (a tree's span, or the team size).
+    pub unit_size: u32,
+    /// Number of units.
+    pub units: u32,
+    /// `Some(span)` for a tree, `None` for teams.
+    pub span: Option<u32>,
+    pub capacity: Vec<f64>,
+    pub authority: Vec<f64>,
+    /// Competence each agent starts with.
+    pub competence0: Vec<f64>,
+    pub level: Vec<u8>,
+    /// Manager of each agent in a tree (`NONE` for the top and in teams).
+    pub parent: Vec<u32>,
+    /// For teams: the neighbouring teams of each team, ascending.
+    pub neighbours: Vec<Vec<u32>>,
+}
+
+impl Shape {
+    /// Build the shape of `org`; `seed` and `replicate` key the small-world rewiring.
+    pub fn build(org: &OrgSpec, seed: u64, replicate: u32) -> Shape {
+        match org.structure {
+            Structure::Tree { span, levels } => Self::tree(org, span.max(1), levels.max(1)),
+            Structure::Teams {
+                teams,
+                team_size,
+                network,
+            } => Self::teams(
+                org,
+                teams.max(1),
+                team_size.max(1),
+                network,
+                seed,
+                replicate,
+            ),
+        }
+    }
+
+    fn tree(org: &OrgSpec, span: u32, levels: u32) -> Shape {
+        let sizes: Vec<u32> = (0..levels).map(|l| span.pow(levels - 1 - l)).collect();
+        let mut level_start = Vec::with_capacity(levels as usize + 1);
+        let mut total = 0u32;
+        for s in &sizes {
+            level_start.push(total);
+            total += s;
+        }
+        level_start.push(total);
+        let n = total as usize;
+        let mut shape = Shape {
+            levels,
+            level_start,
+            frontline: sizes[0],
+            unit_size: if levels >= 2 { span } else { 1 },
+            units: if levels >= 2 { sizes[1] } else { 1 },
+            span: Some(span),
+            capacity: Vec::with_capacity(n),
+            authority: Vec::with_capacity(n),
+            competence0: Vec::with_capacity(n),
+            level: Vec::with_capacity(n),
+            parent: Vec::with_capacity(n),
+            neighbours: Vec::new(),
+        };
+        for l in 0..levels {
+            for j in 0..sizes[l as usize] {
+                shape.capacity.push(org.capacity.at(l));
+                shape.authority.push(org.authority.at(l));
+                shape.competence0.push(org.competence.at(l));
+                shape.level.push(l as u8);
+                shape.parent.push(if l + 1 < levels {
+                    shape.level_start[l as usize + 1] + j / span
+                } else {
+                    NONE
+                });
+            }
+        }
+        shape
+    }
+
+    fn teams(
+        org: &OrgSpec,
+        teams: u32,
+        team_size: u32,
+        network: Network,
+        seed: u64,
+        replicate: u32,
+    ) -> Shape {
+        let n = (teams * team_size) as usize;
+        Shape {
+            levels: 1,
+            level_start: vec![0, n as u32],
+            frontline: n as u32,
+            unit_size: team_size,
+            units: teams,
+            span: None,
+            capacity: vec![org.capacity.at(0); n],
+            authority: vec![org.authority.at(0); n],
+            competence0: vec![org.competence.at(0); n],
+            level: vec![0; n],
+            parent: vec![NONE; n],
+            neighbours: wire(teams, network, seed, replicate),
+        }
+    }
+
+    /// Total number of agents.
+    pub fn agents(&self) -> usize {
+        self.capacity.len()
+    }
+
+    /// Whether this is a tree.
+    pub fn is_tree(&self) -> bool {
+        self.span.is_some()
+    }
+
+    /// The top agent of a tree.
+    pub fn top(&self) -> u32 {
+        self.level_start[self.levels as usize - 1]
+    }
+
+    /// The agents at `level`.
+    pub fn level_agents(&self, level: u32) -> std::ops::Range<u32> {
+        self.level_start[level as usize]..self.level_start[level as usize + 1]
+    }
+
+    /// The frontline agent whose slice of the world holds `place`.
+    pub fn frontline_at(&self, place: f64) -> u32 {
+        ((place * self.frontline as f64) as u32).min(self.frontline - 1)
+    }
+
+    /// The unit a frontline agent belongs to.
+    pub fn unit_of_frontline(&self, agent: u32) -> u32 {
+        agent / self.unit_size
+    }
+
+    /// The unit of any agent in teams (its team).
+    pub fn team_of(&self, agent: u32) -> u32 {
+        agent / self.unit_size
+    }
+
+    /// Members of team `t`.
+    pub fn team_members(&self, team: u32) -> std::ops::Range<u32> {
+        team * self.unit_size..(team + 1) * self.unit_size
+    }
+
+    /// In a tree, the first-line manager leading unit `u` (the agent itself in a one-level tree).
+    pub fn unit_manager(&self, unit: u32) -> u32 {
+        if self.levels >= 2 {
+            self.level_start[1] + unit
+        } else {
+            0
+        }
+    }
+
+    /// In a tree, the frontline agents under `agent`, as a range of frontline indices.
+    pub fn subtree_frontline(&self, agent: u32) -> std::ops::Range<u32> {
+        let l = self.level[agent as usize] as u32;
+        let j = agent - self.level_start[l as usize];
+        let width = self.span.unwrap_or(1).pow(l);
+        j * width..(j + 1) * width
+    }
+
+    /// The units a decider is responsible for, as a range of unit indices: a tree agent's
+    /// subtree (a frontline agent: its own unit), or a team member's team.
+    pub fn domain_units(&self, agent: u32) -> std::ops::Range<u32> {
+        match self.span {
+            None => {
+                let t = self.team_of(agent);
+                t..t + 1
+            }
+            Some(_) => {
+                let fl = self.subtree_frontline(agent);
+                let first = fl.start / self.unit_size;
+                let last = (fl.end - 1) / self.unit_size;
+                first..last + 1
+            }
+        }
+    }
+
+    /// Frontline agents touched by a decision at `locus` with `reach`: `(first, count)` on the
+    /// circle of frontline agents (it may wrap past the last one to the first).
+    pub fn touched_frontline(&self, locus: f64, reach: f64) -> (u32, u32) {
+        let f = self.frontline;
+        let first = self.frontline_at(locus);
+        if reach <= 0.0 {
+            return (first, 1);
+        }
+        // The last place touched is just below locus + reach; slices are half-open.
+        let end = (locus + reach) * f as f64;
+        let last_abs = (end.ceil() as i64 - 1).max(first as i64) as u64;
+        let count = (last_abs - first as u64 + 1).min(f as u64) as u32;
+        (first, count)
+    }
+
+    /// Units touched by a decision: `(first, count)` on the circle of units.
+    pub fn touched_units(&self, locus: f64, reach: f64) -> (u32, u32) {
+        let (first, count) = self.touched_frontline(locus, reach);
+        let k = self.unit_size;
+        let first_u = first / k;
+        let last_abs = (first + count - 1) / k;
+        let count_u = (last_abs - first_u + 1).min(self.units);
+        (first_u, count_u)
+    }
+
+    /// In a tree, the lowest level whose single agent holds every touched frontline agent.
+    pub fn lowest_common_level(&self, locus: f64, reach: f64) -> u32 {
+        let Some(span) = self.span else { return 0 };
+        let (first, count) = self.touched_frontline(locus, reach);
+        let (lo, hi) = if first as u64 + count as u64 > self.frontline as u64 {
+            (0, self.frontline - 1)
+        } else {
+            (first, first + count - 1)
+        };
+        let mut level = 0;
+        let (mut a, mut b) = (lo, hi);
+        while a != b && level + 1 < self.levels {
+            a /= span;
+            b /= span;
+            level += 1;
+        }
+        level
+    }
+
+    /// The share of a decision's reach `[locus, locus + reach)` that lies in unit `u`.
+    pub fn unit_share_of_reach(&self, unit: u32, locus: f64, reach: f64) -> f64 {
+        if reach <= 0.0 {
+            return 0.0;
+        }
+        let width = self.unit_size as f64 / self.frontline as f64;
+        let (u0, u1) = (unit as f64 * width, (unit + 1) as f64 * width);
+        let mut overlap = 0.0;
+        // The reach may wrap once past 1; look at both copies of the unit on the circle.
+        for shift in [0.0, 1.0] {
+            let lo = (u0 + shift).max(locus);
+            let hi = (u1 + shift).min(locus + reach);
+            if hi > lo {
+                overlap += hi - lo;
+            }
+        }
+        (overlap / reach).min(1.0)
+    }
+}
+
+/// Wire `teams` teams into a network. Small-world: a ring lattice where each team links to
+/// `degree / 2` neighbours on each side, then each link is rewired with probability `rewire`
+/// (Watts–Strogatz), keyed by team so it is the same for every org with the same settings.
+pub fn wire(teams: u32, network: Network, seed: u64, replicate: u32) -> Vec<Vec<u32>> {
+    let n = teams as usize;
+    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let link = |adj: &mut Vec<Vec<u32>>, a: u32, b: u32| {
+        if a != b && !adj[a as usize].contains(&b) {
+            adj[a as usize].push(b);
+            adj[b as usize].push(a);
+        }
+    };
+    let (half, rewire) = match network {
+        Network::Complete => (n as u32, 0.0),
+        Network::Ring => (1, 0.0),
+        Network::SmallWorld { degree, rewire } => (degree.div_ceil(2).max(1), rewire),
+    };
+    if n > 1 && (half as usize * 2 >= n - 1) {
+        // A degree of teams - 1 or more links every team to every other.
+        for a in 0..teams {
+            for b in a + 1..teams {
+                link(&mut adj, a, b);
+            }
+        }
+    } else if n > 1 {
+        for a in 0..teams {
+            for k in 1..=half {
+                let b = (a + k) % teams;
+                let draw = rng::uniform(rng::key(
+                    seed,
+                    replicate,
+                    a as u64,
+                    Purpose::Wiring,
+                    k as u64,
+                ));
+                if draw < rewire {
+                    // Rewire to a team chosen by a second keyed draw; skip self and duplicates
+                    // by probing forward, which keeps the choice deterministic.
+                    let pick = rng::uniform(rng::key(
+                        seed,
+                        replicate,
+                        a as u64,
+                        Purpose::Wiring,
+                        1_000_000 + k as u64,
+                    ));
+                    let mut c = (pick * teams as f64) as u32 % teams;
+                    let mut tries = 0;
+                    while (c == a || adj[a as usize].contains(&c)) && tries < teams {
+                        c = (c + 1) % teams;
+                        tries += 1;
+                    }
+                    if tries < teams {
+                        link(&mut adj, a, c);
+                        continue;
+                    }
+                }
+                link(&mut adj, a, b);
+            }
+        }
+    }
+    for list in &mut adj {
+        list.sort_unstable();
+    }
+    adj
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::OrgSpec;
+
+    #[test]
+    fn tree_levels_and_parents() {
+        let s = Shape::build(&OrgSpec::tree("t", 3, 3), 1, 0);
+        assert_eq!(s.agents(), 9 + 3 + 1);
+        assert_eq!(s.frontline, 9);
+        assert_eq!(s.top(), 12);
+        assert_eq!(s.parent[0], 9);
+        assert_eq!(s.parent[8], 11);
+        assert_eq!(s.parent[11], 12);
+        assert_eq!(s.parent[12], NONE);
+        assert_eq!(s.units, 3);
+        assert_eq!(s.subtree_frontline(10), 3..6);
+        assert_eq!(s.domain_units(12), 0..3);
+        assert_eq!(s.domain_units(4), 1..2);
+    }
+
+    #[test]
+    fn touched_and_common_level() {
+        let s = Shape::build(&OrgSpec::tree("t", 3, 3), 1, 0);
+        // One agent's slice is 1/9 wide.
+        assert_eq!(s.touched_frontline(0.05, 0.0), (0, 1));
+        assert_eq!(s.touched_frontline(0.05, 0.05), (0, 1));
+        assert_eq!(s.touched_frontline(0.05, 0.1), (0, 2));
+        assert_eq!(s.lowest_common_level(0.05, 0.0), 0);
+        assert_eq!(s.lowest_common_level(0.05, 0.1), 1);
+        assert_eq!(s.lowest_common_level(0.30, 0.1), 2);
+        // Wrapping past 1 touches the last and the first agent: only the top holds both.
+        assert_eq!(s.touched_frontline(0.95, 0.1), (8, 2));
+        assert_eq!(s.lowest_common_level(0.95, 0.1), 2);
+        assert_eq!(s.touched_units(0.95, 0.1), (2, 2));
+    }
+
+    #[test]
+    fn unit_shares_sum_to_one() {
+        let s = Shape::build(&OrgSpec::tree("t", 3, 3), 1, 0);
+        let (locus, reach) = (0.9, 0.4);
+        let total: f64 = (0..3).map(|u| s.unit_share_of_reach(u, locus, reach)).sum();
+        assert!((total - 1.0).abs() < 1e-12, "{total}");
+    }
+
+    #[test]
+    fn networks_have_expected_degree() {
+        let ring = wire(10, Network::Ring, 1, 0);
+        assert!(ring.iter().all(|n| n.len() == 2));
+        let complete = wire(6, Network::Complete, 1, 0);
+        assert!(complete.iter().all(|n| n.len() == 5));
+        let lattice = wire(
+            20,
+            Network::SmallWorld {
+                degree: 4,
+                rewire: 0.0,
+            },
+            1,
+            0,
+        );
+        assert!(lattice.iter().all(|n| n.len() == 4));
+        let sw = wire(
+            200,
+            Network::SmallWorld {
+                degree: 4,
+                rewire: 0.2,
+            },
+            1,
+            0,
+        );
+        let links: usize = sw.iter().map(|n| n.len()).sum();
+        // Rewiring can land on an existing link (then it is dropped), so allow a little loss.
+        assert!(links <= 200 * 4 && links >= 200 * 4 * 95 / 100, "{links}");
+        assert_eq!(
+            sw,
+            wire(
+                200,
+                Network::SmallWorld {
+                    degree: 4,
+                    rewire: 0.2
+                },
+                1,
+                0
+            )
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! The work stream: the decisions that arrive, identical for every org of a replicate.
+//!
+//! Every attribute is drawn from a generator keyed by `(seed, replicate, tick)` — or, for a
+//! rework, by the key of the decision it reworks — so every org faces the very same work
+//! (common random numbers) whatever its shape, and whatever order runs are computed in.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Beta, Distribution, Exp, Gamma, LogNormal, Poisson};
+
+use crate::model::rng::{self, Purpose};
+use crate::scenario::{Dist, Work};
+
+/// A distribution ready to sample (parameters were validated when the scenario was loaded).
+#[derive(Debug, Clone)]
+enum Sampler {
+    Fixed(f64),
+    Uniform(f64, f64),
+    Beta(Beta<f64>),
+    Gamma(Gamma<f64>),
+    Exp(Exp<f64>),
+    LogNormal(LogNormal<f64>),
+}
+
+impl Sampler {
+    fn new(d: Dist) -> Sampler {
+        // Invalid parameters are refused by validation; fall back to the mean so a value built
+        // in code can never panic here.
+        let fallback = Sampler::Fixed(d.mean());
+        match d {
+            Dist::Fixed(x) => Sampler::Fixed(x),
+            Dist::Uniform([a, b]) => Sampler::Uniform(a, b),
+            Dist::Beta([a, b]) => Beta::new(a, b).map(Sampler::Beta).unwrap_or(fallback),
+            Dist::Gamma([k, s]) => Gamma::new(k, s).map(Sampler::Gamma).unwrap_or(fallback),
+            Dist::Exponential(m) => Exp::new(1.0 / m).map(Sampler::Exp).unwrap_or(fallback),
+            Dist::Lognormal([mu, s]) => LogNormal::new(mu, s)
+                .map(Sampler::LogNormal)
+                .unwrap_or(fallback),
+        }
+    }
+
+    fn sample(&self, g: &mut ChaCha8Rng) -> f64 {
+        match self {
+            Sampler::Fixed(x) => *x,
+            Sampler::Uniform(a, b) => a + (b - a) * g.random::<f64>(),
+            Sampler::Beta(d) => d.sample(g),
+            Sampler::Gamma(d) => d.sample(g),
+            Sampler::Exp(d) => d.sample(g),
+            Sampler::LogNormal(d) => d.sample(g),
+        }
+    }
+}
+
+/// A decision as it arrives, before any org touches it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NewDecision {
+    /// Identity for keyed draws: the same decision has the same key in every org.
+    pub key: u64,
+    pub locus: f64,
+    /// Complexity as drawn, before any `shift` shock is added.
+    pub complexity: f64,
+    pub effort: f64,
+    pub reach: f64,
+    pub stake: f64,
+}
+
+/// An active demand surge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Surge {
+    /// Keys the surge's extra arrivals (derived from the shock's name).
+    pub id: u64,
+    pub factor: f64,
+    pub region: Option<[f64; 2]>,
+}
+
+/// Draws the work of one replicate.
+#[derive(Debug, Clone)]
+pub struct WorkStream {
+    seed: u64,
+    replicate: u32,
+    rate: f64,
+    cross_unit: f64,
+    complexity: Sampler,
+    effort: Sampler,
+    reach: Sampler,
+    stake: Sampler,
+}
+
+/// Largest reach: a decision touches at most the whole world once.
+const MAX_REACH: f64 = 1.0 - 1e-9;
+
+impl WorkStream {
+    /// The work stream of replicate `replicate`.
+    pub fn new(work: &Work, seed: u64, replicate: u32) -> WorkStream {
+        WorkStream {
+            seed,
+            replicate,
+            rate: work.rate,
+            cross_unit: work.cross_unit,
+            complexity: Sampler::new(work.complexity),
+            effort: Sampler::new(work.effort),
+            reach: Sampler::new(work.reach),
+            stake: Sampler::new(work.stake),
+        }
+    }
+
+    /// Append the decisions arriving in `tick` under the given surges to `out`, in a fixed order.
+    pub fn arrivals(&self, tick: u32, surges: &[Surge], out: &mut Vec<NewDecision>) {
+        let mut g = rng::generator(rng::key(
+            self.seed,
+            self.replicate,
+            tick as u64,
+            Purpose::Arrivals,
+            0,
+        ));
+        let n = poisson(&mut g, self.rate);
+        for i in 0..n {
+            let key = rng::key(
+                self.seed,
+                self.replicate,
+                tick as u64,
+                Purpose::Arrivals,
+                1 + i,
+            );
+            let locus = g.random::<f64>();
+            let d = self.attributes(&mut g, key, locus);
+            // A surge with factor < 1 thins the base stream in its region.
+            let kept = surges.iter().all(|s| {
+                s.factor >= 1.0
+                    || !in_region(locus, s.region)
+                    || rng::uniform(rng::key(
+                        self.seed,
+                        self.replicate,
+                        key,
+                        Purpose::SurgeArrivals,
+                        s.id,
+                    )) < s.factor
+            });
+            if kept {
+                out.push(d);
+            }
+        }
+        for s in surges.iter().filter(|s| s.factor > 1.0) {
+            let [lo, hi] = s.region.unwrap_or([0.0, 1.0]);
+            let width = (hi - lo).clamp(0.0, 1.0);
+            let sub = rng::key(
+                self.seed,
+                self.replicate,
+                tick as u64,
+                Purpose::SurgeArrivals,
+                s.id,
+            );
+            let mut g = rng::generator(sub);
+            let n = poisson(&mut g, self.rate * (s.factor - 1.0) * width);
+            for i in 0..n {
+                let key = rng::key(
+                    self.seed,
+                    self.replicate,
+                    sub,
+                    Purpose::SurgeArrivals,
+                    1 + i,
+                );
+                let locus = (lo + width * g.random::<f64>()).min(MAX_REACH);
+                out.push(self.attributes(&mut g, key, locus));
+            }
+        }
+    }
+
+    /// The decision that arrives again when decision `parent_key` at `locus` was bad.
+    pub fn rework(&self, parent_key: u64, locus: f64) -> NewDecision {
+        let key = rng::key(self.seed, self.replicate, parent_key, Purpose::Rework, 1);
+        let mut g = rng::generator(rng::key(
+            self.seed,
+            self.replicate,
+            parent_key,
+            Purpose::ReworkAttributes,
+            0,
+        ));
+        self.attributes(&mut g, key, locus)
+    }
+
+    fn attributes(&self, g: &mut ChaCha8Rng, key: u64, locus: f64) -> NewDecision {
+        let complexity = self.complexity.sample(g).clamp(0.0, 1.0);
+        let effort = self.effort.sample(g).max(1e-9);
+        let cross = g.random::<f64>() < self.cross_unit;
+        let reach = self.reach.sample(g).clamp(0.0, MAX_REACH);
+        let stake = self.stake.sample(g).max(0.0);
+        NewDecision {
+            key,
+            locus,
+            complexity,
+            effort,
+            reach: if cross { reach } else { 0.0 },
+            stake,
+        }
+    }
+}
+
+fn in_region(locus: f64, region: Option<[f64; 2]>) -> bool {
+    region.is_none_or(|[a, b]| locus >= a && locus < b)
+}
+
+fn poisson(g: &mut ChaCha8Rng, mean: f64) -> u64 {
+    if mean <= 0.0 || !mean.is_finite() {
+        return 0;
+    }
+    Poisson::new(mean).map(|p| p.sample(g) as u64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn stream(rate: f64) -> WorkStream {
+        let s = Scenario::new("t", 10, rate, vec![]);
+        WorkStream::new(&s.work, 3, 0)
+    }
+
+    #[test]
+    fn arrivals_are_poisson_with_the_rate() {
+        let w = stream(5.0);
+        let mut out = Vec::new();
+        for t in 0..4000 {
+            w.arrivals(t, &[], &mut out);
+        }
+        let mean = out.len() as f64 / 4000.0;
+        // Standard error: sqrt(5 / 4000) ≈ 0.035.
+        assert!((mean - 5.0).abs() < 0.15, "{mean}");
+    }
+
+    #[test]
+    fn same_key_same_work() {
+        let w = stream(5.0);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        w.arrivals(17, &[], &mut a);
+        w.arrivals(17, &[], &mut b);
+        assert_eq!(a, b);
+        assert_eq!(w.rework(42, 0.3), w.rework(42, 0.3));
+        assert_ne!(w.rework(42, 0.3).key, w.rework(43, 0.3).key);
+    }
+
+    #[test]
+    fn a_regional_surge_adds_work_in_its_region_only() {
+        let w = stream(10.0);
+        let surge = Surge {
+            id: 9,
+            factor: 3.0,
+            region: Some([0.2, 0.4]),
+        };
+        let (mut base, mut surged) = (Vec::new(), Vec::new());
+        for t in 0..2000 {
+            w.arrivals(t, &[], &mut base);
+            w.arrivals(t, &[surge], &mut surged);
+        }
+        let inside =
+            |v: &Vec<NewDecision>| v.iter().filter(|d| d.locus >= 0.2 && d.locus < 0.4).count();
+        let outside = |v: &Vec<NewDecision>| v.len() - inside(v);
+        assert_eq!(
+            outside(&base),
+            outside(&surged),
+            "nothing changes outside the region"
+        );
+        let ratio = inside(&surged) as f64 / inside(&base) as f64;
+        assert!((ratio - 3.0).abs() < 0.15, "{ratio}");
+    }
+
+    #[test]
+    fn a_surge_below_one_thins_the_stream() {
+        let w = stream(10.0);
+        let lull = Surge {
+            id: 1,
+            factor: 0.5,
+            region: None,
+        };
+        let (mut base, mut thin) = (Vec::new(), Vec::new());
+        for t in 0..2000 {
+            w.arrivals(t, &[], &mut base);
+            w.arrivals(t, &[lull], &mut thin);
+        }
+        let ratio = thin.len() as f64 / base.len() as f64;
+        assert!((ratio - 0.5).abs() < 0.03, "{ratio}");
+    }
+}
