@@ -1,0 +1,194 @@
+//! Each shock kind changes what it should, and nothing else.
+
+use orgsim::engine::Engine;
+use orgsim::metrics::TickRecord;
+use orgsim::scenario::{Links, LossTarget, OrgSpec, PerLevel, Scenario, ShockKind, ShockSpec};
+
+fn shock(name: &str, at: u32, duration: Option<u32>, kind: ShockKind) -> ShockSpec {
+    ShockSpec {
+        name: name.into(),
+        at,
+        duration,
+        kind,
+    }
+}
+
+fn series(s: &Scenario, org: usize, replicate: u32) -> Vec<TickRecord> {
+    Engine::new(s, org, replicate).run().ticks
+}
+
+fn mean(xs: impl Iterator<Item = f64>) -> f64 {
+    let v: Vec<f64> = xs.collect();
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn mean_of(
+    ticks: &[TickRecord],
+    range: std::ops::Range<usize>,
+    f: impl Fn(&TickRecord) -> Option<f64>,
+) -> f64 {
+    mean(ticks[range].iter().filter_map(f))
+}
+
+fn hierarchy() -> OrgSpec {
+    let mut o = OrgSpec::tree("Hierarchy", 4, 3);
+    o.capacity = PerLevel::Levels(vec![1.0, 3.0, 8.0]);
+    o.competence = PerLevel::Levels(vec![0.4, 0.6, 0.8]);
+    o.authority = PerLevel::Levels(vec![0.3, 0.5, 1.0]);
+    o
+}
+
+#[test]
+fn a_regional_surge_raises_arrivals_in_its_window_and_nowhere_else() {
+    let mut base = Scenario::new("surge", 400, 6.0, vec![hierarchy()]);
+    base.quality.rework = 0.0;
+    let mut surged = base.clone();
+    surged.shocks.push(shock(
+        "surge",
+        200,
+        Some(100),
+        ShockKind::Surge {
+            factor: 3.0,
+            region: Some([0.0, 0.5]),
+        },
+    ));
+    let (a, b) = (series(&base, 0, 0), series(&surged, 0, 0));
+    for t in (0..200).chain(300..400) {
+        assert_eq!(
+            a[t].arrived, b[t].arrived,
+            "tick {t}: outside the surge the work is the same"
+        );
+    }
+    let before: u64 = a[200..300].iter().map(|r| r.arrived).sum();
+    let during: u64 = b[200..300].iter().map(|r| r.arrived).sum();
+    // Expected: 6 * (1 + 2 * 0.5) = 12 per tick instead of 6; Poisson noise over 100 ticks is ~3%.
+    let ratio = during as f64 / before as f64;
+    assert!(
+        (ratio - 2.0).abs() < 0.2,
+        "arrivals during the surge rose {ratio}×"
+    );
+}
+
+#[test]
+fn losing_the_top_freezes_its_queue_then_reroutes_to_an_acting_top() {
+    let mut s = Scenario::new("loss", 600, 4.0, vec![hierarchy()]);
+    s.shocks.push(shock(
+        "top leaves",
+        200,
+        Some(200),
+        ShockKind::Loss {
+            target: LossTarget::Top,
+            reroute_after: Some(50),
+        },
+    ));
+    let mut e = Engine::new(&s, 0, 0);
+    let mut frozen = Vec::new();
+    while !e.finished() {
+        frozen.push(e.step().frozen);
+    }
+    assert_eq!(frozen[199], 0);
+    assert!(
+        frozen[249] > 5,
+        "work waits for the lost top: {}",
+        frozen[249]
+    );
+    assert!(
+        frozen[201..249].windows(2).all(|w| w[1] >= w[0]),
+        "nothing leaves a frozen queue"
+    );
+    assert_eq!(
+        frozen[250], 0,
+        "after reroute_after the queue moves to the acting top"
+    );
+    assert!(frozen[250..400].iter().all(|&f| f == 0));
+
+    // Without reroute_after, the work waits until the leader returns.
+    s.shocks[0].kind = ShockKind::Loss {
+        target: LossTarget::Top,
+        reroute_after: None,
+    };
+    let t = series(&s, 0, 0);
+    assert!(t[399].frozen > t[249].frozen, "still frozen and growing");
+    assert_eq!(t[400].frozen, 0, "the replacement works again");
+}
+
+#[test]
+fn an_outage_lengthens_latency() {
+    let mut s = Scenario::new("outage", 600, 4.0, vec![hierarchy()]);
+    s.shocks.push(shock(
+        "outage",
+        300,
+        Some(150),
+        ShockKind::Outage {
+            delay_factor: 4.0,
+            links: Links::All,
+        },
+    ));
+    let t = series(&s, 0, 0);
+    let before = mean_of(&t, 150..300, |r| r.latency_mean);
+    let during = mean_of(&t, 320..450, |r| r.latency_mean);
+    let after = mean_of(&t, 500..600, |r| r.latency_mean);
+    assert!(during > before * 1.5, "before {before}, during {during}");
+    assert!(after < during, "after {after}, during {during}");
+}
+
+#[test]
+fn a_shift_lowers_the_good_rate_and_learning_restores_it() {
+    let mut o = OrgSpec::teams("Teams", 10, 5, Default::default());
+    o.competence = PerLevel::All(0.6);
+    o.learning = 0.01;
+    let mut s = Scenario::new("shift", 3000, 10.0, vec![o]);
+    s.shocks.push(shock(
+        "shift",
+        500,
+        None,
+        ShockKind::Shift {
+            complexity_shift: 0.1,
+            competence_drop: 0.3,
+        },
+    ));
+    let t = series(&s, 0, 0);
+    let before = mean_of(&t, 300..500, |r| r.good_rate);
+    let right_after = mean_of(&t, 500..560, |r| r.good_rate);
+    let late = mean_of(&t, 2700..3000, |r| r.good_rate);
+    assert!(
+        right_after < before - 0.1,
+        "before {before}, right after {right_after}"
+    );
+    assert!(
+        late > right_after + 0.1,
+        "learning restores: late {late}, right after {right_after}"
+    );
+}
+
+#[test]
+fn an_absence_takes_away_exactly_its_fraction() {
+    let mut s = Scenario::new(
+        "absence",
+        300,
+        10.0,
+        vec![OrgSpec::teams("Teams", 20, 10, Default::default())],
+    );
+    s.shocks.push(shock(
+        "flu",
+        100,
+        Some(50),
+        ShockKind::Absence {
+            fraction: 0.25,
+            reroute_after: None,
+        },
+    ));
+    let mut e = Engine::new(&s, 0, 0);
+    let away = |e: &Engine| (0..200u32).filter(|&a| e.is_away(a)).count();
+    for _ in 0..100 {
+        e.step();
+    }
+    assert_eq!(away(&e), 0);
+    e.step();
+    assert_eq!(away(&e), 50);
+    while e.now() < 150 {
+        e.step();
+    }
+    e.step();
+    assert_eq!(away(&e), 0, "they come back when the absence ends");
+}
