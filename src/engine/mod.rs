@@ -35,10 +35,10 @@ use crate::model::structure::{NONE, Shape};
 use crate::model::work::{NewDecision, Surge, WorkStream};
 use crate::scenario::{CrossUnitMode, OrgSpec, Quality, Scenario, ShockKind, ShockSpec};
 
-/// Agents with work above which one tick's work phase is split into parallel chunks.
+/// Agents with work from which one tick's work phase is split into parallel chunks.
 const PARALLEL_MIN_AGENTS: usize = 4096;
-/// Agents per parallel chunk.
-const CHUNK: usize = 1024;
+/// Parallel chunks a work phase is split into (enough to balance two to eight cores).
+const CHUNKS: usize = 16;
 
 /// One org in one replicate, stepped tick by tick.
 pub struct Engine {
@@ -84,6 +84,7 @@ pub struct Engine {
     delay_vertical: u32,
     delay_lateral: u32,
 
+    parallel_min: usize,
     tally: Tally,
     record: TickRecord,
     arrivals: Vec<NewDecision>,
@@ -132,6 +133,7 @@ impl Engine {
             complexity_shift: 0.0,
             delay_vertical: 0,
             delay_lateral: 0,
+            parallel_min: PARALLEL_MIN_AGENTS,
             tally: Tally::new(org, replicate, scenario, &shape),
             record: TickRecord::default(),
             arrivals: Vec::new(),
@@ -167,6 +169,12 @@ impl Engine {
     /// Whether agent `a` is away (lost or absent) now.
     pub fn is_away(&self, a: u32) -> bool {
         self.away[a as usize] > 0
+    }
+
+    /// Step agents in parallel chunks once this many have work (default 4096). Results do
+    /// not depend on it; tests use it to exercise the parallel path on small orgs.
+    pub fn set_parallel_threshold(&mut self, agents: usize) {
+        self.parallel_min = agents.max(1);
     }
 
     /// Schedule a shock from code (the live dashboard does this). It starts at `shock.at`, or
@@ -429,7 +437,7 @@ impl Engine {
             }
             out
         };
-        let effects = if batch.len() >= PARALLEL_MIN_AGENTS {
+        let effects = if batch.len() >= self.parallel_min {
             batch
                 .par_chunks_mut(CHUNK)
                 .map(step_chunk)

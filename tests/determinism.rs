@@ -1,0 +1,90 @@
+//! Results depend on the scenario and seed only: not on threads, chunking, or org names.
+
+use orgsim::engine::Engine;
+use orgsim::experiment::{RunOptions, run};
+use orgsim::scenario::{LossTarget, OrgSpec, PerLevel, Scenario, ShockKind, ShockSpec};
+
+fn scenario() -> Scenario {
+    let mut tree = OrgSpec::tree("Hierarchy", 5, 3);
+    tree.capacity = PerLevel::Levels(vec![1.0, 2.5, 6.0]);
+    tree.learning = 0.01;
+    let mut teams = OrgSpec::teams("Teams", 10, 5, Default::default());
+    teams.learning = 0.01;
+    let mut s = Scenario::new("determinism", 400, 12.0, vec![tree, teams]);
+    s.work.cross_unit = 0.3;
+    s.scenario.replications = 4;
+    s.shocks.push(ShockSpec {
+        name: "absence".into(),
+        at: 100,
+        duration: Some(100),
+        kind: ShockKind::Absence {
+            fraction: 0.2,
+            reroute_after: Some(10),
+        },
+    });
+    s.shocks.push(ShockSpec {
+        name: "loss".into(),
+        at: 200,
+        duration: None,
+        kind: ShockKind::Loss {
+            target: LossTarget::Top,
+            reroute_after: Some(5),
+        },
+    });
+    s
+}
+
+#[test]
+fn thread_count_does_not_change_results() {
+    let s = scenario();
+    let one = run(
+        &s,
+        &RunOptions {
+            threads: Some(1),
+            progress: false,
+        },
+    )
+    .unwrap();
+    let two = run(
+        &s,
+        &RunOptions {
+            threads: Some(2),
+            progress: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(one, two);
+}
+
+#[test]
+fn stepping_agents_in_parallel_chunks_changes_nothing() {
+    let s = scenario();
+    for org in 0..2 {
+        let sequential = Engine::new(&s, org, 1).run();
+        let mut e = Engine::new(&s, org, 1);
+        e.set_parallel_threshold(1);
+        let chunked = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap()
+            .install(|| e.run());
+        assert_eq!(sequential, chunked, "org {org}");
+    }
+}
+
+#[test]
+fn identically_configured_orgs_give_identical_rows() {
+    let mut s = scenario();
+    let mut twin = s.orgs[1].clone();
+    twin.name = "Twin".into();
+    s.orgs.push(twin);
+    let out = run(&s, &RunOptions::default()).unwrap();
+    let rows = |org: usize| -> Vec<_> {
+        out.iter()
+            .filter(|r| r.org == org)
+            .map(|r| (r.ticks.clone(), r.metrics.clone()))
+            .collect()
+    };
+    assert_eq!(rows(1), rows(2));
+    assert_ne!(rows(0), rows(1), "different designs do differ");
+}
