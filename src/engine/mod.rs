@@ -439,7 +439,7 @@ impl Engine {
         };
         let effects = if batch.len() >= self.parallel_min {
             batch
-                .par_chunks_mut(CHUNK)
+                .par_chunks_mut(batch.len().div_ceil(CHUNKS))
                 .map(step_chunk)
                 .collect::<Vec<_>>()
                 .concat()
