@@ -437,9 +437,10 @@ impl Engine {
             }
             out
         };
+        let chunk = batch.len().div_ceil(CHUNKS).max(1);
         let effects = if batch.len() >= self.parallel_min {
             batch
-                .par_chunks_mut(batch.len().div_ceil(CHUNKS))
+                .par_chunks_mut(chunk)
                 .map(step_chunk)
                 .collect::<Vec<_>>()
                 .concat()
