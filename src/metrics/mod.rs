@@ -1,5 +1,15 @@
 //! Per-tick recording, per-replicate summaries, recovery time and statistics.
 
+pub mod recovery;
+pub mod stats;
+pub mod summary;
 mod tick;
 
+pub use recovery::{RecoveryOutcome, metric_series, recovery_time};
+pub use stats::{
+    Interval, Ratio, gini, mean_ci, mean_from_counts, paired_ratio, quantile_from_counts,
+};
+pub use summary::{
+    Comparison, ReplicateValue, Summary, SummaryRow, Verdict, summarise, summarise_runs,
+};
 pub use tick::{RunOutput, TickRecord};
