@@ -5,11 +5,12 @@ pub mod stats;
 pub mod summary;
 mod tick;
 
-pub use recovery::{RecoveryOutcome, metric_series, recovery_time};
+pub use recovery::{RecoveryOutcome, metric_series, recovery_metrics, recovery_time};
 pub use stats::{
     Interval, Ratio, gini, mean_ci, mean_from_counts, paired_ratio, quantile_from_counts,
 };
 pub use summary::{
-    Comparison, ReplicateValue, Summary, SummaryRow, Verdict, summarise, summarise_runs,
+    Comparison, ReplicateValue, Summary, SummaryRow, Verdict, latency_metrics, replicate_values,
+    summarise, summarise_runs,
 };
 pub use tick::{RunOutput, TickRecord};

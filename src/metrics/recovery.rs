@@ -12,7 +12,7 @@
 //! - A `window` of 0 is treated as 1 (no smoothing).
 
 use crate::metrics::TickRecord;
-use crate::scenario::{Recovery, RecoveryMetric, ShockSpec};
+use crate::scenario::{Recovery, RecoveryMetric, Scenario, ShockSpec};
 
 /// How one org came through one shock on one metric, in one replicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,6 +173,28 @@ pub fn recovery_time(
         }
     }
     RecoveryOutcome::NotRecovered
+}
+
+/// The summary metrics `recovery.<shock>.<metric>` (ticks; `None` when not recovered) and
+/// `recovered.<shock>.<metric>` (1 or 0) of one run, for every shock in scenario order and every
+/// recovery metric in `[recovery]` order, each pair side by side.
+pub fn recovery_metrics(scenario: &Scenario, ticks: &[TickRecord]) -> Vec<(String, Option<f64>)> {
+    let params = &scenario.recovery;
+    let series: Vec<Vec<Option<f64>>> = params
+        .metrics
+        .iter()
+        .map(|&m| metric_series(m, ticks))
+        .collect();
+    let mut out = Vec::with_capacity(2 * scenario.shocks.len() * params.metrics.len());
+    for shock in &scenario.shocks {
+        for (&metric, series) in params.metrics.iter().zip(&series) {
+            let outcome = recovery_time(series, metric, shock, params, scenario.scenario.ticks);
+            let key = format!("{}.{}", shock.name, metric.name());
+            out.push((format!("recovery.{key}"), outcome.value()));
+            out.push((format!("recovered.{key}"), outcome.recovered_flag()));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -466,5 +488,36 @@ mod tests {
         assert_eq!(one(RecoveryMetric::LatencyP95), None);
         assert_eq!(one(RecoveryMetric::Value), Some(-1.0));
         assert_eq!(one(RecoveryMetric::GoodRate), None);
+    }
+
+    #[test]
+    fn recovery_metrics_names_and_order() {
+        use crate::scenario::OrgSpec;
+        let mut scenario = Scenario::new("r", 300, 1.0, vec![OrgSpec::tree("H", 2, 2)]);
+        scenario.shocks = vec![surge(100, Some(30)), surge(200, Some(10))];
+        scenario.recovery = params(1, 50, 0.1, 0.5, 10);
+        scenario.recovery.metrics = vec![RecoveryMetric::LatencyMean, RecoveryMetric::Throughput];
+        let ticks: Vec<TickRecord> = (0..300)
+            .map(|t| TickRecord {
+                executed: 5,
+                latency_mean: Some(if (100..130).contains(&t) { 20.0 } else { 10.0 }),
+                ..TickRecord::default()
+            })
+            .collect();
+        let m = recovery_metrics(&scenario, &ticks);
+        let expected: Vec<(String, Option<f64>)> = [
+            ("recovery.surge@100.latency_mean", Some(30.0)),
+            ("recovered.surge@100.latency_mean", Some(1.0)),
+            ("recovery.surge@100.throughput", Some(0.0)),
+            ("recovered.surge@100.throughput", Some(1.0)),
+            ("recovery.surge@200.latency_mean", Some(0.0)),
+            ("recovered.surge@200.latency_mean", Some(1.0)),
+            ("recovery.surge@200.throughput", Some(0.0)),
+            ("recovered.surge@200.throughput", Some(1.0)),
+        ]
+        .iter()
+        .map(|&(n, v)| (n.to_string(), v))
+        .collect();
+        assert_eq!(m, expected);
     }
 }

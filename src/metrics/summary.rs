@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::RunOutput;
-use crate::metrics::stats::{Ratio, mean_ci, paired_ratio};
+use crate::metrics::stats::{Ratio, mean_ci, mean_from_counts, paired_ratio, quantile_from_counts};
 use crate::scenario::Scenario;
 
 /// One summary metric of one org in one replicate.
@@ -146,6 +146,18 @@ pub fn summarise_runs(scenario: &Scenario, runs: &[RunOutput]) -> Summary {
         &scenario.scenario.tick_unit,
         &replicate_values(runs),
     )
+}
+
+/// The latency summary metrics of one run from its latency histogram, in the documented order:
+/// `latency_mean`, `latency_p50`, `latency_p95`, `latency_p99` (nearest rank; `None` when no
+/// decision was executed).
+pub fn latency_metrics(counts: &[u64]) -> [(&'static str, Option<f64>); 4] {
+    [
+        ("latency_mean", mean_from_counts(counts)),
+        ("latency_p50", quantile_from_counts(counts, 0.50)),
+        ("latency_p95", quantile_from_counts(counts, 0.95)),
+        ("latency_p99", quantile_from_counts(counts, 0.99)),
+    ]
 }
 
 /// Values of one metric of one org, by replicate (non-finite values count as no value).

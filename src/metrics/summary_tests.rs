@@ -370,3 +370,18 @@ fn sentences_and_units() {
     assert_eq!(num(3.04), "3.0");
     assert_eq!(num(42.4), "42");
 }
+
+#[test]
+fn latency_metrics_from_a_histogram() {
+    let m = latency_metrics(&[1, 2, 0, 1]);
+    assert_eq!(
+        m,
+        [
+            ("latency_mean", Some(1.25)),
+            ("latency_p50", Some(1.0)),
+            ("latency_p95", Some(3.0)),
+            ("latency_p99", Some(3.0)),
+        ]
+    );
+    assert!(latency_metrics(&[]).iter().all(|(_, v)| v.is_none()));
+}
