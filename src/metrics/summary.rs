@@ -68,6 +68,12 @@ pub struct Comparison {
     pub verdict: Verdict,
     /// The comparison as a sentence a person can read.
     pub text: String,
+    /// For `recovery.*`: how the org came through the shock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_recovery: Option<RecoveryCounts>,
+    /// For `recovery.*`: how the reference came through the shock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_recovery: Option<RecoveryCounts>,
 }
 
 /// Summary rows, comparisons and headlines of a whole run.
@@ -253,25 +259,34 @@ struct Sides<'a> {
     b_flags: Option<&'a ByReplicate>,
 }
 
-/// How one side came through a shock, counted over the paired replicates.
-#[derive(Debug, Default, Clone, Copy)]
-struct Outcomes {
-    absorbed: usize,
-    recovered: usize,
-    not_recovered: usize,
-    no_baseline: usize,
-    /// Sum of recovery times of the replicates that recovered (not absorbed).
-    recovered_sum: f64,
+/// How one org came through a shock on one metric, counted over the paired replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecoveryCounts {
+    /// Replicates with recovery time 0: no measurable departure.
+    pub absorbed: usize,
+    /// Replicates that departed and recovered.
+    pub recovered: usize,
+    /// Replicates that departed and had not recovered when the horizon ended.
+    pub not_recovered: usize,
+    /// Replicates without a baseline before the shock.
+    pub no_baseline: usize,
+    /// Mean recovery time of the replicates that recovered (absorbed ones excluded), in ticks.
+    pub mean_recovered: Option<f64>,
 }
 
-fn outcomes(values: &ByReplicate, flags: Option<&ByReplicate>, replicates: &[u32]) -> Outcomes {
-    let mut out = Outcomes::default();
+fn recovery_counts(
+    values: &ByReplicate,
+    flags: Option<&ByReplicate>,
+    replicates: &[u32],
+) -> RecoveryCounts {
+    let mut out = RecoveryCounts::default();
+    let mut sum = 0.0;
     for r in replicates {
         match values.get(r).copied().flatten() {
             Some(v) if v <= 0.0 => out.absorbed += 1,
             Some(v) => {
                 out.recovered += 1;
-                out.recovered_sum += v;
+                sum += v;
             }
             // Without flags a missing time can only be read as not recovered.
             None => match flags.and_then(|f| f.get(r).copied().flatten()) {
@@ -280,6 +295,7 @@ fn outcomes(values: &ByReplicate, flags: Option<&ByReplicate>, replicates: &[u32
             },
         }
     }
+    out.mean_recovered = (out.recovered > 0).then(|| sum / out.recovered as f64);
     out
 }
 
@@ -301,8 +317,8 @@ impl Words {
         let total = replicates.len();
         let recovery = split_recovery(metric, "recovery.");
         let (oa, ob) = (
-            outcomes(s.a, s.a_flags, &replicates),
-            outcomes(s.b, s.b_flags, &replicates),
+            recovery_counts(s.a, s.a_flags, &replicates),
+            recovery_counts(s.b, s.b_flags, &replicates),
         );
 
         let mut c = Comparison {
@@ -315,6 +331,8 @@ impl Words {
             n: 0,
             verdict: Verdict::NoRatio,
             text: String::new(),
+            org_recovery: recovery.map(|_| oa),
+            reference_recovery: recovery.map(|_| ob),
         };
         // A ratio over a minority of replicates would describe the few that happened to pair,
         // not the org: below a majority we describe each side in words instead.
@@ -369,25 +387,25 @@ impl Words {
                 let mut t = match c.verdict {
                     Verdict::Better => format!(
                         "{head} {}× faster than {} ({}, {paired})",
-                        num(1.0 / r.ratio),
+                        times(1.0 / r.ratio),
                         s.reference,
                         inverse_range(&r)
                     ),
                     Verdict::Worse => format!(
                         "{head} {}× slower than {} ({}, {paired})",
-                        num(r.ratio),
+                        times(r.ratio),
                         s.reference,
                         range(&r)
                     ),
                     Verdict::AboutTheSame => format!(
                         "{head} about as fast as {}: {}× ({}, {paired})",
                         s.reference,
-                        num(r.ratio),
+                        times(r.ratio),
                         range(&r)
                     ),
                     _ => format!(
                         "{head} in {}× the time of {} ({paired})",
-                        num(r.ratio),
+                        times(r.ratio),
                         s.reference
                     ),
                 };
@@ -413,21 +431,21 @@ impl Words {
                     "{}: {label} about the same as {}, {}× ({}, {paired})",
                     s.org,
                     s.reference,
-                    num(r.ratio),
+                    times(r.ratio),
                     range(&r)
                 ),
                 Verdict::NoInterval => {
                     format!(
                         "{}: {label} {}× {} ({paired})",
                         s.org,
-                        num(r.ratio),
+                        times(r.ratio),
                         s.reference
                     )
                 }
                 _ => format!(
                     "{}: {label} {}× {} ({}, {paired})",
                     s.org,
-                    num(r.ratio),
+                    times(r.ratio),
                     s.reference,
                     range(&r)
                 ),
@@ -437,7 +455,14 @@ impl Words {
     }
 
     /// One side's outcome of a shock in words, by what happened in most replicates.
-    fn recovery_side(&self, org: &str, shock: &str, label: &str, o: &Outcomes, n: usize) -> String {
+    fn recovery_side(
+        &self,
+        org: &str,
+        shock: &str,
+        label: &str,
+        o: &RecoveryCounts,
+        n: usize,
+    ) -> String {
         if o.absorbed * 2 > n {
             format!(
                 "{org} absorbed `{shock}` ({label}: no measurable departure in {} of {n} replicates)",
@@ -468,7 +493,7 @@ impl Words {
             };
             format!(
                 "{org} recovered from `{shock}` ({label}) in {} {} on average ({} of {n} replicates{rest})",
-                num(o.recovered_sum / o.recovered as f64),
+                num(o.mean_recovered.unwrap_or(f64::NAN)),
                 self.tick_unit,
                 o.recovered
             )
@@ -587,21 +612,21 @@ impl Words {
         match c.verdict {
             Verdict::Better => format!(
                 "{o} answered {}× faster than {r} ({}{})",
-                num(1.0 / ratio),
+                times(1.0 / ratio),
                 inverse_range_of(c),
                 means(mo, mr)
             ),
             Verdict::Worse => {
                 format!(
                     "{r} answered {}× faster than {o} ({}{})",
-                    num(ratio),
+                    times(ratio),
                     range_of(c),
                     means(mr, mo)
                 )
             }
             Verdict::AboutTheSame => format!(
                 "{o} and {r} answered about as fast ({}×, {}{})",
-                num(ratio),
+                times(ratio),
                 range_of(c),
                 means(mo, mr)
             ),
@@ -616,34 +641,67 @@ impl Words {
         mean: &dyn Fn(&str, &str) -> Option<f64>,
     ) -> String {
         let (o, r) = (&c.org, &c.reference);
+        let unit = &self.tick_unit;
         let (Some(ratio), Some(mo), Some(mr)) = (c.ratio, mean(o, &c.metric), mean(r, &c.metric))
         else {
-            return c.text.clone();
+            return match (&c.org_recovery, &c.reference_recovery) {
+                (Some(a), Some(b)) => format!(
+                    "{}, while {}",
+                    self.recovery_brief(o, Some(shock), a),
+                    self.recovery_brief(r, None, b)
+                ),
+                _ => c.text.clone(),
+            };
         };
-        let unit = &self.tick_unit;
         match c.verdict {
             Verdict::Better => format!(
                 "{o} recovered from `{shock}` in {} vs {} {unit} ({}× faster, {})",
                 num(mo),
                 num(mr),
-                num(1.0 / ratio),
+                times(1.0 / ratio),
                 inverse_range_of(c)
             ),
             Verdict::Worse => format!(
                 "{r} recovered from `{shock}` in {} vs {} {unit} ({}× faster, {})",
                 num(mr),
                 num(mo),
-                num(ratio),
+                times(ratio),
                 range_of(c)
             ),
             Verdict::AboutTheSame => format!(
                 "{o} and {r} recovered from `{shock}` in about the same time ({} vs {} {unit}; {}×, {})",
                 num(mo),
                 num(mr),
-                num(ratio),
+                times(ratio),
                 range_of(c)
             ),
             _ => c.text.clone(),
+        }
+    }
+
+    /// One side's outcome of a shock for a headline; `shock` is named only on first mention.
+    fn recovery_brief(&self, org: &str, shock: Option<&str>, o: &RecoveryCounts) -> String {
+        let n = o.absorbed + o.recovered + o.not_recovered + o.no_baseline;
+        let (from, it) = match shock {
+            Some(s) => (format!(" from `{s}`"), format!(" `{s}`")),
+            None => (String::new(), " it".to_string()),
+        };
+        if o.absorbed * 2 > n {
+            format!("{org} absorbed{it} in {} of {n} replicates", o.absorbed)
+        } else if o.not_recovered * 2 > n {
+            format!(
+                "{org} did not recover{from} in {} of {n} replicates",
+                o.not_recovered
+            )
+        } else if let Some(t) = o.mean_recovered {
+            format!(
+                "{org} recovered{from} in {} {} on average ({} of {n} replicates)",
+                num(t),
+                self.tick_unit,
+                o.recovered
+            )
+        } else {
+            format!("{org} had no measurable recovery{from} in {n} replicates")
         }
     }
 
@@ -692,19 +750,19 @@ impl Words {
             Verdict::Better => {
                 format!(
                     "{o} created {}× the value {r} did ({})",
-                    num(ratio),
+                    times(ratio),
                     range_of(c)
                 )
             }
             Verdict::Worse => format!(
                 "{r} created {}× the value {o} did ({})",
-                num(1.0 / ratio),
+                times(1.0 / ratio),
                 inverse_range_of(c)
             ),
             Verdict::AboutTheSame => {
                 format!(
                     "{o} and {r} created about the same value ({}×, {})",
-                    num(ratio),
+                    times(ratio),
                     range_of(c)
                 )
             }
@@ -725,10 +783,33 @@ fn num(x: f64) -> String {
     }
 }
 
+/// A ratio for a sentence. Near 1 it gets a third decimal, so a real but small difference is
+/// not printed as "1.0× (1.0–1.0)".
+fn times(x: f64) -> String {
+    if near_one(x) {
+        format!("{x:.3}")
+    } else {
+        num(x)
+    }
+}
+
+fn near_one(x: f64) -> bool {
+    x != 1.0 && (x - 1.0).abs() < 0.05
+}
+
+/// `lo–hi`, both ends printed alike.
+fn span(lo: f64, hi: f64) -> String {
+    if near_one(lo) || near_one(hi) {
+        format!("{lo:.3}–{hi:.3}")
+    } else {
+        format!("{}–{}", num(lo), num(hi))
+    }
+}
+
 /// `lo–hi` of a ratio's interval.
 fn range(r: &Ratio) -> String {
     match (r.ci_low, r.ci_high) {
-        (Some(lo), Some(hi)) => format!("{}–{}", num(lo), num(hi)),
+        (Some(lo), Some(hi)) => span(lo, hi),
         _ => "no interval".to_string(),
     }
 }
@@ -736,7 +817,7 @@ fn range(r: &Ratio) -> String {
 /// `1/hi – 1/lo`: the interval of the inverted ratio ("2.4× faster").
 fn inverse_range(r: &Ratio) -> String {
     match (r.ci_low, r.ci_high) {
-        (Some(lo), Some(hi)) => format!("{}–{}", num(1.0 / hi), num(1.0 / lo)),
+        (Some(lo), Some(hi)) => span(1.0 / hi, 1.0 / lo),
         _ => "no interval".to_string(),
     }
 }

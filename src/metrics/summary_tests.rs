@@ -215,7 +215,16 @@ fn absorbing_in_most_replicates_is_said_in_words() {
             .iter()
             .all(|c| !c.metric.starts_with("recovered."))
     );
-    assert_eq!(s.headlines[0], sentence(&c.text));
+    assert_eq!(
+        s.headlines[0],
+        "Distributed absorbed `surge@600` in 18 of 20 replicates, while Hierarchy recovered in 180 hours on average (20 of 20 replicates)."
+    );
+    let counts = c.org_recovery.unwrap();
+    assert_eq!(
+        (counts.absorbed, counts.recovered, counts.not_recovered),
+        (18, 2, 0)
+    );
+    assert_eq!(counts.mean_recovered, Some(25.0));
 }
 
 #[test]
@@ -384,4 +393,19 @@ fn latency_metrics_from_a_histogram() {
         ]
     );
     assert!(latency_metrics(&[]).iter().all(|(_, v)| v.is_none()));
+}
+
+#[test]
+fn small_real_differences_are_printed_with_enough_digits() {
+    let h: Vec<Option<f64>> = (0..10).map(|i| Some(40.0 + i as f64 * 0.01)).collect();
+    let d: Vec<Option<f64>> = h.iter().map(|x| x.map(|x| x * 1.01)).collect();
+    let mut v = metric(0, "throughput", &h);
+    v.extend(metric(1, "throughput", &d));
+    let s = summarise(&orgs(), 0, "hour", &v);
+    let c = comparison(&s, "Distributed", "throughput");
+    assert_eq!(c.verdict, Verdict::Better);
+    assert_eq!(
+        c.text,
+        "Distributed: throughput 1.010× Hierarchy (1.010–1.010, 10 paired replicates)"
+    );
 }

@@ -359,6 +359,8 @@ mod tests {
                 n: 10,
                 verdict: Verdict::Worse,
                 text: "t".into(),
+                org_recovery: None,
+                reference_recovery: None,
             }],
             headlines: vec!["h.".into()],
         };
