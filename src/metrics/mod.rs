@@ -10,7 +10,7 @@ pub use stats::{
     Interval, Ratio, gini, mean_ci, mean_from_counts, paired_ratio, quantile_from_counts,
 };
 pub use summary::{
-    Comparison, ReplicateValue, Summary, SummaryRow, Verdict, latency_metrics, replicate_values,
-    summarise, summarise_runs,
+    Comparison, RecoveryCounts, ReplicateValue, Summary, SummaryRow, Verdict, latency_metrics,
+    replicate_values, summarise, summarise_runs,
 };
 pub use tick::{RunOutput, TickRecord};

@@ -36,34 +36,41 @@ const BROWSER_FILES: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
 /// Why a result folder could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// A file or folder could not be created, written, renamed or removed.
     #[error("could not write {}", path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
+    /// A CSV table could not be written.
     #[error("could not write {}", path.display())]
     Csv {
         path: PathBuf,
         #[source]
         source: csv::Error,
     },
+    /// A JSON file could not be written.
     #[error("could not write {}", path.display())]
     Json {
         path: PathBuf,
         #[source]
         source: serde_json::Error,
     },
-    #[error("{} exists and is not a folder; choose another place for the results with --out", path.display())]
+    /// The destination is a file or a symbolic link.
+    #[error("{} exists and is not a plain folder; choose another place for the results with --out", path.display())]
     NotAFolder { path: PathBuf },
+    /// The destination holds something orgsim did not write.
     #[error(
         "{} already holds `{file}`, which orgsim did not write, so it will not be replaced; \
          choose another folder with --out, or move `{file}` away",
         dir.display()
     )]
     ForeignFile { dir: PathBuf, file: String },
+    /// The destination has no last component to name the folder (`..`, `/`).
     #[error("{} does not name a folder; give the results folder a name with --out", path.display())]
     NoFolderName { path: PathBuf },
+    /// The charts/report hook failed.
     #[error("could not add the charts or report to {}", path.display())]
     Hook {
         path: PathBuf,
