@@ -331,3 +331,21 @@ fn result_file_names() {
     assert!(is_result_file("latency_cdf.png") && is_result_file("backlog.svg"));
     assert!(!is_result_file("notes.txt") && !is_result_file("summary.csv.bak"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_at_the_destination_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let target = root.path().join("elsewhere");
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("summary.csv"), "kept").unwrap();
+    let dest = root.path().join("demo");
+    std::os::unix::fs::symlink(&target, &dest).unwrap();
+    let err = write(&dest, &no_extra).unwrap_err();
+    assert!(matches!(err, OutputError::NotAFolder { .. }), "{err:?}");
+    assert_eq!(
+        fs::read_to_string(target.join("summary.csv")).unwrap(),
+        "kept"
+    );
+    assert_eq!(listing(root.path()), ["demo", "elsewhere"]);
+}
