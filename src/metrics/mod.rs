@@ -2,8 +2,17 @@
 
 pub mod recovery;
 pub mod stats;
+pub mod summary;
 mod tally;
 mod tick;
 
-pub use tally::{Tally, metric_series};
+pub use recovery::{RecoveryOutcome, metric_series, recovery_metrics, recovery_time};
+pub use stats::{
+    Interval, Ratio, gini, mean_ci, mean_from_counts, paired_ratio, quantile_from_counts,
+};
+pub use summary::{
+    Comparison, RecoveryCounts, ReplicateValue, Summary, SummaryRow, Verdict, latency_metrics,
+    replicate_values, summarise, summarise_runs,
+};
+pub use tally::Tally;
 pub use tick::{RunOutput, TickRecord};

@@ -305,4 +305,41 @@ mod tests {
         assert_eq!(mean_from_counts(&[]), None);
         assert_eq!(mean_from_counts(&[0, 0]), None);
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn gini_is_between_zero_and_its_maximum(counts in prop::collection::vec(0u64..1000, 1..50)) {
+                let g = gini(&counts);
+                let n = counts.len() as f64;
+                prop_assert!(g >= 0.0 && g <= (n - 1.0) / n + 1e-12, "{g}");
+            }
+
+            #[test]
+            fn quantiles_are_observed_and_monotone(
+                counts in prop::collection::vec(0u64..20, 1..30),
+                a in 0.0f64..=1.0,
+                b in 0.0f64..=1.0,
+            ) {
+                let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+                match (quantile_from_counts(&counts, lo), quantile_from_counts(&counts, hi)) {
+                    (Some(x), Some(y)) => {
+                        prop_assert!(x <= y);
+                        prop_assert!(counts[x as usize] > 0 && counts[y as usize] > 0);
+                    }
+                    (None, None) => prop_assert!(counts.iter().all(|&c| c == 0)),
+                    other => prop_assert!(false, "{other:?}"),
+                }
+            }
+
+            #[test]
+            fn the_interval_holds_the_mean(values in prop::collection::vec(-1e6f64..1e6, 2..40)) {
+                let iv = mean_ci(&values).unwrap();
+                prop_assert!(iv.ci_low.unwrap() <= iv.mean && iv.mean <= iv.ci_high.unwrap());
+            }
+        }
+    }
 }

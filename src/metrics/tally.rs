@@ -1,10 +1,9 @@
 //! Recording one run: the per-tick record and the accumulators behind its summary metrics.
 
-use crate::metrics::recovery::{RecoveryOutcome, recovery_time};
-use crate::metrics::stats::{gini, mean_from_counts, quantile_from_counts};
-use crate::metrics::{RunOutput, TickRecord};
+use crate::metrics::stats::gini;
+use crate::metrics::{RunOutput, TickRecord, latency_metrics, recovery_metrics};
 use crate::model::structure::Shape;
-use crate::scenario::{Recovery, RecoveryMetric, Scenario, ShockSpec};
+use crate::scenario::{Recovery, Scenario, ShockSpec};
 
 /// Accumulates what one run (one org, one replicate) measures.
 #[derive(Debug, Clone)]
@@ -176,13 +175,8 @@ impl Tally {
         let counts = &self.latency_counts;
         let n: u64 = counts.iter().sum();
         let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
-        put("latency_mean".into(), mean_from_counts(counts));
-        for (name, q) in [
-            ("latency_p50", 0.5),
-            ("latency_p95", 0.95),
-            ("latency_p99", 0.99),
-        ] {
-            put(name.into(), quantile_from_counts(counts, q));
+        for (name, v) in latency_metrics(counts) {
+            put(name.into(), v);
         }
         let w = self.window_ticks as f64;
         put("throughput".into(), ratio(n as f64, w));
@@ -220,24 +214,13 @@ impl Tally {
                 ratio(self.effort_by_level[l], self.level_capacity[l] * w),
             );
         }
-        for shock in shocks {
-            for &metric in &self.recovery.metrics {
-                let series = metric_series(&self.series, metric);
-                let outcome = recovery_time(&series, metric, shock, &self.recovery, self.ticks);
-                let recovered = match outcome {
-                    RecoveryOutcome::NoBaseline => None,
-                    o => Some(if o.value().is_some() { 1.0 } else { 0.0 }),
-                };
-                put(
-                    format!("recovery.{}.{}", shock.name, metric.name()),
-                    outcome.value(),
-                );
-                put(
-                    format!("recovered.{}.{}", shock.name, metric.name()),
-                    recovered,
-                );
-            }
-        }
+        // Recovery covers the scenario's shocks and any injected from code.
+        m.extend(recovery_metrics(
+            &self.recovery,
+            shocks,
+            self.ticks,
+            &self.series,
+        ));
         RunOutput {
             org: self.org,
             replicate: self.replicate,
@@ -258,20 +241,5 @@ fn level_means(values: &[f64], level_of: &[u8], levels: usize) -> Vec<f64> {
     sum.iter()
         .zip(&n)
         .map(|(s, &k)| if k > 0 { s / k as f64 } else { 0.0 })
-        .collect()
-}
-
-/// The per-tick series a recovery metric is measured on (`None` where the tick has no value).
-pub fn metric_series(series: &[TickRecord], metric: RecoveryMetric) -> Vec<Option<f64>> {
-    series
-        .iter()
-        .map(|r| match metric {
-            RecoveryMetric::LatencyMean => r.latency_mean,
-            RecoveryMetric::LatencyP95 => r.latency_p95,
-            RecoveryMetric::Backlog => Some(r.backlog as f64),
-            RecoveryMetric::Throughput => Some(r.executed as f64),
-            RecoveryMetric::Value => Some(r.value),
-            RecoveryMetric::GoodRate => r.good_rate,
-        })
         .collect()
 }

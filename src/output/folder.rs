@@ -1,0 +1,316 @@
+//! Writing a result folder atomically (DESIGN.md §3): everything goes into a temporary folder
+//! beside the destination, which is renamed into place only when complete, so an interrupted
+//! run never leaves a half-written result that looks whole.
+//!
+//! Files are not fsynced: the guarantee is against interrupted runs (Ctrl-C, a kill, an error),
+//! not against power loss.
+
+use std::error::Error as StdError;
+use std::fs::{self, File};
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+
+use crate::metrics::{RunOutput, Summary};
+use crate::output::manifest::{Manifest, RunFacts};
+use crate::output::tables;
+use crate::scenario::Scenario;
+
+/// An error from a hook that adds files to a result folder (charts, the report).
+pub type HookError = Box<dyn StdError + Send + Sync>;
+
+/// Names of the files orgsim writes into a result folder, besides `*.png` and `*.svg` charts.
+pub const RESULT_FILES: [&str; 8] = [
+    "manifest.json",
+    "timeseries.csv",
+    "replicates.csv",
+    "summary.csv",
+    "summary.json",
+    "latency.csv",
+    "sweep.csv",
+    "report.html",
+];
+
+/// Files a file browser drops into folders; replacing them loses nothing.
+const BROWSER_FILES: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
+
+/// Why a result folder could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A file or folder could not be created, written, renamed or removed.
+    #[error("could not write {}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// A CSV table could not be written.
+    #[error("could not write {}", path.display())]
+    Csv {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+    /// A JSON file could not be written.
+    #[error("could not write {}", path.display())]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The destination is a file or a symbolic link.
+    #[error("{} exists and is not a plain folder; choose another place for the results with --out", path.display())]
+    NotAFolder { path: PathBuf },
+    /// The destination holds something orgsim did not write.
+    #[error(
+        "{} already holds `{file}`, which orgsim did not write, so it will not be replaced; \
+         choose another folder with --out, or move `{file}` away",
+        dir.display()
+    )]
+    ForeignFile { dir: PathBuf, file: String },
+    /// The destination has no last component to name the folder (`..`, `/`).
+    #[error("{} does not name a folder; give the results folder a name with --out", path.display())]
+    NoFolderName { path: PathBuf },
+    /// The charts/report hook failed.
+    #[error("could not add the charts or report to {}", path.display())]
+    Hook {
+        path: PathBuf,
+        #[source]
+        source: HookError,
+    },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Where a result folder went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The result folder.
+    pub path: PathBuf,
+    /// Whether it replaced a previous result (a non-empty folder of orgsim files).
+    pub replaced: bool,
+    /// The previous result, moved aside, if deleting it failed: the caller may mention it.
+    pub leftover: Option<PathBuf>,
+}
+
+/// Whether `name` is a file orgsim writes into a result folder.
+pub fn is_result_file(name: &str) -> bool {
+    RESULT_FILES.contains(&name)
+        || BROWSER_FILES.contains(&name)
+        || name.ends_with(".png")
+        || name.ends_with(".svg")
+}
+
+/// Write a whole result folder at `dest`, atomically: the tables, `manifest.json`, then
+/// whatever `extra` adds (charts, the report) into the temporary folder before the rename.
+pub fn write_result(
+    dest: &Path,
+    scenario: &Scenario,
+    runs: &[RunOutput],
+    summary: &Summary,
+    facts: &RunFacts,
+    extra: &dyn Fn(&Path) -> Result<(), HookError>,
+) -> Result<Written, OutputError> {
+    write_atomically(dest, |dir| {
+        write_tables(dir, scenario, runs, summary, facts)?;
+        extra(dir).map_err(|source| OutputError::Hook {
+            path: dest.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// Write the tables and `manifest.json` of a result into the existing folder `dir`.
+pub fn write_tables(
+    dir: &Path,
+    scenario: &Scenario,
+    runs: &[RunOutput],
+    summary: &Summary,
+    facts: &RunFacts,
+) -> Result<(), OutputError> {
+    let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
+    csv_file(dir, "timeseries.csv", |w| {
+        tables::write_timeseries(w, &orgs, runs)
+    })?;
+    csv_file(dir, "replicates.csv", |w| {
+        tables::write_replicates(w, &orgs, runs)
+    })?;
+    csv_file(dir, "summary.csv", |w| {
+        tables::write_summary_csv(w, summary)
+    })?;
+    csv_file(dir, "latency.csv", |w| {
+        tables::write_latency(w, &orgs, runs)
+    })?;
+    json_file(dir, "summary.json", |w| {
+        tables::write_summary_json(w, scenario, summary)
+    })?;
+    json_file(dir, "manifest.json", |w| {
+        Manifest::new(scenario, facts).write(w)
+    })
+}
+
+fn create(path: &Path) -> Result<BufWriter<File>, OutputError> {
+    File::create(path)
+        .map(BufWriter::new)
+        .map_err(io_error(path))
+}
+
+fn csv_file(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut BufWriter<File>) -> csv::Result<()>,
+) -> Result<(), OutputError> {
+    let path = dir.join(name);
+    let mut out = create(&path)?;
+    write(&mut out).map_err(|source| OutputError::Csv {
+        path: path.clone(),
+        source,
+    })
+}
+
+fn json_file(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut BufWriter<File>) -> serde_json::Result<()>,
+) -> Result<(), OutputError> {
+    let path = dir.join(name);
+    let mut out = create(&path)?;
+    write(&mut out).map_err(|source| OutputError::Json {
+        path: path.clone(),
+        source,
+    })
+}
+
+/// Removes the temporary folder unless the result was moved into place, so no error or panic
+/// leaves it behind.
+struct TempFolder {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// What is at the destination now.
+enum Existing {
+    Nothing,
+    /// An empty folder, or one holding only orgsim's files (`true` if it holds any).
+    Result(bool),
+}
+
+/// Check the destination: refuse anything orgsim would not have written.
+fn inspect(dest: &Path) -> Result<Existing, OutputError> {
+    let meta = match fs::symlink_metadata(dest) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+        Err(e) => return Err(io_error(dest)(e)),
+    };
+    // A symbolic link is never replaced: renaming over it would silently drop what it points to.
+    if !meta.is_dir() {
+        return Err(OutputError::NotAFolder {
+            path: dest.to_path_buf(),
+        });
+    }
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dest).map_err(io_error(dest))? {
+        let entry = entry.map_err(io_error(dest))?;
+        let is_file = entry.file_type().map_err(io_error(dest))?.is_file();
+        names.push((entry.file_name().to_string_lossy().into_owned(), is_file));
+    }
+    // Sorted so the error names the same file every time.
+    names.sort();
+    if let Some((file, _)) = names
+        .iter()
+        .find(|(n, is_file)| !is_file || !is_result_file(n))
+    {
+        return Err(OutputError::ForeignFile {
+            dir: dest.to_path_buf(),
+            file: file.clone(),
+        });
+    }
+    Ok(Existing::Result(!names.is_empty()))
+}
+
+/// Fill a temporary folder beside `dest` with `fill`, then move it to `dest`.
+///
+/// The temporary folder is `.<name>.tmp-<pid>` in `dest`'s parent (created if missing), so the
+/// final rename stays on one file system. An existing `dest` holding only orgsim's files is
+/// replaced (moved aside to `.<name>.old-<pid>`, the new folder renamed in, the old one
+/// deleted); anything else there is refused before any work. On error the temporary folder is
+/// removed and `dest` is as it was.
+pub fn write_atomically(
+    dest: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), OutputError>,
+) -> Result<Written, OutputError> {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| OutputError::NoFolderName {
+            path: dest.to_path_buf(),
+        })?;
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    inspect(dest)?;
+    fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    // Only a crashed earlier run with the same process id can have left this behind.
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).map_err(io_error(&tmp))?;
+    }
+    fs::create_dir(&tmp).map_err(io_error(&tmp))?;
+    let mut guard = TempFolder {
+        path: tmp.clone(),
+        keep: false,
+    };
+
+    fill(&tmp)?;
+
+    // Look again: the destination may have changed while the folder was being filled.
+    let written = match inspect(dest)? {
+        Existing::Nothing => {
+            fs::rename(&tmp, dest).map_err(io_error(dest))?;
+            Written {
+                path: dest.to_path_buf(),
+                replaced: false,
+                leftover: None,
+            }
+        }
+        Existing::Result(had_files) => {
+            let old = parent.join(format!(".{name}.old-{pid}"));
+            if old.exists() {
+                fs::remove_dir_all(&old).map_err(io_error(&old))?;
+            }
+            fs::rename(dest, &old).map_err(io_error(dest))?;
+            if let Err(e) = fs::rename(&tmp, dest) {
+                // Put the previous result back: better the old result than none.
+                let _ = fs::rename(&old, dest);
+                return Err(io_error(dest)(e));
+            }
+            let leftover = fs::remove_dir_all(&old).err().map(|_| old);
+            Written {
+                path: dest.to_path_buf(),
+                replaced: had_files,
+                leftover,
+            }
+        }
+    };
+    guard.keep = true;
+    Ok(written)
+}
+
+#[cfg(test)]
+#[path = "folder_tests.rs"]
+mod tests;

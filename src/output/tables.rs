@@ -1,0 +1,388 @@
+//! The tables of a result folder: `timeseries.csv`, `replicates.csv`, `summary.csv`,
+//! `latency.csv` and `summary.json` (DESIGN.md §3).
+//!
+//! Every writer orders its rows by org (scenario order), then replicate, then tick or metric,
+//! whatever order the runs arrive in, and prints floats with Rust's `Display` (the shortest
+//! digits that read back to the same bits, no exponent), which does not depend on locale or
+//! platform: the same results always give the same bytes.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::{Comparison, RunOutput, Summary, SummaryRow};
+use crate::scenario::Scenario;
+
+/// Header of `timeseries.csv`.
+pub const TIMESERIES_HEADER: [&str; 13] = [
+    "org",
+    "replicate",
+    "tick",
+    "arrived",
+    "decided",
+    "executed",
+    "backlog",
+    "frozen",
+    "latency_mean",
+    "latency_p95",
+    "value",
+    "good_rate",
+    "utilisation_top",
+];
+/// Header of `replicates.csv`.
+pub const REPLICATES_HEADER: [&str; 4] = ["org", "replicate", "metric", "value"];
+/// Header of `summary.csv`.
+pub const SUMMARY_HEADER: [&str; 6] = ["org", "metric", "mean", "ci_low", "ci_high", "n"];
+/// Header of `latency.csv`.
+pub const LATENCY_HEADER: [&str; 3] = ["org", "latency", "count"];
+
+/// A CSV field buffer: numbers are formatted into it instead of allocating a string per field.
+struct Fields<W: Write> {
+    csv: csv::Writer<W>,
+    buf: String,
+}
+
+impl<W: Write> Fields<W> {
+    fn new(out: W, header: &[&str]) -> csv::Result<Self> {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(header)?;
+        Ok(Fields {
+            csv,
+            buf: String::new(),
+        })
+    }
+
+    fn text(&mut self, s: &str) -> csv::Result<()> {
+        self.csv.write_field(s)
+    }
+
+    fn int(&mut self, x: impl std::fmt::Display) -> csv::Result<()> {
+        self.buf.clear();
+        let _ = write!(self.buf, "{x}");
+        self.csv.write_field(&self.buf)
+    }
+
+    fn float(&mut self, x: f64) -> csv::Result<()> {
+        self.int(x)
+    }
+
+    fn opt(&mut self, x: Option<f64>) -> csv::Result<()> {
+        match x {
+            Some(x) => self.float(x),
+            None => self.csv.write_field(""),
+        }
+    }
+
+    fn end_row(&mut self) -> csv::Result<()> {
+        self.csv.write_record(None::<&[u8]>)
+    }
+
+    /// Flush explicitly: a failed write on drop would be silently lost.
+    fn finish(mut self) -> csv::Result<()> {
+        self.csv.flush()?;
+        Ok(())
+    }
+}
+
+/// A float as written in every orgsim table: shortest round-trip digits, no exponent.
+pub fn format_float(x: f64) -> String {
+    format!("{x}")
+}
+
+/// `runs` in output order: by org, then replicate.
+fn ordered(runs: &[RunOutput]) -> Vec<&RunOutput> {
+    let mut order: Vec<&RunOutput> = runs.iter().collect();
+    order.sort_by_key(|r| (r.org, r.replicate));
+    order
+}
+
+/// The name of org `index`, or its index if the scenario has no such org.
+fn org_name(orgs: &[String], index: usize) -> String {
+    orgs.get(index)
+        .cloned()
+        .unwrap_or_else(|| index.to_string())
+}
+
+/// Write `timeseries.csv`: one row per org, replicate and tick.
+pub fn write_timeseries<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -> csv::Result<()> {
+    let mut f = Fields::new(out, &TIMESERIES_HEADER)?;
+    for run in ordered(runs) {
+        let org = org_name(orgs, run.org);
+        for (tick, t) in run.ticks.iter().enumerate() {
+            f.text(&org)?;
+            f.int(run.replicate)?;
+            f.int(tick)?;
+            f.int(t.arrived)?;
+            f.int(t.decided)?;
+            f.int(t.executed)?;
+            f.int(t.backlog)?;
+            f.int(t.frozen)?;
+            f.opt(t.latency_mean)?;
+            f.opt(t.latency_p95)?;
+            f.float(t.value)?;
+            f.opt(t.good_rate)?;
+            f.float(t.utilisation_top)?;
+            f.end_row()?;
+        }
+    }
+    f.finish()
+}
+
+/// Write `replicates.csv`: every summary metric of every run, in the run's metric order.
+pub fn write_replicates<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -> csv::Result<()> {
+    let mut f = Fields::new(out, &REPLICATES_HEADER)?;
+    for run in ordered(runs) {
+        let org = org_name(orgs, run.org);
+        for (metric, value) in &run.metrics {
+            f.text(&org)?;
+            f.int(run.replicate)?;
+            f.text(metric)?;
+            f.opt(*value)?;
+            f.end_row()?;
+        }
+    }
+    f.finish()
+}
+
+/// Write `summary.csv` from the summary rows, in their order.
+pub fn write_summary_csv<W: Write>(out: W, summary: &Summary) -> csv::Result<()> {
+    let mut f = Fields::new(out, &SUMMARY_HEADER)?;
+    for row in &summary.rows {
+        f.text(&row.org)?;
+        f.text(&row.metric)?;
+        f.opt(row.mean)?;
+        f.opt(row.ci_low)?;
+        f.opt(row.ci_high)?;
+        f.int(row.n)?;
+        f.end_row()?;
+    }
+    f.finish()
+}
+
+/// Latency counts per org, pooled over replicates: `result[org][l]` decisions with latency `l`.
+pub fn pooled_latency(org_count: usize, runs: &[RunOutput]) -> Vec<Vec<u64>> {
+    let mut pooled = vec![Vec::new(); org_count];
+    for run in ordered(runs) {
+        let Some(counts) = pooled.get_mut(run.org) else {
+            continue;
+        };
+        if counts.len() < run.latency_counts.len() {
+            counts.resize(run.latency_counts.len(), 0);
+        }
+        for (total, &c) in counts.iter_mut().zip(&run.latency_counts) {
+            *total += c;
+        }
+    }
+    pooled
+}
+
+/// Write `latency.csv`: the pooled latency histogram of each org, non-zero counts only.
+pub fn write_latency<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -> csv::Result<()> {
+    let mut f = Fields::new(out, &LATENCY_HEADER)?;
+    for (o, counts) in pooled_latency(orgs.len(), runs).iter().enumerate() {
+        for (latency, &count) in counts.iter().enumerate().filter(|&(_, &c)| c > 0) {
+            f.text(&orgs[o])?;
+            f.int(latency)?;
+            f.int(count)?;
+            f.end_row()?;
+        }
+    }
+    f.finish()
+}
+
+/// The contents of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryFile {
+    /// The scenario's name.
+    pub scenario: String,
+    pub tick_unit: String,
+    /// Name of the org the comparisons are against.
+    pub reference: String,
+    /// Org names in scenario order.
+    pub orgs: Vec<String>,
+    /// The rows of `summary.csv`.
+    pub metrics: Vec<SummaryRow>,
+    pub comparisons: Vec<Comparison>,
+    pub headlines: Vec<String>,
+}
+
+impl SummaryFile {
+    /// The `summary.json` of a scenario's summary.
+    pub fn new(scenario: &Scenario, summary: &Summary) -> Self {
+        let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
+        SummaryFile {
+            scenario: scenario.scenario.name.clone(),
+            tick_unit: scenario.scenario.tick_unit.clone(),
+            reference: orgs
+                .get(scenario.reference_org())
+                .cloned()
+                .unwrap_or_default(),
+            orgs,
+            metrics: summary.rows.clone(),
+            comparisons: summary.comparisons.clone(),
+            headlines: summary.headlines.clone(),
+        }
+    }
+}
+
+/// Write `summary.json`, pretty-printed with a final newline.
+pub fn write_summary_json<W: Write>(
+    mut out: W,
+    scenario: &Scenario,
+    summary: &Summary,
+) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &SummaryFile::new(scenario, summary))?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
+    out.flush().map_err(serde_json::Error::io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{TickRecord, Verdict};
+
+    fn names() -> Vec<String> {
+        vec!["Hierarchy".into(), "Dist, ributed".into()]
+    }
+
+    fn run(org: usize, replicate: u32) -> RunOutput {
+        RunOutput {
+            org,
+            replicate,
+            ticks: vec![
+                TickRecord {
+                    arrived: 3,
+                    decided: 2,
+                    executed: 1,
+                    backlog: 2,
+                    frozen: 0,
+                    latency_mean: Some(1.5),
+                    latency_p95: Some(2.0),
+                    value: 0.1 + 0.2,
+                    good_rate: Some(1.0),
+                    utilisation_top: 1e-7,
+                },
+                TickRecord::default(),
+            ],
+            metrics: vec![
+                ("latency_mean".into(), Some(1.25)),
+                ("recovery.s.x".into(), None),
+            ],
+            latency_counts: vec![0, 2, 0, org as u64 + 1],
+        }
+    }
+
+    fn text(f: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut buf = Vec::new();
+        f(&mut buf);
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn timeseries_rows_are_ordered_and_formatted_deterministically() {
+        let runs = [run(1, 0), run(0, 1), run(0, 0)];
+        let csv = text(|b| write_timeseries(b, &names(), &runs).unwrap());
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top"
+        );
+        assert_eq!(
+            lines[1],
+            "Hierarchy,0,0,3,2,1,2,0,1.5,2,0.30000000000000004,1,0.0000001"
+        );
+        assert_eq!(lines[2], "Hierarchy,0,1,0,0,0,0,0,,,0,,0");
+        assert_eq!(
+            lines[3],
+            "Hierarchy,1,0,3,2,1,2,0,1.5,2,0.30000000000000004,1,0.0000001"
+        );
+        assert!(lines[5].starts_with("\"Dist, ributed\",0,0,"));
+        assert_eq!(lines.len(), 7);
+    }
+
+    #[test]
+    fn replicates_summary_and_latency_tables() {
+        let runs = [run(1, 0), run(0, 0)];
+        let csv = text(|b| write_replicates(b, &names(), &runs).unwrap());
+        assert_eq!(
+            csv,
+            "org,replicate,metric,value\nHierarchy,0,latency_mean,1.25\nHierarchy,0,recovery.s.x,\n\
+             \"Dist, ributed\",0,latency_mean,1.25\n\"Dist, ributed\",0,recovery.s.x,\n"
+        );
+        let lat = text(|b| write_latency(b, &names(), &[run(1, 0), run(0, 0), run(0, 1)]).unwrap());
+        assert_eq!(
+            lat,
+            "org,latency,count\nHierarchy,1,4\nHierarchy,3,2\n\"Dist, ributed\",1,2\n\"Dist, ributed\",3,2\n"
+        );
+        let summary = Summary {
+            rows: vec![SummaryRow {
+                org: "Hierarchy".into(),
+                metric: "throughput".into(),
+                mean: Some(40.0),
+                ci_low: None,
+                ci_high: None,
+                n: 1,
+            }],
+            ..Summary::default()
+        };
+        let csv = text(|b| write_summary_csv(b, &summary).unwrap());
+        assert_eq!(
+            csv,
+            "org,metric,mean,ci_low,ci_high,n\nHierarchy,throughput,40,,,1\n"
+        );
+    }
+
+    #[test]
+    fn summary_json_has_the_documented_keys() {
+        use crate::scenario::{Network, OrgSpec};
+        let mut scenario = Scenario::new(
+            "Demo",
+            100,
+            5.0,
+            vec![
+                OrgSpec::tree("Hierarchy", 4, 3),
+                OrgSpec::teams("Teams", 4, 4, Network::Ring),
+            ],
+        );
+        scenario.scenario.tick_unit = "hour".into();
+        scenario.scenario.compare_to = Some("Teams".into());
+        let summary = Summary {
+            rows: vec![],
+            comparisons: vec![Comparison {
+                org: "Hierarchy".into(),
+                reference: "Teams".into(),
+                metric: "latency_mean".into(),
+                ratio: Some(2.0),
+                ci_low: Some(1.5),
+                ci_high: Some(2.5),
+                n: 10,
+                verdict: Verdict::Worse,
+                text: "t".into(),
+                org_recovery: None,
+                reference_recovery: None,
+            }],
+            headlines: vec!["h.".into()],
+        };
+        let json = text(|b| write_summary_json(b, &scenario, &summary).unwrap());
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "comparisons",
+                "headlines",
+                "metrics",
+                "orgs",
+                "reference",
+                "scenario",
+                "tick_unit"
+            ]
+        );
+        assert_eq!(v["reference"], "Teams");
+        assert_eq!(v["orgs"], serde_json::json!(["Hierarchy", "Teams"]));
+        assert_eq!(v["comparisons"][0]["verdict"], "worse");
+        let back: SummaryFile = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.comparisons, summary.comparisons);
+    }
+}
