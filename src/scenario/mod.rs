@@ -7,6 +7,7 @@
 //! ```
 
 mod check;
+mod describe;
 mod diagnostic;
 mod memory;
 mod read;
@@ -18,6 +19,7 @@ mod types;
 mod tests;
 
 pub use check::{Problem, check};
+pub use describe::{describe, level_load, level_utilisation};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
 pub use memory::{estimate_bytes, memory_limit};
 pub use schema::known_keys;
@@ -28,6 +30,11 @@ use diagnostic::Pending;
 use read::Spans;
 use std::collections::BTreeSet;
 use std::path::Path;
+
+/// A fully commented scenario showing every key, its default and its range (`orgsim new`).
+pub fn template() -> &'static str {
+    include_str!("template.toml")
+}
 
 /// Reads and validates a scenario file, filling in every default.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {

@@ -318,3 +318,59 @@ fn too_big_an_org_is_refused_with_an_estimate() {
     assert!(msg.contains("GiB; this machine has 20 GiB"), "{msg}");
     assert_eq!(line, line_of(&text, "levels = 12"));
 }
+
+#[test]
+fn template_parses_and_shows_every_key() {
+    let s = ok(template());
+    assert_eq!(s.orgs.len(), 2);
+    assert_eq!(s.shocks.len(), 2);
+    for key in known_keys() {
+        let leaf = key.rsplit('.').next().unwrap_or(&key);
+        let shown = template().lines().any(|l| {
+            let l = l.trim_start_matches(['#', ' ']);
+            l.starts_with(&format!("{leaf} ="))
+                || l.starts_with(&format!("[{leaf}]"))
+                || l.contains(&format!("{{ {leaf} ="))
+                || l.contains(&format!(", {leaf} ="))
+        });
+        assert!(shown, "template does not show `{key}`");
+    }
+}
+
+#[test]
+fn template_commented_shocks_and_sweep_parse_when_uncommented() {
+    let text: String = template()
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            // Uncomment `key = value` lines and table headers, not prose.
+            Some(rest) if rest.starts_with('[') || rest.split_whitespace().nth(1) == Some("=") => {
+                rest.to_string()
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let s = ok(&text);
+    assert_eq!(s.shocks.len(), 5, "{text}");
+    assert_eq!(s.sweep.len(), 3);
+    assert_eq!(s.scenario.compare_to.as_deref(), Some("Hierarchy"));
+}
+
+#[test]
+fn describe_shows_the_design_example() {
+    let text = describe(&ok(DESIGN));
+    assert!(
+        text.contains("Org `Hierarchy` (tree, span 6, 4 levels)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("headcount 259, frontline 216, levels 4"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Org `Distributed` (216 teams of 6, small world, degree 4, rewire 0.1)"),
+        "{text}"
+    );
+    assert!(text.contains("CEO leaves"), "{text}");
+    assert!(text.contains("estimate"), "{text}");
+}
