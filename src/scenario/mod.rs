@@ -1,5 +1,201 @@
 //! Scenario files: the TOML schema, defaults, validation with located errors.
+//!
+//! ```
+//! let text = "[scenario]\nticks = 100\n[work]\nrate = 2\n[[org]]\nstructure = \"tree\"\nspan = 3\nlevels = 2\n";
+//! let s = orgsim::scenario::parse_str(text, "demo.toml").unwrap();
+//! assert_eq!(s.scenario.warmup, 10);
+//! ```
 
+mod check;
+mod describe;
+mod diagnostic;
+mod memory;
+mod read;
+mod schema;
+mod sweep;
 mod types;
 
+#[cfg(test)]
+mod tests;
+
+pub use check::{Problem, check};
+pub use describe::{describe, level_load, level_utilisation};
+pub use diagnostic::{Diagnostic, Location, ScenarioError};
+pub use memory::{estimate_bytes, memory_limit};
+pub use schema::known_keys;
+pub use sweep::{apply, at_point, point_count, point_values, sweepable};
 pub use types::*;
+
+use diagnostic::Pending;
+use read::Spans;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// A fully commented scenario showing every key, its default and its range (`orgsim new`).
+pub fn template() -> &'static str {
+    include_str!("template.toml")
+}
+
+/// Reads and validates a scenario file, filling in every default.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_str(&text, &path.display().to_string())
+}
+
+/// Validates scenario text; `file_name` is used in error locations and names the scenario when
+/// `[scenario] name` is absent.
+pub fn parse_str(text: &str, file_name: &str) -> Result<Scenario, ScenarioError> {
+    validate(text, file_name, memory_limit())
+}
+
+/// [`parse_str`] with the memory budget given, so tests do not depend on the machine.
+pub(crate) fn validate(
+    text: &str,
+    file_name: &str,
+    budget: u64,
+) -> Result<Scenario, ScenarioError> {
+    let stem = Path::new(file_name).file_stem().map_or_else(
+        || "scenario".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let fail = |errors: Vec<Pending>| {
+        let mut errors = errors;
+        errors.sort_by_key(|e| e.span.start);
+        ScenarioError::Invalid {
+            file: file_name.to_string(),
+            diagnostics: errors.into_iter().map(|e| e.locate(text)).collect(),
+        }
+    };
+    let read = read::read(text, &stem).map_err(fail)?;
+    let mut errors = read.errors;
+    let scenario = read.scenario;
+    let problems = check(&scenario);
+    errors.extend(
+        problems
+            .iter()
+            .filter(|p| !involves_bad(p, &read.bad))
+            .map(|p| located(p, &read.spans)),
+    );
+    errors.extend(check_sweep(&scenario, &read.spans, &read.bad, &problems));
+    if errors.is_empty()
+        && let Some(e) = memory::refuse(&scenario, budget, &read.spans)
+    {
+        errors.push(e);
+    }
+    if errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(fail(errors))
+    }
+}
+
+/// Whether two paths overlap: one is the other or lies inside it.
+fn related(a: &str, b: &str) -> bool {
+    let inside = |x: &str, y: &str| {
+        x.strip_prefix(y)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    inside(a, b) || inside(b, a)
+}
+
+/// A range problem about a value that already has a type error would be noise.
+fn involves_bad(p: &Problem, bad: &BTreeSet<String>) -> bool {
+    std::iter::once(&p.path)
+        .chain(&p.involves)
+        .any(|x| bad.iter().any(|b| related(x, b)))
+}
+
+fn located(p: &Problem, spans: &Spans) -> Pending {
+    let mut e = Pending::new(p.message.clone(), spans.value(&p.path));
+    if let Some(help) = &p.help {
+        e = e.help(help.clone());
+    }
+    e
+}
+
+/// Sweep paths must name something, and every value must fit its path: a sweep point that
+/// would fail validation is refused now, not after hours of other points.
+fn check_sweep(
+    s: &Scenario,
+    spans: &Spans,
+    bad: &BTreeSet<String>,
+    base: &[Problem],
+) -> Vec<Pending> {
+    let mut errors = Vec::new();
+    let valid = sweepable(s);
+    for (i, axis) in s.sweep.iter().enumerate() {
+        let here = format!("sweep[{i}]");
+        if bad.iter().any(|b| related(b, &here)) {
+            continue;
+        }
+        if !valid.contains(&axis.path) {
+            let refs: Vec<&str> = valid.iter().map(String::as_str).collect();
+            let mut e = Pending::new(
+                format!("sweep path `{}` names nothing", axis.path),
+                spans.key(&here),
+            );
+            e = match schema::closest(&axis.path, &refs) {
+                Some(near) => e.help(format!("did you mean `{near}`?")),
+                None => e.help(sweep_help(s, &axis.path)),
+            };
+            errors.push(e);
+            continue;
+        }
+        for (j, value) in axis.values.iter().enumerate() {
+            let at = spans.value(&format!("{here}.values[{j}]"));
+            let mut point = s.clone();
+            if let Err(why) = apply(&mut point, &axis.path, value) {
+                errors.push(Pending::new(format!("sweep of `{}` {why}", axis.path), at));
+                continue;
+            }
+            let new: Vec<Problem> = check(&point)
+                .into_iter()
+                .filter(|p| !base.iter().any(|b| b.message == p.message))
+                .collect();
+            if let Some(p) = new.first() {
+                let shown = match value {
+                    SweepValue::Int(i) => i.to_string(),
+                    SweepValue::Float(x) => x.to_string(),
+                    SweepValue::Text(t) => format!("\"{t}\""),
+                };
+                let mut e =
+                    Pending::new(format!("with `{}` = {shown}: {}", axis.path, p.message), at);
+                if let Some(help) = &p.help {
+                    e = e.help(help.clone());
+                }
+                errors.push(e);
+            }
+        }
+    }
+    errors
+}
+
+/// What a sweep path can name, for a path that names nothing and is not a near miss.
+fn sweep_help(s: &Scenario, path: &str) -> String {
+    let names = |v: Vec<&str>| {
+        v.iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if path.starts_with("org.") {
+        format!(
+            "write `org.<name>.<key>`; orgs: {}",
+            names(s.orgs.iter().map(|o| o.name.as_str()).collect())
+        )
+    } else if path.starts_with("shock.") {
+        if s.shocks.is_empty() {
+            "this scenario has no [[shock]]".to_string()
+        } else {
+            format!(
+                "write `shock.<name>.<key>`; shocks: {}",
+                names(s.shocks.iter().map(|o| o.name.as_str()).collect())
+            )
+        }
+    } else {
+        "sweepable: scenario.ticks, scenario.warmup, scenario.seed, work.rate, work.cross_unit, work.half_life, quality.*, recovery.*, org.<name>.<key>, shock.<name>.<key>".to_string()
+    }
+}

@@ -1,0 +1,383 @@
+//! What `orgsim check` prints: each org's shape and an estimate of where its load falls, and
+//! the shock timeline.
+//!
+//! The load estimate follows the decision rule of DESIGN.md §1: a decision of complexity `c`
+//! climbs from the frontline to the first level whose authority ≥ c and competence + boundary ≥
+//! c (the top takes the rest), costing a referral at every level it passes and its effort where
+//! it is decided. It ignores cross-unit work, rework, queueing and learning: it is a quick
+//! sanity check of capacities, not a result.
+
+use super::types::*;
+use std::fmt::Write;
+
+/// Number of midpoint cells used to integrate over the complexity distribution.
+const CELLS: usize = 1000;
+
+/// Points of complexity and their probabilities.
+fn complexity_masses(d: &Dist) -> Vec<(f64, f64)> {
+    let point = |x: f64| vec![(x.clamp(0.0, 1.0), 1.0)];
+    let cdf: Box<dyn Fn(f64) -> f64> = match *d {
+        Dist::Fixed(x) => return point(x),
+        Dist::Uniform([a, b]) if b > a => Box::new(move |x| ((x - a) / (b - a)).clamp(0.0, 1.0)),
+        Dist::Beta([a, b]) if a > 0.0 && b > 0.0 => Box::new(move |x| {
+            statrs::function::beta::checked_beta_reg(a, b, x.clamp(0.0, 1.0)).unwrap_or(0.0)
+        }),
+        // Other shapes are refused for complexity by validation; use the mean as a guard.
+        _ => return point(d.mean()),
+    };
+    (0..CELLS)
+        .map(|i| {
+            let lo = i as f64 / CELLS as f64;
+            let hi = (i + 1) as f64 / CELLS as f64;
+            ((lo + hi) / 2.0, (cdf(hi) - cdf(lo)).max(0.0))
+        })
+        .collect()
+}
+
+/// Effort per tick arriving at each level of `org` at `rate` decisions per tick.
+pub fn level_load(org: &OrgSpec, work: &Work, rate: f64) -> Vec<f64> {
+    let levels = org.levels().max(1) as usize;
+    let effort = work.effort.mean();
+    let mut load = vec![0.0; levels];
+    if matches!(org.structure, Structure::Teams { .. }) {
+        load[0] = rate * effort;
+        return load;
+    }
+    let threshold: Vec<f64> = (0..levels as u32)
+        .map(|l| org.authority.at(l).min(org.competence.at(l) + org.boundary))
+        .collect();
+    for (c, mass) in complexity_masses(&work.complexity) {
+        let decider = threshold.iter().position(|t| c <= *t).unwrap_or(levels - 1);
+        for slot in load.iter_mut().take(decider) {
+            *slot += rate * mass * org.referral_effort;
+        }
+        load[decider] += rate * mass * effort;
+    }
+    load
+}
+
+/// Utilisation of each level: load over the level's total capacity.
+pub fn level_utilisation(org: &OrgSpec, work: &Work, rate: f64) -> Vec<f64> {
+    let sizes = org.level_sizes();
+    level_load(org, work, rate)
+        .iter()
+        .enumerate()
+        .map(|(l, load)| {
+            let capacity = sizes.get(l).copied().unwrap_or(0) as f64 * org.capacity.at(l as u32);
+            if capacity > 0.0 {
+                load / capacity
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect()
+}
+
+fn dist(d: &Dist) -> String {
+    match *d {
+        Dist::Fixed(x) => format!("fixed {x}"),
+        Dist::Uniform([a, b]) => format!("uniform [{a}, {b}]"),
+        Dist::Beta([a, b]) => format!("beta({a}, {b})"),
+        Dist::Gamma([k, t]) => format!("gamma(shape {k}, scale {t})"),
+        Dist::Exponential(m) => format!("exponential, mean {m}"),
+        Dist::Lognormal([m, s]) => format!("lognormal(mu {m}, sigma {s})"),
+    }
+}
+
+fn plural(unit: &str, n: f64) -> String {
+    if n == 1.0 || unit.ends_with('s') {
+        unit.to_string()
+    } else {
+        format!("{unit}s")
+    }
+}
+
+/// A human summary of a valid scenario: orgs, estimated load by level, shocks.
+pub fn describe(s: &Scenario) -> String {
+    let m = &s.scenario;
+    let unit = &m.tick_unit;
+    let mut out = String::new();
+    let _ = writeln!(out, "Scenario \"{}\"", m.name);
+    if !m.description.is_empty() {
+        let _ = writeln!(out, "  {}", m.description);
+    }
+    let _ = writeln!(
+        out,
+        "  {} {} (warm-up {}), {} replications, seed {}",
+        m.ticks,
+        plural(unit, f64::from(m.ticks)),
+        m.warmup,
+        m.replications,
+        m.seed
+    );
+    let w = &s.work;
+    let _ = writeln!(
+        out,
+        "  work: {} decisions per {unit}; complexity {} (mean {:.2}); effort {} (mean {:.2}); cross-unit share {}",
+        w.rate,
+        dist(&w.complexity),
+        w.complexity.mean(),
+        dist(&w.effort),
+        w.effort.mean(),
+        w.cross_unit
+    );
+    for (i, org) in s.orgs.iter().enumerate() {
+        out.push('\n');
+        describe_org(&mut out, org, s, i == s.reference_org() && s.orgs.len() > 1);
+    }
+    out.push('\n');
+    if s.shocks.is_empty() {
+        let _ = writeln!(out, "Shocks: none");
+    } else {
+        let _ = writeln!(out, "Shocks:");
+        for sh in &s.shocks {
+            let end = sh
+                .end()
+                .map_or("permanent".to_string(), |e| format!("until {e}"));
+            let _ = writeln!(
+                out,
+                "  {:<20} {:<8} at {:<6} {:<14} {}",
+                sh.name,
+                sh.kind_name(),
+                sh.at,
+                end,
+                shock_params(&sh.kind)
+            );
+        }
+    }
+    if !s.sweep.is_empty() {
+        let _ = writeln!(out, "\nSweep: {} points", super::sweep::point_count(s));
+        for axis in &s.sweep {
+            let _ = writeln!(out, "  {}: {} values", axis.path, axis.values.len());
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nUtilisation is an estimate at the base rate of {} per {unit}: it ignores cross-unit work (escalations, consults), rework, queueing and learning.",
+        w.rate
+    );
+    out
+}
+
+fn describe_org(out: &mut String, org: &OrgSpec, s: &Scenario, reference: bool) {
+    let sizes = org.level_sizes();
+    let shape = match org.structure {
+        Structure::Tree { span, levels } => format!("tree, span {span}, {levels} levels"),
+        Structure::Teams {
+            teams,
+            team_size,
+            network,
+        } => {
+            let net = match network {
+                Network::Ring => "ring".to_string(),
+                Network::Complete => "complete network".to_string(),
+                Network::SmallWorld { degree, rewire } => {
+                    format!("small world, degree {degree}, rewire {rewire}")
+                }
+            };
+            format!("{teams} teams of {team_size}, {net}")
+        }
+    };
+    let tag = if reference {
+        " (ratios are taken against this org)"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "Org `{}` ({shape}){tag}", org.name);
+    let frontline = sizes.first().copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "  headcount {}, frontline {}, levels {}, cross-unit: {}",
+        org.headcount(),
+        frontline,
+        org.levels(),
+        match org.cross_unit {
+            CrossUnitMode::Escalate => "escalate",
+            CrossUnitMode::Consult => "consult",
+        }
+    );
+    let util = level_utilisation(org, &s.work, s.work.rate);
+    let _ = writeln!(
+        out,
+        "  {:>5} {:>10} {:>14} {:>12}",
+        "level", "agents", "capacity/tick", "utilisation"
+    );
+    for (l, size) in sizes.iter().enumerate() {
+        let cap = *size as f64 * org.capacity.at(l as u32);
+        let _ = writeln!(
+            out,
+            "  {:>5} {:>10} {:>14.1} {:>12.2}",
+            l,
+            size,
+            cap,
+            util.get(l).copied().unwrap_or(0.0)
+        );
+    }
+    if let Some((l, u)) = util
+        .iter()
+        .copied()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+    {
+        let top = l + 1 == sizes.len();
+        let which = if sizes.len() == 1 {
+            "every member".to_string()
+        } else {
+            format!("level {l}")
+        };
+        let _ = writeln!(out, "  most loaded: {which} at {u:.2} of capacity");
+        if u >= 1.0 {
+            let what = if top && sizes.len() > 1 {
+                "the top will be overloaded"
+            } else {
+                "this level will be overloaded"
+            };
+            let _ = writeln!(
+                out,
+                "  warning: {what}: work arrives faster than it can be decided, and the backlog will grow"
+            );
+        }
+    }
+    if matches!(org.structure, Structure::Teams { .. }) {
+        let _ = writeln!(
+            out,
+            "  note: referrals to team leads are not counted in this estimate"
+        );
+    }
+}
+
+fn shock_params(kind: &ShockKind) -> String {
+    let reroute = |r: &Option<u32>| {
+        r.map_or(", no rerouting".to_string(), |r| {
+            format!(", reroute after {r}")
+        })
+    };
+    match kind {
+        ShockKind::Surge { factor, region } => match region {
+            Some([a, b]) => format!("work × {factor} in [{a}, {b})"),
+            None => format!("work × {factor}"),
+        },
+        ShockKind::Loss {
+            target,
+            reroute_after,
+        } => {
+            let t = match target {
+                LossTarget::Top => "the top".to_string(),
+                LossTarget::Level(n) => format!("level {n}"),
+                LossTarget::Fraction(f) => format!("a random {f} of agents"),
+                LossTarget::Region([a, b]) => format!("agents in [{a}, {b})"),
+            };
+            format!("loses {t}{}", reroute(reroute_after))
+        }
+        ShockKind::Outage {
+            delay_factor,
+            links,
+        } => {
+            let l = match links {
+                Links::All => "all",
+                Links::Vertical => "vertical",
+                Links::Lateral => "lateral",
+            };
+            format!("{l} link delays × {delay_factor}")
+        }
+        ShockKind::Shift {
+            complexity_shift,
+            competence_drop,
+        } => {
+            format!("complexity +{complexity_shift}, competence −{competence_drop}")
+        }
+        ShockKind::Absence {
+            fraction,
+            reroute_after,
+        } => {
+            format!("{fraction} of agents away{}", reroute(reroute_after))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn work(complexity: Dist) -> Work {
+        let mut w = Scenario::new("t", 100, 10.0, vec![]).work;
+        w.complexity = complexity;
+        w
+    }
+
+    #[test]
+    fn uniform_complexity_splits_by_authority() {
+        // Frontline decides c ≤ 0.25 (a quarter), the manager the rest.
+        let mut org = OrgSpec::tree("H", 4, 2);
+        org.authority = PerLevel::Levels(vec![0.25, 1.0]);
+        org.competence = PerLevel::All(1.0);
+        let load = level_load(&org, &work(Dist::Uniform([0.0, 1.0])), 10.0);
+        assert!((load[0] - (2.5 + 7.5 * 0.1)).abs() < 1e-9, "{load:?}");
+        assert!((load[1] - 7.5).abs() < 1e-9, "{load:?}");
+        let util = level_utilisation(&org, &work(Dist::Uniform([0.0, 1.0])), 10.0);
+        assert!((util[1] - 7.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn beta_complexity_uses_the_regularised_incomplete_beta() {
+        // beta(2, 5) has P(c ≤ 0.5) = 0.890625.
+        let mut org = OrgSpec::tree("H", 2, 2);
+        org.authority = PerLevel::Levels(vec![0.5, 1.0]);
+        org.competence = PerLevel::All(1.0);
+        org.referral_effort = 0.0;
+        let load = level_load(&org, &work(Dist::Beta([2.0, 5.0])), 1.0);
+        assert!((load[0] - 0.890625).abs() < 1e-3, "{load:?}");
+        assert!((load[1] - 0.109375).abs() < 1e-3, "{load:?}");
+    }
+
+    #[test]
+    fn overloaded_top_is_warned_about() {
+        let mut org = OrgSpec::tree("H", 6, 3);
+        org.authority = PerLevel::Levels(vec![0.0, 0.0, 1.0]);
+        let s = Scenario::new("t", 100, 40.0, vec![org]);
+        let text = describe(&s);
+        assert!(
+            text.contains("warning: the top will be overloaded"),
+            "{text}"
+        );
+        let mut calm = s.clone();
+        calm.work.rate = 0.5;
+        assert!(!describe(&calm).contains("warning"));
+    }
+
+    #[test]
+    fn shock_timeline_lists_end_or_permanent() {
+        let mut s = Scenario::new(
+            "t",
+            1000,
+            4.0,
+            vec![OrgSpec::teams("D", 4, 4, Network::Ring)],
+        );
+        s.shocks.push(ShockSpec {
+            name: "surge@600".into(),
+            at: 600,
+            duration: Some(100),
+            kind: ShockKind::Surge {
+                factor: 3.0,
+                region: None,
+            },
+        });
+        s.shocks.push(ShockSpec {
+            name: "CEO leaves".into(),
+            at: 700,
+            duration: None,
+            kind: ShockKind::Loss {
+                target: LossTarget::Top,
+                reroute_after: Some(48),
+            },
+        });
+        let text = describe(&s);
+        assert!(text.contains("until 700"), "{text}");
+        assert!(text.contains("permanent"), "{text}");
+        assert!(text.contains("reroute after 48"), "{text}");
+        assert!(
+            text.contains("headcount 16, frontline 16, levels 1"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,376 @@
+//! Loading scenarios end to end: defaults, and one test per kind of mistake, each checking the
+//! message, the line and column it points at, and the help it gives.
+
+use super::*;
+
+const BUDGET: u64 = 16 << 30;
+const DESIGN: &str = include_str!("../../tests/scenarios/design.toml");
+
+const MINIMAL: &str = r#"[scenario]
+ticks = 1000
+
+[work]
+rate = 40
+
+[[org]]
+name = "H"
+structure = "tree"
+span = 4
+levels = 3
+"#;
+
+fn ok(text: &str) -> Scenario {
+    match validate(text, "x.toml", BUDGET) {
+        Ok(s) => s,
+        Err(e) => panic!("expected a valid scenario, got:\n{e}"),
+    }
+}
+
+fn errors(text: &str) -> Vec<Diagnostic> {
+    match validate(text, "x.toml", BUDGET) {
+        Ok(_) => panic!("expected errors, got a valid scenario"),
+        Err(e) => e.diagnostics().to_vec(),
+    }
+}
+
+/// The single error of `text`, with its line and column.
+fn one_error(text: &str) -> (String, usize, usize, Vec<String>) {
+    let errs = errors(text);
+    assert_eq!(errs.len(), 1, "expected one error, got {errs:#?}");
+    let e = &errs[0];
+    let loc = e
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("unlocated: {e:?}"));
+    (e.message.clone(), loc.line, loc.column, e.help.clone())
+}
+
+/// `MINIMAL` with `line` inserted right after the line `after`.
+fn with(after: &str, line: &str) -> String {
+    let mut out = String::new();
+    let mut done = false;
+    for l in MINIMAL.lines() {
+        out.push_str(l);
+        out.push('\n');
+        if !done && l == after {
+            out.push_str(line);
+            out.push('\n');
+            done = true;
+        }
+    }
+    assert!(done, "no line {after:?}");
+    out
+}
+
+/// 1-based number of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map_or(0, |i| i + 1)
+}
+
+#[test]
+fn design_example_loads_with_its_values() {
+    let s = ok(DESIGN);
+    assert_eq!(s.scenario.name, "Demand surge, then the top leader leaves");
+    assert_eq!(
+        (
+            s.scenario.ticks,
+            s.scenario.warmup,
+            s.scenario.replications,
+            s.scenario.seed
+        ),
+        (2000, 200, 20, 7)
+    );
+    assert_eq!(s.work.stake, Dist::Lognormal([0.0, 0.5]));
+    assert_eq!(s.work.half_life, Some(48.0));
+    assert_eq!(s.orgs.len(), 2);
+    assert_eq!(s.orgs[0].structure, Structure::Tree { span: 6, levels: 4 });
+    assert_eq!(
+        s.orgs[0].capacity,
+        PerLevel::Levels(vec![1.0, 3.0, 6.0, 10.0])
+    );
+    assert_eq!(s.orgs[0].cross_unit, CrossUnitMode::Escalate);
+    assert_eq!(
+        s.orgs[1].structure,
+        Structure::Teams {
+            teams: 216,
+            team_size: 6,
+            network: Network::SmallWorld {
+                degree: 4,
+                rewire: 0.1
+            }
+        }
+    );
+    assert_eq!(s.orgs[1].learning, 0.002);
+    assert_eq!(s.shocks[0].name, "surge@600");
+    assert_eq!(
+        s.shocks[0].kind,
+        ShockKind::Surge {
+            factor: 3.0,
+            region: None
+        }
+    );
+    assert_eq!(s.shocks[1].name, "CEO leaves");
+    assert_eq!(
+        s.shocks[1].kind,
+        ShockKind::Loss {
+            target: LossTarget::Top,
+            reroute_after: Some(48)
+        }
+    );
+    assert_eq!(
+        s.output.dir.as_deref(),
+        Some(std::path::Path::new("results/surge-then-leader-loss"))
+    );
+    assert_eq!(s.sweep.len(), 2);
+    assert_eq!(s.sweep[0].path, "work.rate");
+    assert_eq!(s.sweep[0].values.len(), 8);
+    assert_eq!(s.sweep[0].values[0], SweepValue::Int(10));
+    assert_eq!(s.sweep[0].values[7], SweepValue::Int(80));
+    assert_eq!(s.sweep[1].path, "org.Hierarchy.span");
+}
+
+#[test]
+fn defaults_are_filled_in() {
+    let s = ok(MINIMAL);
+    let mut expected = Scenario::new("x", 1000, 40.0, vec![OrgSpec::tree("H", 4, 3)]);
+    expected.scenario.name = "x".into();
+    assert_eq!(s, expected);
+}
+
+#[test]
+fn teams_default_to_consult_and_small_world() {
+    let text = MINIMAL.replace(
+        "structure = \"tree\"\nspan = 4\nlevels = 3",
+        "structure = \"teams\"\nteams = 5\nteam_size = 3\ncapacity = [2.0]",
+    );
+    let s = ok(&text);
+    assert_eq!(s.orgs[0], {
+        let mut o = OrgSpec::teams("H", 5, 3, Network::default());
+        o.capacity = PerLevel::All(2.0);
+        o
+    });
+}
+
+#[test]
+fn sweep_axes_keep_file_order_and_expand_ranges() {
+    let text = format!(
+        "{MINIMAL}\n[sweep]\n\"work.rate\" = {{ from = 0.5, to = 1.5, steps = 3 }}\n\"org.H.span\" = [2, 3]\n\"quality.rework\" = [0.1]\n"
+    );
+    let s = ok(&text);
+    let paths: Vec<&str> = s.sweep.iter().map(|a| a.path.as_str()).collect();
+    assert_eq!(paths, ["work.rate", "org.H.span", "quality.rework"]);
+    assert_eq!(
+        s.sweep[0].values,
+        vec![
+            SweepValue::Float(0.5),
+            SweepValue::Int(1),
+            SweepValue::Float(1.5)
+        ]
+    );
+    assert_eq!(point_count(&s), 6);
+}
+
+#[test]
+fn unknown_key_points_at_the_key_with_a_suggestion() {
+    let text = with("levels = 3", "capacty = 3.0");
+    let (msg, line, col, help) = one_error(&text);
+    assert_eq!(msg, "unknown key `capacty` in [[org]] `H`");
+    assert_eq!((line, col), (line_of(&text, "capacty"), 1));
+    assert!(
+        help[0].starts_with("did you mean `capacity`? valid keys here: name, structure"),
+        "{help:?}"
+    );
+}
+
+#[test]
+fn rendered_error_matches_the_documented_shape() {
+    let text = with("levels = 3", "capacty = 3.0");
+    let Err(e) = validate(&text, "scenarios/x.toml", BUDGET) else {
+        panic!("accepted")
+    };
+    let shown = e.to_string();
+    assert!(shown.starts_with("error: unknown key `capacty` in [[org]] `H`\n  --> scenarios/x.toml:12:1\n   |\n12 | capacty = 3.0\n   | ^^^^^^^\n   = help: did you mean `capacity`?"), "{shown}");
+    assert!(
+        shown.ends_with("error: 1 error in scenarios/x.toml; nothing was run"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn wrong_type_says_what_was_expected_and_found() {
+    let text = MINIMAL.replace("rate = 40", "rate = \"fast\"");
+    let (msg, line, col, _) = one_error(&text);
+    assert_eq!(msg, "expected a number, found a string");
+    assert_eq!((line, col), (5, 8));
+}
+
+#[test]
+fn every_error_in_the_file_is_reported_in_file_order() {
+    let text = MINIMAL
+        .replace("ticks = 1000", "ticks = 1000\ntickz = 3")
+        .replace("rate = 40", "rate = -1")
+        .replace("span = 4", "span = 0");
+    let errs = errors(&text);
+    let lines: Vec<usize> = errs
+        .iter()
+        .filter_map(|e| e.location.as_ref().map(|l| l.line))
+        .collect();
+    assert_eq!(lines, vec![3, 6, 11], "{errs:#?}");
+    assert!(errs[1].message.contains("must not be negative"));
+    assert!(
+        errs[2]
+            .message
+            .contains("`span` of org `H` must be at least 1")
+    );
+}
+
+#[test]
+fn missing_required_keys_point_at_their_table() {
+    let text = MINIMAL
+        .replace("ticks = 1000\n", "")
+        .replace("span = 4\n", "");
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert_eq!(errs[0].message, "missing key `ticks` in [scenario]");
+    assert_eq!(errs[0].location.as_ref().map(|l| l.line), Some(1));
+    assert_eq!(errs[1].message, "missing key `span` in [[org]] `H`");
+    assert_eq!(
+        errs[1].location.as_ref().map(|l| l.line),
+        Some(line_of(&text, "[[org]]"))
+    );
+}
+
+#[test]
+fn no_org_is_an_error() {
+    let text = "[scenario]\nticks = 10\n[work]\nrate = 1\n";
+    let (msg, line, _, _) = one_error(text);
+    assert_eq!((msg.as_str(), line), ("no [[org]] in the scenario", 1));
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let text = MINIMAL.replace("rate = 40", "rate = = 40");
+    let errs = errors(&text);
+    assert!(errs[0].message.starts_with("invalid TOML"), "{errs:#?}");
+    assert_eq!(errs[0].location.as_ref().map(|l| l.line), Some(5));
+}
+
+#[test]
+fn per_level_list_must_match_levels() {
+    let text = with("levels = 3", "competence = [0.3, 0.5]");
+    let (msg, line, col, help) = one_error(&text);
+    assert_eq!(
+        msg,
+        "`competence` of org `H` lists 2 values, but the tree has 3 levels"
+    );
+    assert_eq!((line, col), (12, 14));
+    assert!(help[0].contains("one value per level"));
+}
+
+#[test]
+fn out_of_range_list_element_is_pointed_at() {
+    let text = with("levels = 3", "authority = [0.2, 1.4, 1.0]");
+    let (msg, line, col, _) = one_error(&text);
+    assert_eq!(msg, "`authority` of org `H` must be in [0, 1], found 1.4");
+    assert_eq!((line, col), (12, 19));
+}
+
+#[test]
+fn shock_timing_is_checked_against_horizon_and_baseline() {
+    let text = format!("{MINIMAL}\n[[shock]]\nkind = \"surge\"\nat = 150\nfactor = 2\n");
+    let (msg, line, col, _) = one_error(&text);
+    assert_eq!(
+        msg,
+        "shock `surge@150` at 150 leaves 50 ticks of history after warm-up; recovery.baseline is 100"
+    );
+    assert_eq!((line, col), (line_of(&text, "at = 150"), 6));
+    let text = format!("{MINIMAL}\n[[shock]]\nkind = \"surge\"\nat = 1000\nfactor = 2\n");
+    assert!(one_error(&text).0.contains("after the horizon ends"));
+}
+
+#[test]
+fn sweep_path_naming_nothing_is_refused_with_a_suggestion() {
+    let text = format!("{MINIMAL}\n[sweep]\n\"org.H.spam\" = [2, 3]\n");
+    let (msg, line, col, help) = one_error(&text);
+    assert_eq!(msg, "sweep path `org.H.spam` names nothing");
+    assert_eq!((line, col), (line_of(&text, "spam"), 1));
+    assert_eq!(help, vec!["did you mean `org.H.span`?"]);
+}
+
+#[test]
+fn sweep_value_out_of_range_is_refused_at_the_value() {
+    let text = format!("{MINIMAL}\n[sweep]\n\"org.H.span\" = [2, 0]\n");
+    let (msg, _, col, _) = one_error(&text);
+    assert_eq!(
+        msg,
+        "with `org.H.span` = 0: `span` of org `H` must be at least 1, found 0"
+    );
+    assert_eq!(col, 20);
+}
+
+#[test]
+fn too_big_an_org_is_refused_with_an_estimate() {
+    let text = MINIMAL.replace("span = 4\nlevels = 3", "span = 10\nlevels = 12");
+    let (msg, line, _, _) = one_error(&text);
+    assert!(msg.starts_with("this scenario needs about "), "{msg}");
+    assert!(msg.contains("GiB; this machine has 20 GiB"), "{msg}");
+    assert_eq!(line, line_of(&text, "levels = 12"));
+}
+
+#[test]
+fn template_parses_and_shows_every_key() {
+    let s = ok(template());
+    assert_eq!(s.orgs.len(), 2);
+    assert_eq!(s.shocks.len(), 2);
+    for key in known_keys() {
+        let leaf = key.rsplit('.').next().unwrap_or(&key);
+        let shown = template().lines().any(|l| {
+            let l = l.trim_start_matches(['#', ' ']);
+            l.starts_with(&format!("{leaf} ="))
+                || l.starts_with(&format!("[{leaf}]"))
+                || l.contains(&format!("{{ {leaf} ="))
+                || l.contains(&format!(", {leaf} ="))
+        });
+        assert!(shown, "template does not show `{key}`");
+    }
+}
+
+#[test]
+fn template_commented_shocks_and_sweep_parse_when_uncommented() {
+    let text: String = template()
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            // Uncomment `key = value` lines and table headers, not prose.
+            Some(rest) if rest.starts_with('[') || rest.split_whitespace().nth(1) == Some("=") => {
+                rest.to_string()
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let s = ok(&text);
+    assert_eq!(s.shocks.len(), 5, "{text}");
+    assert_eq!(s.sweep.len(), 3);
+    assert_eq!(s.scenario.compare_to.as_deref(), Some("Hierarchy"));
+}
+
+#[test]
+fn describe_shows_the_design_example() {
+    let text = describe(&ok(DESIGN));
+    assert!(
+        text.contains("Org `Hierarchy` (tree, span 6, 4 levels)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("headcount 259, frontline 216, levels 4"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Org `Distributed` (216 teams of 6, small world, degree 4, rewire 0.1)"),
+        "{text}"
+    );
+    assert!(text.contains("CEO leaves"), "{text}");
+    assert!(text.contains("estimate"), "{text}");
+}
