@@ -1,7 +1,7 @@
 //! The model can say both things: regimes where the hierarchy wins, and where it loses.
 
 use orgsim::experiment::{RunOptions, run};
-use orgsim::metrics::stats::paired_ratio;
+use orgsim::metrics::stats::mean_ci;
 use orgsim::scenario::{CrossUnitMode, Dist, Network, OrgSpec, PerLevel, Scenario};
 
 fn hierarchy(frontline_competence: f64) -> OrgSpec {
@@ -23,10 +23,12 @@ fn distributed(competence: f64) -> OrgSpec {
     o
 }
 
-/// Value ratio Distributed / Hierarchy, paired per replicate, with its interval.
-fn value_ratio(s: &Scenario) -> (f64, f64, f64) {
+/// Value of Distributed minus value of Hierarchy, paired per replicate (common random numbers
+/// make the pairing meaningful): the mean difference and its 95% interval. A difference, not a
+/// ratio, because value can be negative when most decisions are bad.
+fn value_difference(s: &Scenario) -> (f64, f64, f64) {
     let out = run(s, &RunOptions::default()).expect("runs");
-    let value = |org: usize| -> Vec<Option<f64>> {
+    let value = |org: usize| -> Vec<f64> {
         out.iter()
             .filter(|r| r.org == org)
             .map(|r| {
@@ -34,23 +36,17 @@ fn value_ratio(s: &Scenario) -> (f64, f64, f64) {
                     .iter()
                     .find(|(n, _)| n == "value_total")
                     .and_then(|(_, v)| *v)
+                    .expect("value")
             })
             .collect()
     };
-    let (h, d) = (value(0), value(1));
-    // Value can be negative; compare the mean difference where a ratio is undefined.
-    let r = paired_ratio(&d, &h);
-    match r {
-        Some(r) => (
-            r.ratio,
-            r.ci_low.unwrap_or(f64::NAN),
-            r.ci_high.unwrap_or(f64::NAN),
-        ),
-        None => {
-            let mean = |v: &[Option<f64>]| v.iter().flatten().sum::<f64>() / v.len() as f64;
-            (mean(&d) / mean(&h), f64::NAN, f64::NAN)
-        }
-    }
+    let diffs: Vec<f64> = value(1).iter().zip(value(0)).map(|(d, h)| d - h).collect();
+    let i = mean_ci(&diffs).expect("replicates");
+    (
+        i.mean,
+        i.ci_low.expect("interval"),
+        i.ci_high.expect("interval"),
+    )
 }
 
 #[test]
@@ -65,11 +61,8 @@ fn the_hierarchy_wins_with_interdependent_work_low_load_and_weak_frontline() {
     s.work.reach = Dist::Uniform([0.1, 0.4]);
     s.work.half_life = Some(200.0);
     s.scenario.replications = 8;
-    let (ratio, lo, hi) = value_ratio(&s);
-    assert!(
-        ratio < 1.0 && !(hi >= 1.0),
-        "distributed/hierarchy value {ratio} ({lo}–{hi})"
-    );
+    let (diff, lo, hi) = value_difference(&s);
+    assert!(hi < 0.0, "distributed − hierarchy value {diff} ({lo}–{hi})");
 }
 
 #[test]
@@ -83,9 +76,6 @@ fn the_hierarchy_loses_under_load_with_a_capable_frontline() {
     s.work.cross_unit = 0.05;
     s.work.half_life = Some(12.0);
     s.scenario.replications = 8;
-    let (ratio, lo, hi) = value_ratio(&s);
-    assert!(
-        ratio > 1.0 && !(lo <= 1.0),
-        "distributed/hierarchy value {ratio} ({lo}–{hi})"
-    );
+    let (diff, lo, hi) = value_difference(&s);
+    assert!(lo > 0.0, "distributed − hierarchy value {diff} ({lo}–{hi})");
 }

@@ -198,11 +198,8 @@ impl Tally {
         put("leadership_gini".into(), Some(gini(&self.taken)));
         let levels = self.level_size.len();
         let now = level_means(competence, &self.level_of, levels);
-        for l in 0..levels {
-            put(
-                format!("competence_gain.level.{l}"),
-                Some(now[l] - self.competence_at_warmup[l]),
-            );
+        for (l, (end, start)) in now.iter().zip(&self.competence_at_warmup).enumerate() {
+            put(format!("competence_gain.level.{l}"), Some(end - start));
         }
         put(
             "frustrated_share".into(),

@@ -2,6 +2,7 @@
 //! atomically (DESIGN.md §3). Charts and the HTML report add their files through the hook that
 //! [`write_result`] takes.
 
+pub mod console;
 mod folder;
 pub mod manifest;
 pub mod tables;
