@@ -767,11 +767,20 @@ impl Reader {
     }
 
     fn shocks(&mut self, root: &Tbl<'_, '_>) -> Vec<ShockSpec> {
-        let tables = self.tables(root, "shock");
-        tables
-            .into_iter()
-            .filter_map(|(t, _)| self.shock(t))
-            .collect()
+        let kinds: Vec<&str> = schema::SHOCK_KINDS.iter().map(|(k, _)| *k).collect();
+        let mut out = Vec::new();
+        for (mut t, i) in self.tables(root, "shock") {
+            // A shock of no valid kind is left out of the scenario; the paths of the others
+            // must follow their place in it, not in the file.
+            let kind = t.get("kind").and_then(|v| v.get_ref().as_str());
+            t.path = match kind {
+                Some(k) if kinds.contains(&k) => format!("shock[{}]", out.len()),
+                _ => format!("shock(unread {i})"),
+            };
+            self.spans.values.insert(t.path.clone(), t.span.clone());
+            out.extend(self.shock(t));
+        }
+        out
     }
 
     fn shock(&mut self, mut t: Tbl<'_, '_>) -> Option<ShockSpec> {

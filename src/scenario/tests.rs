@@ -374,3 +374,13 @@ fn describe_shows_the_design_example() {
     assert!(text.contains("CEO leaves"), "{text}");
     assert!(text.contains("estimate"), "{text}");
 }
+
+#[test]
+#[ignore = "prints for eyeballing"]
+fn show() {
+    println!("{}", describe(&ok(DESIGN)));
+    let bad = "[scenario]\nticks = 100\nwarmup = 100\n[work]\nrate = 1\ncomplexity = 0.3\n[[org]]\nname = \"D\"\nstructure = \"teams\"\nteams = 3\nspan = 2\ncross_unit = \"escalate\"\n[[shock]]\nkind = \"los\"\nat = 5\n[[shock]]\nkind = \"loss\"\nat = 50\nfactor = 2\ntarget = { level = 1 }\n[recovery]\nmetrics = [\"latency\"]\n[output]\nformats = [\"pdf\"]\n[sweep]\n\"org.X.span\" = [1]\n";
+    if let Err(e) = validate(bad, "bad.toml", BUDGET) {
+        println!("{e}");
+    }
+}
