@@ -14,6 +14,9 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 type Span = Range<usize>;
+
+/// Most values one sweep range may expand to: a bigger grid is a typo, not a plan.
+const MAX_STEPS: u64 = 100_000;
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Byte spans of the values and keys read, by path (`scenario.ticks`, `org[1].capacity[0]`).
@@ -1127,7 +1130,7 @@ impl Reader {
                 self.check_keys(&t, &["from", "to", "steps"], &[]);
                 let from = self.float(&t, "from");
                 let to = self.float(&t, "to");
-                let steps = self.whole(&t, "steps", 1_000_000);
+                let steps = self.whole(&t, "steps", MAX_STEPS);
                 for (key, got) in [
                     ("from", from.is_some()),
                     ("to", to.is_some()),

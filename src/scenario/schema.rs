@@ -123,7 +123,12 @@ pub(crate) fn closest<'a>(wrong: &str, valid: &[&'a str]) -> Option<&'a str> {
     let wrong_lower = wrong.to_lowercase();
     valid
         .iter()
-        .map(|v| (strsim::damerau_levenshtein(&wrong_lower, v), *v))
+        .map(|v| {
+            (
+                strsim::damerau_levenshtein(&wrong_lower, &v.to_lowercase()),
+                *v,
+            )
+        })
         .filter(|(d, v)| *d <= (v.len().max(wrong.len()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, v)| v)
