@@ -175,3 +175,41 @@ fn the_unmutated_files_are_valid() {
     assert!(parse_str(DESIGN, "design.toml").is_ok());
     assert!(parse_str(template(), "template.toml").is_ok());
 }
+
+#[test]
+#[ignore = "prints a sample of errors for eyeballing"]
+fn sample() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let (mut ok, mut err, mut at_origin) = (0, 0, 0);
+    for i in 0..2000 {
+        let edits = prop::collection::vec(edit(), 1..4)
+            .new_tree(&mut runner)
+            .map(|t| t.current())
+            .unwrap_or_default();
+        let mut text = DESIGN.to_string();
+        for e in &edits {
+            text = apply(&text, e);
+        }
+        match parse_str(&text, "fuzz.toml") {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                err += 1;
+                for d in e.diagnostics() {
+                    if d.location
+                        .as_ref()
+                        .is_some_and(|l| l.line == 1 && l.column == 1)
+                    {
+                        at_origin += 1;
+                        println!("AT 1:1: {} {:?}", d.message, edits);
+                    }
+                }
+                if i % 150 == 0 {
+                    println!("{e}\n-----");
+                }
+            }
+        }
+    }
+    println!("ok {ok} err {err} at 1:1 {at_origin}");
+}

@@ -153,7 +153,7 @@ pub(crate) fn read(text: &str, stem: &str) -> Result<Read, Vec<Pending>> {
     let root = Tbl {
         map: root.get_ref(),
         path: String::new(),
-        what: "the file".into(),
+        what: "the file, outside any table".into(),
         span: 0..0,
     };
     let scenario = r.scenario(&root, stem);
@@ -204,10 +204,15 @@ impl Reader {
                 continue;
             }
             let mut p = Pending::new(format!("unknown key `{key}` in {}", t.what), k.span());
+            let homes = schema::tables_with(key);
             p = match closest(key, valid) {
                 Some(near) => p.help(format!(
                     "did you mean `{near}`? valid keys here: {}",
                     valid.join(", ")
+                )),
+                None if !homes.is_empty() => p.help(format!(
+                    "`{key}` is a key of {}: is a table header missing above this line?",
+                    homes.join(" or ")
                 )),
                 None => p.help(format!("valid keys here: {}", valid.join(", "))),
             };

@@ -644,6 +644,36 @@ fn load_reads_a_file_and_names_a_missing_one() {
 }
 
 #[test]
+fn key_under_the_wrong_table_suggests_a_missing_header() {
+    let text = MINIMAL.replace("[work]\n", "");
+    let errs = errors(&text);
+    let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["missing table [work]", "unknown key `rate` in [scenario]"]
+    );
+    assert_eq!(
+        errs[1].help,
+        vec!["`rate` is a key of [work]: is a table header missing above this line?"]
+    );
+    assert_eq!(errs[1].location.as_ref().map(|l| l.line), Some(4));
+}
+
+#[test]
+fn key_outside_any_table() {
+    let text = format!("name = \"x\"\n{MINIMAL}");
+    let (msg, line, col, help) = one_error(&text);
+    assert_eq!(
+        (msg.as_str(), line, col),
+        ("unknown key `name` in the file, outside any table", 1, 1)
+    );
+    assert!(
+        help[0].contains("[scenario] or [[org]] or [[shock]]"),
+        "{help:?}"
+    );
+}
+
+#[test]
 #[ignore = "prints for eyeballing"]
 fn show() {
     println!("{}", describe(&ok(DESIGN)));
