@@ -662,7 +662,7 @@ impl Reader {
             .collect();
         let structure = match structure {
             Some(0) => {
-                let valid: Vec<&str> = schema::ORG.iter().chain(schema::TREE).copied().collect();
+                let valid = org_keys(schema::TREE);
                 let why =
                     "it belongs to `structure = \"teams\"`, and this org is a tree".to_string();
                 let elsewhere: Vec<_> = schema::TEAMS.iter().map(|k| (*k, why.clone())).collect();
@@ -676,7 +676,7 @@ impl Reader {
                 })
             }
             Some(_) => {
-                let valid: Vec<&str> = schema::ORG.iter().chain(schema::TEAMS).copied().collect();
+                let valid = org_keys(schema::TEAMS);
                 let why = "it belongs to `structure = \"tree\"`, and this org is teams".to_string();
                 let elsewhere: Vec<_> = schema::TREE.iter().map(|k| (*k, why.clone())).collect();
                 self.check_keys(&t, &valid, &elsewhere);
@@ -1182,6 +1182,12 @@ impl Reader {
             }
         }
     }
+}
+
+/// An org's valid keys in the order a reader expects: name, structure, its shape, the rest.
+fn org_keys(shape: &[&'static str]) -> Vec<&'static str> {
+    let (head, rest) = schema::ORG.split_at(2);
+    head.iter().chain(shape).chain(rest).copied().collect()
 }
 
 /// A short description of a value for messages about values of the wrong form.

@@ -674,6 +674,18 @@ fn key_outside_any_table() {
 }
 
 #[test]
+fn deeply_nested_input_is_an_error_not_a_crash() {
+    for open in ["[", "{ a = "] {
+        let text = format!("[scenario]\nticks = {}\n", open.repeat(20_000));
+        let errs = errors(&text);
+        assert!(
+            errs[0].location.as_ref().is_some_and(|l| l.line == 2),
+            "{errs:#?}"
+        );
+    }
+}
+
+#[test]
 #[ignore = "prints for eyeballing"]
 fn show() {
     println!("{}", describe(&ok(DESIGN)));
