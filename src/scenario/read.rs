@@ -191,7 +191,7 @@ impl Reader {
     fn check_keys(&mut self, t: &Tbl<'_, '_>, valid: &[&str], elsewhere: &[(&str, String)]) {
         let mut entries: Vec<_> = t.map.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
-        for (k, _) in entries {
+        for (k, v) in entries {
             let key = k.get_ref().as_ref();
             if valid.contains(&key) {
                 continue;
@@ -203,7 +203,12 @@ impl Reader {
                 self.error(&path, p);
                 continue;
             }
-            let mut p = Pending::new(format!("unknown key `{key}` in {}", t.what), k.span());
+            let message = match v.get_ref() {
+                DeValue::Table(_) if t.path.is_empty() => format!("unknown table [{key}]"),
+                DeValue::Array(_) if t.path.is_empty() => format!("unknown table [[{key}]]"),
+                _ => format!("unknown key `{key}` in {}", t.what),
+            };
+            let mut p = Pending::new(message, k.span());
             let homes = schema::tables_with(key);
             p = match closest(key, valid) {
                 Some(near) => p.help(format!(

@@ -686,6 +686,17 @@ fn deeply_nested_input_is_an_error_not_a_crash() {
 }
 
 #[test]
+fn misspelled_table_is_named_as_a_table() {
+    let text = format!("{MINIMAL}[recovry]\nwindow = 3\n");
+    let (msg, line, col, help) = one_error(&text);
+    assert_eq!(
+        (msg.as_str(), line, col),
+        ("unknown table [recovry]", 12, 2)
+    );
+    assert!(help[0].starts_with("did you mean `recovery`?"), "{help:?}");
+}
+
+#[test]
 #[ignore = "prints for eyeballing"]
 fn show() {
     println!("{}", describe(&ok(DESIGN)));
