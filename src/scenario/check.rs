@@ -404,7 +404,9 @@ impl Checker {
         if s.shocks[..i].iter().any(|o| o.name == shock.name) {
             self.push(p("name"), format!("two shocks are named `{}`", shock.name), Some("give each [[shock]] its own `name`: recovery metrics and sweeps refer to shocks by name".into()), &[]);
         }
-        if shock.at >= m.ticks {
+        if m.warmup >= m.ticks {
+            // Reported once, as a problem with `warmup`; no shock start could be valid.
+        } else if shock.at >= m.ticks {
             self.push(
                 p("at"),
                 format!(

@@ -238,6 +238,29 @@ fn describe_org(out: &mut String, org: &OrgSpec, s: &Scenario, reference: bool) 
             );
         }
     }
+    for sh in &s.shocks {
+        if let ShockKind::Surge { factor, region } = sh.kind {
+            // A regional surge multiplies only its region's share of the work.
+            let width = region.map_or(1.0, |[a, b]| (b - a).clamp(0.0, 1.0));
+            let rate = s.work.rate * (1.0 + (factor - 1.0) * width);
+            let peak = level_utilisation(org, &s.work, rate)
+                .into_iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((l, u)) = peak {
+                let flag = if u >= 1.0 {
+                    ": overloaded while it lasts"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "  during `{}` ({rate:.1} per {}): level {l} at {u:.2}{flag}",
+                    sh.name, s.scenario.tick_unit
+                );
+            }
+        }
+    }
     if matches!(org.structure, Structure::Teams { .. }) {
         let _ = writeln!(
             out,
@@ -377,6 +400,11 @@ mod tests {
         assert!(text.contains("reroute after 48"), "{text}");
         assert!(
             text.contains("headcount 16, frontline 16, levels 1"),
+            "{text}"
+        );
+        // 4 per tick × 3 on 16 members of capacity 1 with effort 1.
+        assert!(
+            text.contains("during `surge@600` (12.0 per tick): level 0 at 0.75"),
             "{text}"
         );
     }

@@ -14,6 +14,9 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 type Span = Range<usize>;
+
+/// Most values one sweep range may expand to: a bigger grid is a typo, not a plan.
+const MAX_STEPS: u64 = 100_000;
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Byte spans of the values and keys read, by path (`scenario.ticks`, `org[1].capacity[0]`).
@@ -150,7 +153,7 @@ pub(crate) fn read(text: &str, stem: &str) -> Result<Read, Vec<Pending>> {
     let root = Tbl {
         map: root.get_ref(),
         path: String::new(),
-        what: "the file".into(),
+        what: "the file, outside any table".into(),
         span: 0..0,
     };
     let scenario = r.scenario(&root, stem);
@@ -188,7 +191,7 @@ impl Reader {
     fn check_keys(&mut self, t: &Tbl<'_, '_>, valid: &[&str], elsewhere: &[(&str, String)]) {
         let mut entries: Vec<_> = t.map.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
-        for (k, _) in entries {
+        for (k, v) in entries {
             let key = k.get_ref().as_ref();
             if valid.contains(&key) {
                 continue;
@@ -200,11 +203,21 @@ impl Reader {
                 self.error(&path, p);
                 continue;
             }
-            let mut p = Pending::new(format!("unknown key `{key}` in {}", t.what), k.span());
+            let message = match v.get_ref() {
+                DeValue::Table(_) if t.path.is_empty() => format!("unknown table [{key}]"),
+                DeValue::Array(_) if t.path.is_empty() => format!("unknown table [[{key}]]"),
+                _ => format!("unknown key `{key}` in {}", t.what),
+            };
+            let mut p = Pending::new(message, k.span());
+            let homes = schema::tables_with(key);
             p = match closest(key, valid) {
                 Some(near) => p.help(format!(
                     "did you mean `{near}`? valid keys here: {}",
                     valid.join(", ")
+                )),
+                None if !homes.is_empty() => p.help(format!(
+                    "`{key}` is a key of {}: is a table header missing above this line?",
+                    homes.join(" or ")
                 )),
                 None => p.help(format!("valid keys here: {}", valid.join(", "))),
             };
@@ -654,7 +667,7 @@ impl Reader {
             .collect();
         let structure = match structure {
             Some(0) => {
-                let valid: Vec<&str> = schema::ORG.iter().chain(schema::TREE).copied().collect();
+                let valid = org_keys(schema::TREE);
                 let why =
                     "it belongs to `structure = \"teams\"`, and this org is a tree".to_string();
                 let elsewhere: Vec<_> = schema::TEAMS.iter().map(|k| (*k, why.clone())).collect();
@@ -668,7 +681,7 @@ impl Reader {
                 })
             }
             Some(_) => {
-                let valid: Vec<&str> = schema::ORG.iter().chain(schema::TEAMS).copied().collect();
+                let valid = org_keys(schema::TEAMS);
                 let why = "it belongs to `structure = \"tree\"`, and this org is teams".to_string();
                 let elsewhere: Vec<_> = schema::TREE.iter().map(|k| (*k, why.clone())).collect();
                 self.check_keys(&t, &valid, &elsewhere);
@@ -767,11 +780,20 @@ impl Reader {
     }
 
     fn shocks(&mut self, root: &Tbl<'_, '_>) -> Vec<ShockSpec> {
-        let tables = self.tables(root, "shock");
-        tables
-            .into_iter()
-            .filter_map(|(t, _)| self.shock(t))
-            .collect()
+        let kinds: Vec<&str> = schema::SHOCK_KINDS.iter().map(|(k, _)| *k).collect();
+        let mut out = Vec::new();
+        for (mut t, i) in self.tables(root, "shock") {
+            // A shock of no valid kind is left out of the scenario; the paths of the others
+            // must follow their place in it, not in the file.
+            let kind = t.get("kind").and_then(|v| v.get_ref().as_str());
+            t.path = match kind {
+                Some(k) if kinds.contains(&k) => format!("shock[{}]", out.len()),
+                _ => format!("shock(unread {i})"),
+            };
+            self.spans.values.insert(t.path.clone(), t.span.clone());
+            out.extend(self.shock(t));
+        }
+        out
     }
 
     fn shock(&mut self, mut t: Tbl<'_, '_>) -> Option<ShockSpec> {
@@ -1118,7 +1140,7 @@ impl Reader {
                 self.check_keys(&t, &["from", "to", "steps"], &[]);
                 let from = self.float(&t, "from");
                 let to = self.float(&t, "to");
-                let steps = self.whole(&t, "steps", 1_000_000);
+                let steps = self.whole(&t, "steps", MAX_STEPS);
                 for (key, got) in [
                     ("from", from.is_some()),
                     ("to", to.is_some()),
@@ -1165,6 +1187,12 @@ impl Reader {
             }
         }
     }
+}
+
+/// An org's valid keys in the order a reader expects: name, structure, its shape, the rest.
+fn org_keys(shape: &[&'static str]) -> Vec<&'static str> {
+    let (head, rest) = schema::ORG.split_at(2);
+    head.iter().chain(shape).chain(rest).copied().collect()
 }
 
 /// A short description of a value for messages about values of the wrong form.

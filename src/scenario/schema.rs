@@ -118,12 +118,42 @@ pub fn known_keys() -> Vec<String> {
     out
 }
 
+/// The tables (as written in a file) where `key` is valid, for keys written under the wrong one.
+pub(crate) fn tables_with(key: &str) -> Vec<&'static str> {
+    let shock_keys = SHOCK_KINDS.iter().flat_map(|(_, k)| k.iter());
+    let tables: [(&str, bool); 7] = [
+        ("[scenario]", SCENARIO.contains(&key)),
+        ("[work]", WORK.contains(&key)),
+        ("[quality]", QUALITY.contains(&key)),
+        (
+            "[[org]]",
+            ORG.iter().chain(TREE).chain(TEAMS).any(|k| *k == key),
+        ),
+        (
+            "[[shock]]",
+            SHOCK.iter().chain(shock_keys).any(|k| *k == key),
+        ),
+        ("[recovery]", RECOVERY.contains(&key)),
+        ("[output]", OUTPUT.contains(&key)),
+    ];
+    tables
+        .iter()
+        .filter(|(_, yes)| *yes)
+        .map(|(t, _)| *t)
+        .collect()
+}
+
 /// The valid key closest to `wrong` by edit distance, if it is close enough to be a typo.
 pub(crate) fn closest<'a>(wrong: &str, valid: &[&'a str]) -> Option<&'a str> {
     let wrong_lower = wrong.to_lowercase();
     valid
         .iter()
-        .map(|v| (strsim::damerau_levenshtein(&wrong_lower, v), *v))
+        .map(|v| {
+            (
+                strsim::damerau_levenshtein(&wrong_lower, &v.to_lowercase()),
+                *v,
+            )
+        })
         .filter(|(d, v)| *d <= (v.len().max(wrong.len()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, v)| v)

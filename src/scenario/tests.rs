@@ -374,3 +374,334 @@ fn describe_shows_the_design_example() {
     assert!(text.contains("CEO leaves"), "{text}");
     assert!(text.contains("estimate"), "{text}");
 }
+
+#[test]
+fn float_where_a_whole_number_is_expected() {
+    let text = MINIMAL.replace("ticks = 1000", "ticks = 1000.0");
+    let (msg, line, col, help) = one_error(&text);
+    assert_eq!(
+        msg,
+        "expected a whole number for `ticks`, found the float 1000.0"
+    );
+    assert_eq!((line, col), (2, 9));
+    assert_eq!(help, vec!["write it without a decimal point"]);
+}
+
+#[test]
+fn negative_whole_number_is_refused() {
+    let text = MINIMAL.replace(
+        "ticks = 1000",
+        "ticks = 1000
+replications = -3",
+    );
+    let (msg, line, _, _) = one_error(&text);
+    assert_eq!(
+        (msg.as_str(), line),
+        ("`replications` must not be negative, found -3", 3)
+    );
+}
+
+#[test]
+fn single_bracket_org_is_explained() {
+    let text = MINIMAL.replace("[[org]]", "[org]");
+    let (msg, line, _, help) = one_error(&text);
+    assert_eq!(msg, "expected [[org]] tables, found a table");
+    assert_eq!(line, line_of(&text, "[org]"));
+    assert!(help[0].contains("double brackets"));
+}
+
+#[test]
+fn duplicate_key_is_a_located_syntax_error() {
+    let text = MINIMAL.replace(
+        "rate = 40",
+        "rate = 40
+rate = 50",
+    );
+    let errs = errors(&text);
+    assert!(errs[0].message.starts_with("invalid TOML"), "{errs:#?}");
+    assert_eq!(errs[0].location.as_ref().map(|l| l.line), Some(6));
+}
+
+#[test]
+fn duplicate_org_names_and_unknown_compare_to() {
+    let org = "[[org]]\nname = \"H\"\nstructure = \"tree\"\nspan = 2\nlevels = 2\n";
+    let text = format!(
+        "{}\n{org}",
+        MINIMAL.replace("ticks = 1000", "ticks = 1000\ncompare_to = \"Hx\"")
+    );
+    let errs = errors(&text);
+    let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["`compare_to` names no org: `Hx`", "two orgs are named `H`"]
+    );
+    assert_eq!(errs[0].help, vec!["did you mean `H`? orgs: H, H"]);
+    assert_eq!(
+        errs[1].location.as_ref().map(|l| l.line),
+        Some(line_of(&text, "name = \"H\"") + 6)
+    );
+}
+
+#[test]
+fn escalate_on_teams_points_at_cross_unit() {
+    let text = MINIMAL.replace(
+        "structure = \"tree\"\nspan = 4\nlevels = 3",
+        "structure = \"teams\"\nteams = 5\nteam_size = 3\ncross_unit = \"escalate\"",
+    );
+    let (msg, line, col, _) = one_error(&text);
+    assert_eq!(
+        msg,
+        "org `H` is teams, and `cross_unit = \"escalate\"` needs a tree"
+    );
+    assert_eq!((line, col), (line_of(&text, "escalate"), 14));
+}
+
+#[test]
+fn list_on_teams_is_refused_unless_of_length_one() {
+    let text = MINIMAL.replace(
+        "structure = \"tree\"\nspan = 4\nlevels = 3",
+        "structure = \"teams\"\nteams = 5\nteam_size = 3\ncapacity = [1.0, 2.0]",
+    );
+    let (msg, ..) = one_error(&text);
+    assert_eq!(
+        msg,
+        "`capacity` of org `H` is a list of 2 values, but teams have no levels"
+    );
+}
+
+#[test]
+fn tree_key_on_teams_and_shock_key_of_another_kind() {
+    let text = format!(
+        "{}\n[[shock]]\nkind = \"loss\"\nat = 500\ntarget = \"top\"\nfactor = 2\n",
+        MINIMAL.replace("levels = 3", "levels = 3\nteam_size = 4")
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(
+        errs[0]
+            .message
+            .starts_with("key `team_size` does not apply here")
+    );
+    assert!(
+        errs[1]
+            .message
+            .starts_with("key `factor` does not apply here: it belongs to `kind = \"surge\"`")
+    );
+}
+
+#[test]
+fn level_target_beyond_the_tree_names_the_org() {
+    let text =
+        format!("{MINIMAL}\n[[shock]]\nkind = \"loss\"\nat = 500\ntarget = {{ level = 3 }}\n");
+    let (msg, line, col, _) = one_error(&text);
+    assert_eq!(
+        msg,
+        "shock `loss@500` targets level 3, but org `H` has levels 0 to 2"
+    );
+    assert_eq!((line, col), (line_of(&text, "target"), 10));
+}
+
+#[test]
+fn a_shock_of_unknown_kind_does_not_shift_the_others_locations() {
+    let text = format!(
+        "{MINIMAL}\n[[shock]]\nkind = \"surje\"\nat = 500\n\n[[shock]]\nkind = \"surge\"\nat = 5000\nfactor = 2\n"
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert_eq!(errs[0].help, vec!["did you mean `surge`?"]);
+    assert!(errs[1].message.contains("after the horizon ends"));
+    assert_eq!(
+        errs[1].location.as_ref().map(|l| l.line),
+        Some(line_of(&text, "at = 5000"))
+    );
+}
+
+#[test]
+fn unknown_recovery_metric_and_format_are_listed() {
+    let text = format!(
+        "{MINIMAL}\n[recovery]\nmetrics = [\"latency_p59\"]\n[output]\nformats = [\"pdf\"]\n"
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2);
+    assert!(
+        errs[0]
+            .help
+            .iter()
+            .any(|h| h == "did you mean `latency_p95`?"),
+        "{:?}",
+        errs[0].help
+    );
+    assert_eq!(errs[1].help, vec!["valid formats: png, svg"]);
+}
+
+#[test]
+fn distribution_errors() {
+    let text = MINIMAL.replace("rate = 40", "rate = 40\ncomplexity = 0.3\neffort = { gama = [2, 1] }\nstake = { fixed = 1, uniform = [0, 1] }\nreach = { uniform = [0.5, 0.2] }");
+    let errs = errors(&text);
+    let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    assert!(messages[0].contains("for `complexity`, found a float"));
+    assert_eq!(
+        errs[0].help,
+        vec!["for a constant, write `complexity = { fixed = 0.3 }`"]
+    );
+    assert_eq!(
+        messages[1],
+        "`gama` is not a valid distribution for `effort`"
+    );
+    assert_eq!(errs[1].help, vec!["did you mean `gamma`?"]);
+    assert_eq!(
+        messages[2],
+        "`stake` must have exactly one kind of distribution, found 2"
+    );
+    assert_eq!(
+        messages[3],
+        "`reach`: uniform needs low ≤ high, found [0.5, 0.2]"
+    );
+}
+
+#[test]
+fn gamma_complexity_is_refused_as_not_a_share() {
+    let text = MINIMAL.replace("rate = 40", "rate = 40\ncomplexity = { gamma = [2, 1] }");
+    let errs = errors(&text);
+    assert_eq!(
+        errs[0].message,
+        "`gamma` is not a valid distribution for `complexity`"
+    );
+    assert!(errs[0].notes[0].contains("share in [0, 1]"));
+}
+
+#[test]
+fn shock_defaults_and_region_target() {
+    let text = format!(
+        "{MINIMAL}\n[[shock]]\nkind = \"loss\"\nat = 500\ntarget = {{ region = [0.0, 0.25] }}\n[[shock]]\nkind = \"outage\"\nat = 600\nduration = 10\ndelay_factor = 3\n"
+    );
+    let s = ok(&text);
+    assert_eq!(
+        s.shocks[0],
+        ShockSpec {
+            name: "loss@500".into(),
+            at: 500,
+            duration: None,
+            kind: ShockKind::Loss {
+                target: LossTarget::Region([0.0, 0.25]),
+                reroute_after: None
+            }
+        }
+    );
+    assert_eq!(
+        s.shocks[1].kind,
+        ShockKind::Outage {
+            delay_factor: 3.0,
+            links: Links::All
+        }
+    );
+}
+
+#[test]
+fn sweep_range_needs_enough_steps_and_whole_values_for_whole_keys() {
+    let text = format!("{MINIMAL}\n[sweep]\n\"org.H.span\" = {{ from = 2, to = 5, steps = 3 }}\n");
+    let errs = errors(&text);
+    assert_eq!(
+        errs[0].message,
+        "sweep of `org.H.span` expects a whole number, found 3.5"
+    );
+    let text = format!("{MINIMAL}\n[sweep]\n\"work.rate\" = {{ from = 2, to = 5, steps = 1 }}\n");
+    assert!(one_error(&text).0.starts_with("`steps` must be at least 2"));
+}
+
+#[test]
+fn sweep_moving_a_shock_past_the_horizon_is_refused() {
+    let text = format!(
+        "{MINIMAL}\n[[shock]]\nkind = \"surge\"\nname = \"rush\"\nat = 500\nfactor = 2\n[sweep]\n\"shock.rush.at\" = [500, 2000]\n"
+    );
+    let (msg, line, _, _) = one_error(&text);
+    assert_eq!(
+        msg,
+        "with `shock.rush.at` = 2000: shock `rush` starts at 2000, after the horizon ends (ticks = 1000)"
+    );
+    assert_eq!(line, line_of(&text, "shock.rush.at"));
+}
+
+#[test]
+fn load_reads_a_file_and_names_a_missing_one() {
+    let dir = std::env::temp_dir().join(format!("orgsim-load-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("my-scenario.toml");
+    let _ = std::fs::write(&path, MINIMAL);
+    let s = load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.scenario.name, "my-scenario");
+    let missing = dir.join("nope.toml");
+    let err = load(&missing)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.starts_with("error: cannot read `") && err.contains("nope.toml"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn key_under_the_wrong_table_suggests_a_missing_header() {
+    let text = MINIMAL.replace("[work]\n", "");
+    let errs = errors(&text);
+    let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["missing table [work]", "unknown key `rate` in [scenario]"]
+    );
+    assert_eq!(
+        errs[1].help,
+        vec!["`rate` is a key of [work]: is a table header missing above this line?"]
+    );
+    assert_eq!(errs[1].location.as_ref().map(|l| l.line), Some(4));
+}
+
+#[test]
+fn key_outside_any_table() {
+    let text = format!("name = \"x\"\n{MINIMAL}");
+    let (msg, line, col, help) = one_error(&text);
+    assert_eq!(
+        (msg.as_str(), line, col),
+        ("unknown key `name` in the file, outside any table", 1, 1)
+    );
+    assert!(
+        help[0].contains("[scenario] or [[org]] or [[shock]]"),
+        "{help:?}"
+    );
+}
+
+#[test]
+fn deeply_nested_input_is_an_error_not_a_crash() {
+    for open in ["[", "{ a = "] {
+        let text = format!("[scenario]\nticks = {}\n", open.repeat(20_000));
+        let errs = errors(&text);
+        assert!(
+            errs[0].location.as_ref().is_some_and(|l| l.line == 2),
+            "{errs:#?}"
+        );
+    }
+}
+
+#[test]
+fn misspelled_table_is_named_as_a_table() {
+    let text = format!("{MINIMAL}[recovry]\nwindow = 3\n");
+    let (msg, line, col, help) = one_error(&text);
+    assert_eq!(
+        (msg.as_str(), line, col),
+        ("unknown table [recovry]", 12, 2)
+    );
+    assert!(help[0].starts_with("did you mean `recovery`?"), "{help:?}");
+}
+
+#[test]
+#[ignore = "prints for eyeballing"]
+fn show() {
+    println!("{}", describe(&ok(DESIGN)));
+    let bad = "[scenario]\nticks = 100\nwarmup = 100\n[work]\nrate = 1\ncomplexity = 0.3\n[[org]]\nname = \"D\"\nstructure = \"teams\"\nteams = 3\nspan = 2\ncross_unit = \"escalate\"\n[[shock]]\nkind = \"los\"\nat = 5\n[[shock]]\nkind = \"loss\"\nat = 50\nfactor = 2\ntarget = { level = 1 }\n[recovery]\nmetrics = [\"latency\"]\n[output]\nformats = [\"pdf\"]\n[sweep]\n\"org.X.span\" = [1]\n";
+    if let Err(e) = validate(bad, "bad.toml", BUDGET) {
+        println!("{e}");
+    }
+}
