@@ -17,14 +17,21 @@ fn quickstart() -> Scenario {
 }
 
 fn executed(s: &Scenario, org: usize) -> u64 {
-    Engine::new(s, org, 0).run().ticks.iter().map(|t| t.executed).sum()
+    Engine::new(s, org, 0)
+        .run()
+        .ticks
+        .iter()
+        .map(|t| t.executed)
+        .sum()
 }
 
 /// Decisions executed per second, one run (one org, one replicate) at a time.
 fn quickstart_decisions(c: &mut Criterion) {
     let s = quickstart();
     let mut group = c.benchmark_group("quickstart_decisions");
-    group.sample_size(20).measurement_time(Duration::from_secs(4));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(4));
     for (i, org) in s.orgs.iter().enumerate() {
         group.throughput(Throughput::Elements(executed(&s, i)));
         group.bench_with_input(BenchmarkId::from_parameter(&org.name), &i, |b, &i| {
@@ -38,9 +45,13 @@ fn quickstart_decisions(c: &mut Criterion) {
 fn quickstart_agent_ticks(c: &mut Criterion) {
     let s = quickstart();
     let mut group = c.benchmark_group("quickstart_agent_ticks");
-    group.sample_size(20).measurement_time(Duration::from_secs(4));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(4));
     for (i, org) in s.orgs.iter().enumerate() {
-        group.throughput(Throughput::Elements(org.headcount() * s.scenario.ticks as u64));
+        group.throughput(Throughput::Elements(
+            org.headcount() * s.scenario.ticks as u64,
+        ));
         group.bench_with_input(BenchmarkId::from_parameter(&org.name), &i, |b, &i| {
             b.iter(|| Engine::new(&s, i, 0).run())
         });
@@ -51,14 +62,24 @@ fn quickstart_agent_ticks(c: &mut Criterion) {
 /// A 20,000-person org of teams under heavy load: the work phase is split into parallel
 /// chunks. Compare one thread with two to see the within-run speed-up.
 fn large_org(c: &mut Criterion) {
-    let mut org = OrgSpec::teams("Large", 2000, 10, Network::SmallWorld { degree: 4, rewire: 0.1 });
+    let mut org = OrgSpec::teams(
+        "Large",
+        2000,
+        10,
+        Network::SmallWorld {
+            degree: 4,
+            rewire: 0.1,
+        },
+    );
     org.capacity = PerLevel::All(1.0);
     org.competence = PerLevel::All(0.6);
     let mut s = Scenario::new("large", 100, 14_000.0, vec![org]);
     s.work.cross_unit = 0.1;
     let decisions = executed(&s, 0);
     let mut group = c.benchmark_group("large_org_decisions");
-    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
     group.throughput(Throughput::Elements(decisions));
     for threads in [1usize, 2] {
         let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
@@ -72,5 +93,9 @@ fn large_org(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, quickstart_decisions, quickstart_agent_ticks, large_org);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = quickstart_decisions, quickstart_agent_ticks, large_org
+}
 criterion_main!(benches);

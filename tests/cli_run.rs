@@ -7,11 +7,26 @@ use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
 const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.toml");
-const TABLES: [&str; 5] = ["timeseries.csv", "replicates.csv", "summary.csv", "summary.json", "latency.csv"];
+const TABLES: [&str; 5] = [
+    "timeseries.csv",
+    "replicates.csv",
+    "summary.csv",
+    "summary.json",
+    "latency.csv",
+];
 
 fn run_quickstart(out: &Path, threads: &str) {
     cargo_bin_cmd!("orgsim")
-        .args(["run", QUICKSTART, "--replications", "2", "--quiet", "--threads", threads, "--out"])
+        .args([
+            "run",
+            QUICKSTART,
+            "--replications",
+            "2",
+            "--quiet",
+            "--threads",
+            threads,
+            "--out",
+        ])
         .arg(out)
         .assert()
         .success()
@@ -45,13 +60,26 @@ fn a_run_writes_every_table_with_the_documented_columns() {
     assert_eq!(ts.lines().count(), 3 * 2 * 2000 + 1);
     let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.starts_with("org,metric,mean,ci_low,ci_high,n\n"));
-    for metric in ["latency_mean", "throughput", "recovery.CEO leaves.latency_mean", "recovered.Demand surge.throughput"] {
-        assert!(summary.contains(&format!("Hierarchy,{metric},")), "summary lacks {metric}");
+    for metric in [
+        "latency_mean",
+        "throughput",
+        "recovery.CEO leaves.latency_mean",
+        "recovered.Demand surge.throughput",
+    ] {
+        assert!(
+            summary.contains(&format!("Hierarchy,{metric},")),
+            "summary lacks {metric}"
+        );
     }
-    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["scenario"]["scenario"]["replications"], 2, "the override is recorded");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["scenario"]["scenario"]["replications"], 2,
+        "the override is recorded"
+    );
     assert_eq!(manifest["seed"], 7);
-    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(json["reference"], "Hierarchy");
     assert!(!json["headlines"].as_array().unwrap().is_empty());
 }
@@ -85,9 +113,16 @@ fn a_folder_holding_other_files_is_never_overwritten() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("notes.txt"));
-    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "client notes");
+    assert_eq!(
+        fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "client notes"
+    );
     assert_eq!(fs::read_dir(&out).unwrap().count(), 1, "nothing was added");
-    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "no temporary folder left behind");
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "no temporary folder left behind"
+    );
 }
 
 #[test]
@@ -96,7 +131,15 @@ fn a_second_run_replaces_the_previous_result_and_says_so() {
     let out = tmp.path().join("r");
     run_quickstart(&out, "2");
     cargo_bin_cmd!("orgsim")
-        .args(["run", QUICKSTART, "--replications", "2", "--seed", "8", "--out"])
+        .args([
+            "run",
+            QUICKSTART,
+            "--replications",
+            "2",
+            "--seed",
+            "8",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .success()

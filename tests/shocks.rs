@@ -192,3 +192,121 @@ fn an_absence_takes_away_exactly_its_fraction() {
     e.step();
     assert_eq!(away(&e), 0, "they come back when the absence ends");
 }
+
+#[test]
+fn a_lateral_outage_leaves_an_escalating_tree_untouched_but_slows_consulting_teams() {
+    let mut tree = hierarchy();
+    tree.cross_unit = orgsim::scenario::CrossUnitMode::Escalate;
+    let teams = OrgSpec::teams("Teams", 8, 6, Default::default());
+    let mut base = Scenario::new("links", 600, 8.0, vec![tree, teams]);
+    base.work.cross_unit = 0.4;
+    let mut lateral = base.clone();
+    lateral.shocks.push(shock(
+        "lateral",
+        300,
+        Some(200),
+        ShockKind::Outage {
+            delay_factor: 5.0,
+            links: Links::Lateral,
+        },
+    ));
+    assert_eq!(
+        series(&base, 0, 0),
+        series(&lateral, 0, 0),
+        "a tree that escalates uses no lateral link"
+    );
+    let (a, b) = (series(&base, 1, 0), series(&lateral, 1, 0));
+    let before = mean_of(&a, 320..500, |r| r.latency_mean);
+    let during = mean_of(&b, 320..500, |r| r.latency_mean);
+    assert!(
+        during > before * 1.2,
+        "consults wait on lateral links: {before} → {during}"
+    );
+}
+
+#[test]
+fn losing_a_level_sends_its_work_to_the_level_above() {
+    let mut s = Scenario::new("level", 400, 6.0, vec![hierarchy()]);
+    s.shocks.push(shock(
+        "middle managers leave",
+        100,
+        None,
+        ShockKind::Loss {
+            target: LossTarget::Level(1),
+            reroute_after: Some(0),
+        },
+    ));
+    let run = Engine::new(&s, 0, 0).run();
+    let share = |name: &str| {
+        run.metrics
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| *v)
+            .unwrap()
+    };
+    // Warm-up is 40 ticks, so most of the summary window has no level 1 at all.
+    assert!(
+        share("decided_at.level.1") < 0.1,
+        "{}",
+        share("decided_at.level.1")
+    );
+    assert!(
+        share("decided_at.level.2") > 0.2,
+        "{}",
+        share("decided_at.level.2")
+    );
+    assert_eq!(run.ticks[399].frozen, 0, "rerouted at once: nothing waits");
+}
+
+#[test]
+fn in_teams_the_top_is_the_most_competent_agent() {
+    let mut o = OrgSpec::teams("Teams", 4, 5, Default::default());
+    o.competence = PerLevel::All(0.5);
+    let mut s = Scenario::new("teams top", 200, 4.0, vec![o]);
+    s.shocks.push(shock(
+        "star leaves",
+        50,
+        Some(20),
+        ShockKind::Loss {
+            target: LossTarget::Top,
+            reroute_after: None,
+        },
+    ));
+    let mut e = Engine::new(&s, 0, 0);
+    for _ in 0..51 {
+        e.step();
+    }
+    let away: Vec<u32> = (0..20).filter(|&a| e.is_away(a)).collect();
+    assert_eq!(away.len(), 1);
+    let best = (0..20u32).fold(0, |b, a| {
+        if e.competence()[a as usize] > e.competence()[b as usize] {
+            a
+        } else {
+            b
+        }
+    });
+    assert_eq!(away[0], best, "ties go to the lowest index");
+}
+
+#[test]
+fn a_shock_injected_from_code_acts_like_one_in_the_scenario() {
+    let base = Scenario::new("inject", 500, 6.0, vec![hierarchy()]);
+    let surge = shock(
+        "surge",
+        200,
+        Some(50),
+        ShockKind::Surge {
+            factor: 2.0,
+            region: None,
+        },
+    );
+    let mut scheduled = base.clone();
+    scheduled.shocks.push(surge.clone());
+    let from_file = Engine::new(&scheduled, 0, 0).run();
+    let mut live = Engine::new(&base, 0, 0);
+    while live.now() < 150 {
+        live.step();
+    }
+    live.inject(surge);
+    assert_eq!(live.run(), from_file);
+}
