@@ -1,1 +1,3 @@
 //! output
+pub mod charts;
+pub mod results;

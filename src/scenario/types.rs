@@ -90,7 +90,12 @@ pub struct Quality {
 
 impl Default for Quality {
     fn default() -> Self {
-        Quality { sharpness: 0.1, filter_loss: 0.05, bad_penalty: 0.5, rework: 0.3 }
+        Quality {
+            sharpness: 0.1,
+            filter_loss: 0.05,
+            bad_penalty: 0.5,
+            rework: 0.3,
+        }
     }
 }
 
@@ -98,8 +103,15 @@ impl Default for Quality {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "structure", rename_all = "snake_case")]
 pub enum Structure {
-    Tree { span: u32, levels: u32 },
-    Teams { teams: u32, team_size: u32, network: Network },
+    Tree {
+        span: u32,
+        levels: u32,
+    },
+    Teams {
+        teams: u32,
+        team_size: u32,
+        network: Network,
+    },
 }
 
 /// How teams are linked to each other.
@@ -113,7 +125,10 @@ pub enum Network {
 
 impl Default for Network {
     fn default() -> Self {
-        Network::SmallWorld { degree: 4, rewire: 0.1 }
+        Network::SmallWorld {
+            degree: 4,
+            rewire: 0.1,
+        }
     }
 }
 
@@ -131,11 +146,7 @@ impl PerLevel {
     pub fn at(&self, level: u32) -> f64 {
         match self {
             PerLevel::All(x) => *x,
-            PerLevel::Levels(v) => v
-                .get(level as usize)
-                .or(v.last())
-                .copied()
-                .unwrap_or(0.0),
+            PerLevel::Levels(v) => v.get(level as usize).or(v.last()).copied().unwrap_or(0.0),
         }
     }
 }
@@ -172,14 +183,22 @@ pub struct OrgSpec {
 impl OrgSpec {
     /// A tree with the documented defaults for everything but its shape.
     pub fn tree(name: &str, span: u32, levels: u32) -> Self {
-        Self::with_structure(name, Structure::Tree { span, levels }, CrossUnitMode::Escalate)
+        Self::with_structure(
+            name,
+            Structure::Tree { span, levels },
+            CrossUnitMode::Escalate,
+        )
     }
 
     /// Teams with the documented defaults for everything but their shape.
     pub fn teams(name: &str, teams: u32, team_size: u32, network: Network) -> Self {
         Self::with_structure(
             name,
-            Structure::Teams { teams, team_size, network },
+            Structure::Teams {
+                teams,
+                team_size,
+                network,
+            },
             CrossUnitMode::Consult,
         )
     }
@@ -216,7 +235,9 @@ impl OrgSpec {
             Structure::Tree { span, levels } => (0..levels)
                 .map(|l| (span as u64).saturating_pow(levels - 1 - l))
                 .collect(),
-            Structure::Teams { teams, team_size, .. } => vec![teams as u64 * team_size as u64],
+            Structure::Teams {
+                teams, team_size, ..
+            } => vec![teams as u64 * team_size as u64],
         }
     }
 
@@ -253,11 +274,26 @@ impl ShockSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ShockKind {
-    Surge { factor: f64, region: Option<[f64; 2]> },
-    Loss { target: LossTarget, reroute_after: Option<u32> },
-    Outage { delay_factor: f64, links: Links },
-    Shift { complexity_shift: f64, competence_drop: f64 },
-    Absence { fraction: f64, reroute_after: Option<u32> },
+    Surge {
+        factor: f64,
+        region: Option<[f64; 2]>,
+    },
+    Loss {
+        target: LossTarget,
+        reroute_after: Option<u32>,
+    },
+    Outage {
+        delay_factor: f64,
+        links: Links,
+    },
+    Shift {
+        complexity_shift: f64,
+        competence_drop: f64,
+    },
+    Absence {
+        fraction: f64,
+        reroute_after: Option<u32>,
+    },
 }
 
 impl ShockKind {
@@ -386,7 +422,10 @@ pub struct Output {
 
 impl Default for Output {
     fn default() -> Self {
-        Output { dir: None, formats: vec![Format::Png, Format::Svg] }
+        Output {
+            dir: None,
+            formats: vec![Format::Png, Format::Svg],
+        }
     }
 }
 
