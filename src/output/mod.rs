@@ -1,3 +1,4 @@
 //! output
 pub mod charts;
+pub mod report;
 pub mod results;

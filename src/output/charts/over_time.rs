@@ -65,7 +65,7 @@ where
             plural(&unit)
         ));
     }
-    subtitle.push_str("; grey: shock windows");
+    subtitle.push_str("; shaded: shock windows");
 
     let reference = match q {
         Quantity::Throughput { .. } => Some(expected_new_work(sc)),

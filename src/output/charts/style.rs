@@ -46,9 +46,9 @@ pub const INK: RGBColor = RGBColor(34, 34, 34);
 /// Text colour for secondary text (subtitles, notes).
 pub const MUTED: RGBColor = RGBColor(96, 96, 96);
 /// Fill of a shock's window in charts over time.
-pub const SHOCK_FILL: RGBColor = RGBColor(228, 228, 228);
+pub const SHOCK_FILL: RGBColor = RGBColor(234, 228, 214);
 /// Fill of the warm-up period in charts over time.
-pub const WARMUP_FILL: RGBColor = RGBColor(246, 246, 246);
+pub const WARMUP_FILL: RGBColor = RGBColor(244, 244, 246);
 /// Grid lines.
 pub const GRID: RGBColor = RGBColor(215, 215, 215);
 
