@@ -200,8 +200,7 @@ fn report_is_self_contained_and_holds_every_chart() {
         );
     }
     // Structure in numbers: a 6-span, 4-level tree has 216 + 36 + 6 + 1 = 259 people.
-    assert!(html.contains("<dt>Headcount</dt><dd>259</dd>"));
-    assert!(html.contains("<dt>Headcount</dt><dd>1296</dd>"));
+    assert!(html.contains("<tr><th>Headcount</th><td>259</td><td>1296</td><td>259</td></tr>"));
     // Reproducibility: seed, command, the scenario text itself.
     assert!(html.contains("orgsim run scenarios/surge-then-leader-loss.toml --replications 5"));
     assert!(

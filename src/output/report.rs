@@ -573,49 +573,69 @@ fn per_level(v: &PerLevel, level: u32) -> String {
 fn structures(h: &mut String, rs: &ResultSet) {
     let sc = rs.scenario();
     let unit = rs.tick_unit();
+    // The design side by side, one column per org, as in the results table.
     h.push_str(
-        "<section class=\"structures\">\n<h2>The organisations</h2>\n<div class=\"cards\">\n",
+        "<section class=\"structures\">\n<h2>The organisations</h2>\n<table class=\"design\">\n\
+         <thead><tr><th></th>",
     );
     for (i, org) in sc.orgs.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<div class=\"card\">\n<h3>{}{}</h3>\n<dl>",
-            org_key(i),
-            esc(&org.name)
-        );
-        let _ = write!(
-            h,
-            "<dt>Structure</dt><dd>{}</dd>",
-            esc(&structure_words(org))
-        );
-        let _ = write!(h, "<dt>Headcount</dt><dd>{}</dd>", group(org.headcount()));
-        let cross = match org.cross_unit {
-            crate::scenario::CrossUnitMode::Escalate => "escalated to a common manager",
-            crate::scenario::CrossUnitMode::Consult => "decided, then the other units consulted",
-        };
-        let _ = write!(h, "<dt>Decisions reaching other units</dt><dd>{cross}</dd>");
-        let _ = write!(
-            h,
-            "<dt>Link delay</dt><dd>{} {}</dd><dt>Learning</dt><dd>{}</dd><dt>Alignment</dt><dd>{}</dd>\
-             <dt>Boundary</dt><dd>{}</dd><dt>Referral / consult effort</dt><dd>{} / {}</dd>\
-             <dt>Patience</dt><dd>{} {}</dd>",
-            fmt_num(org.link_delay),
-            esc(&plural(unit)),
-            fmt_num(org.learning),
-            fmt_num(org.alignment),
-            fmt_num(org.boundary),
-            fmt_num(org.referral_effort),
-            fmt_num(org.consult_effort),
-            org.patience,
-            esc(&plural(unit)),
-        );
-        h.push_str(
-            "</dl>\n<table class=\"levels\"><thead><tr><th>Level</th><th>Agents</th><th>Capacity</th>\
-             <th>Competence</th><th>Authority</th></tr></thead><tbody>",
-        );
+        let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    let rows: [(&str, &dyn Fn(&OrgSpec) -> String); 9] = [
+        ("Structure", &|o| esc(&structure_words(o))),
+        ("Headcount", &|o| group(o.headcount())),
+        ("Decisions reaching other units", &|o| {
+            match o.cross_unit {
+                crate::scenario::CrossUnitMode::Escalate => "escalated to a common manager",
+                crate::scenario::CrossUnitMode::Consult => "decided, then other units consulted",
+            }
+            .to_string()
+        }),
+        ("Link delay", &|o| esc(&count_of(o.link_delay, unit))),
+        ("Learning per decision", &|o| fmt_num(o.learning)),
+        ("Alignment (purpose clarity)", &|o| fmt_num(o.alignment)),
+        ("Boundary (confidence margin)", &|o| fmt_num(o.boundary)),
+        ("Referral / consult effort", &|o| {
+            format!(
+                "{} / {}",
+                fmt_num(o.referral_effort),
+                fmt_num(o.consult_effort)
+            )
+        }),
+        ("Patience for consults", &|o| {
+            esc(&count_of(f64::from(o.patience), unit))
+        }),
+    ];
+    for (label, value) in rows {
+        let _ = write!(h, "<tr><th>{}</th>", esc(label));
+        for org in &sc.orgs {
+            let _ = write!(h, "<td>{}</td>", value(org));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str(
+        "</tbody>\n</table>\n<h3>By level</h3>\n<table class=\"levels\"><thead><tr>\
+         <th>Organisation</th><th>Level</th><th>Agents</th><th>Capacity</th><th>Competence</th>\
+         <th>Authority</th></tr></thead>\n",
+    );
+    for (i, org) in sc.orgs.iter().enumerate() {
         let sizes = org.level_sizes();
         let top = sizes.len().saturating_sub(1);
-        for (level, size) in sizes.iter().enumerate() {
+        h.push_str("<tbody>");
+        // Top first, as an organisation chart is drawn.
+        for (k, (level, size)) in sizes.iter().enumerate().rev().enumerate() {
+            if k == 0 {
+                let _ = write!(
+                    h,
+                    "<tr><th class=\"org\" rowspan=\"{}\">{}{}</th>",
+                    sizes.len(),
+                    org_key(i),
+                    esc(&org.name)
+                );
+            } else {
+                h.push_str("<tr>");
+            }
             let name = match (&org.structure, level) {
                 (Structure::Teams { .. }, _) => "everyone".to_string(),
                 (_, 0) => "0 (frontline)".to_string(),
@@ -625,21 +645,31 @@ fn structures(h: &mut String, rs: &ResultSet) {
             let l = level as u32;
             let _ = write!(
                 h,
-                "<tr><th>{name}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 group(*size),
                 per_level(&org.capacity, l),
                 per_level(&org.competence, l),
                 per_level(&org.authority, l)
             );
         }
-        h.push_str("</tbody></table>\n</div>\n");
+        h.push_str("</tbody>\n");
     }
-    h.push_str("</div>\n<p class=\"hint\">Capacity: effort units per agent per ");
+    h.push_str("</table>\n");
+    h.push_str("<p class=\"hint\">Capacity: effort units per agent per ");
     h.push_str(&esc(unit));
     h.push_str(
         "; competence: the most complex decision an agent can take well; authority: the most \
-         complex decision it is allowed to take.</p>\n</section>\n",
+         complex decision it is allowed to take (both from 0 to 1).</p>\n</section>\n",
     );
+}
+
+/// A quantity of time units: `1 hour`, `2.5 hours`.
+fn count_of(n: f64, unit: &str) -> String {
+    if n == 1.0 {
+        format!("1 {unit}")
+    } else {
+        format!("{} {}", fmt_num(n), plural(unit))
+    }
 }
 
 fn structure_words(org: &OrgSpec) -> String {
@@ -752,7 +782,7 @@ table.summary td, table.summary thead th.org { text-align: right; }
 td .mean { display: block; font-weight: 600; font-variant-numeric: tabular-nums; }
 td .ci, td .note { display: block; color: var(--muted); font-size: 0.85em; font-variant-numeric: tabular-nums; }
 span.ci { color: var(--muted); }
-td.unit { color: var(--muted); font-size: 0.85em; }
+table.summary td.unit { color: var(--muted); font-size: 0.85em; text-align: left; }
 td.word { font-style: italic; text-align: right; }
 td.na { color: var(--muted); text-align: right; }
 .timeline { margin: 0.5em 0 1.2em; }
@@ -767,13 +797,14 @@ td.na { color: var(--muted); text-align: right; }
 figure.chart { margin: 1.2em 0 2em; }
 figure.chart svg { width: 100%; height: auto; display: block; border: 1px solid #eee; }
 figcaption { font-size: 0.9em; margin-top: 0.4em; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1.2em; }
-.card { border: 1px solid var(--rule); border-radius: 6px; padding: 1em 1.1em; }
-.card dl { display: grid; grid-template-columns: auto 1fr; gap: 0.15em 0.9em; margin: 0 0 0.8em; font-size: 0.9em; }
+table.design td { font-size: 0.95em; }
+table.design thead th.org { text-align: left; }
 dt { color: var(--muted); }
 dd { margin: 0; }
-table.levels td, table.levels th { text-align: right; padding: 0.3em 0.5em; }
-table.levels th:first-child { text-align: left; }
+table.levels td { text-align: right; font-variant-numeric: tabular-nums; }
+table.levels td:first-of-type { text-align: left; }
+table.levels thead th:nth-child(n+3) { text-align: right; }
+table.levels tbody { border-top: 2px solid var(--rule); }
 footer { margin-top: 3em; font-size: 0.9em; }
 footer dl { display: grid; grid-template-columns: auto 1fr; gap: 0.2em 1em; }
 pre { background: #f6f6f6; border: 1px solid var(--rule); padding: 1em; overflow-x: auto;
@@ -784,7 +815,7 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  figure.chart, .card, table, .headline, .timeline { break-inside: avoid; page-break-inside: avoid; }
+  figure.chart, table, .headline, .timeline { break-inside: avoid; page-break-inside: avoid; }
   figure.chart svg { border: none; }
   pre { white-space: pre-wrap; }
 }
