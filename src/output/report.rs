@@ -570,6 +570,9 @@ fn per_level(v: &PerLevel, level: u32) -> String {
     fmt_num(v.at(level))
 }
 
+/// One fact about an org's design, as HTML.
+type OrgField<'a> = dyn Fn(&OrgSpec) -> String + 'a;
+
 fn structures(h: &mut String, rs: &ResultSet) {
     let sc = rs.scenario();
     let unit = rs.tick_unit();
@@ -582,7 +585,7 @@ fn structures(h: &mut String, rs: &ResultSet) {
         let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
-    let rows: [(&str, &dyn Fn(&OrgSpec) -> String); 9] = [
+    let rows: [(&str, &OrgField); 9] = [
         ("Structure", &|o| esc(&structure_words(o))),
         ("Headcount", &|o| group(o.headcount())),
         ("Decisions reaching other units", &|o| {
