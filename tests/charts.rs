@@ -367,6 +367,49 @@ fn an_unknown_org_is_refused() {
     );
 }
 
+#[test]
+fn a_single_org_renders_without_comparisons() {
+    let dir = tempfile::tempdir().unwrap();
+    chart_fixture::write_with(dir.path(), &["Solo".to_string()]);
+    let written = render_all(dir.path()).unwrap();
+    assert_eq!(written.len(), Chart::ALL.len() * 2 + 1);
+    let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(!html.contains("Compared with"));
+    assert!(html.contains("single organisation"));
+}
+
+#[test]
+fn many_orgs_with_long_names_keep_their_own_colours_and_a_legend_clear_of_the_plot() {
+    let names: Vec<String> = (0..8)
+        .map(|i| format!("Organisation design number {i} (variant)"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    chart_fixture::write_with(dir.path(), &names);
+    render_all(dir.path()).unwrap();
+    let image = Image::read(&dir.path().join("latency.png"));
+    for i in 0..7 {
+        // Yellow, the eighth, is thin on white and may only show in the legend and markers.
+        let colour = rgb(OrgStyle::of(i).colour);
+        assert!(image.count(colour) > 200, "org {i}'s colour missing");
+    }
+    let svg = fs::read_to_string(dir.path().join("latency.svg")).unwrap();
+    roxmltree::Document::parse(&svg).unwrap();
+    // A wrapped legend pushes the plot down instead of running off the chart: every legend
+    // name is drawn inside the chart's width.
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        if t.text()
+            .is_some_and(|s| s.starts_with("Organisation design"))
+        {
+            let x: f64 = t.attribute("x").unwrap().parse().unwrap();
+            assert!(
+                x < f64::from(WIDTH) - 300.0,
+                "legend entry starts at x = {x}"
+            );
+        }
+    }
+}
+
 /// Renders the fixture into `$ORGSIM_PREVIEW` (default `/tmp/orgsim-preview`) to look at it.
 #[test]
 #[ignore = "writes a preview folder; run by hand"]
@@ -374,6 +417,18 @@ fn preview() {
     let dir =
         PathBuf::from(std::env::var("ORGSIM_PREVIEW").unwrap_or("/tmp/orgsim-preview".into()));
     fs::create_dir_all(&dir).unwrap();
-    chart_fixture::write(&dir);
+    // ORGSIM_PREVIEW_ORGS=N: N orgs with long names, to look at a crowded chart.
+    match std::env::var("ORGSIM_PREVIEW_ORGS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        Some(n) => {
+            let names: Vec<String> = (0..n)
+                .map(|i| format!("Design {i}, a longer name"))
+                .collect();
+            chart_fixture::write_with(&dir, &names);
+        }
+        None => chart_fixture::write(&dir),
+    }
     render_all(&dir).unwrap();
 }

@@ -23,8 +23,18 @@ pub const ORGS: [&str; 3] = ["Hierarchy", "Distributed", "Mission command"];
 pub const TICKS: u32 = 1200;
 pub const REPLICATES: u32 = 5;
 
+/// The fixture's org names.
+pub fn default_names() -> Vec<String> {
+    ORGS.iter().map(|s| s.to_string()).collect()
+}
+
 /// The scenario behind the fixture.
 pub fn scenario() -> Scenario {
+    scenario_with(&default_names())
+}
+
+/// The scenario with these orgs: the `i`-th is a copy of the fixture's `i % 3`-th design.
+pub fn scenario_with(names: &[String]) -> Scenario {
     let mut hierarchy = OrgSpec::tree(ORGS[0], 6, 4);
     hierarchy.capacity = PerLevel::Levels(vec![1.0, 3.0, 6.0, 10.0]);
     hierarchy.competence = PerLevel::Levels(vec![0.3, 0.5, 0.7, 0.9]);
@@ -50,7 +60,15 @@ pub fn scenario() -> Scenario {
         "Demand surge, then the top leader leaves",
         TICKS,
         40.0,
-        vec![hierarchy, distributed, mission],
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let mut org = [&hierarchy, &distributed, &mission][i % 3].clone();
+                org.name = name.clone();
+                org
+            })
+            .collect(),
     );
     sc.scenario.description = "Three designs of the same 1,296-person firm face a tripling of \
                                demand for 100 hours, then lose their top leader for good."
@@ -170,7 +188,13 @@ const GOOD_RATE: [f64; 3] = [0.86, 0.78, 0.83];
 
 /// Writes the fixture result folder into `dir` (which must exist).
 pub fn write(dir: &Path) {
-    let sc = scenario();
+    write_with(dir, &default_names());
+}
+
+/// Writes a result folder with these orgs (see [`scenario_with`]); comparisons and headlines
+/// only for the fixture's own three.
+pub fn write_with(dir: &Path, names: &[String]) {
+    let sc = scenario_with(names);
     let manifest = json!({
         "orgsim_version": "0.1.0",
         "scenario": serde_json::to_value(&sc).expect("scenario serialises"),
@@ -194,10 +218,12 @@ pub fn write(dir: &Path) {
         "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top\n",
     );
     let mut latency = String::from("org,latency,count\n");
-    for (o, name) in ORGS.iter().enumerate() {
+    for (i, name) in names.iter().enumerate() {
+        let o = i % 3;
+        let name = csv_field(name);
         let mut hist = vec![0u64; 4000];
         for r in 0..REPLICATES {
-            let mut noise = Noise(7 + 1000 * o as u64 + r as u64);
+            let mut noise = Noise(7 + 1000 * i as u64 + r as u64);
             let rep_speed = 1.0 + 0.03 * noise.normal();
             let mut backlog = 40.0 * BASE_LATENCY[o];
             for t in 0..TICKS {
@@ -259,7 +285,8 @@ pub fn write(dir: &Path) {
     fs::write(dir.join("timeseries.csv"), ts).unwrap();
     fs::write(dir.join("latency.csv"), latency).unwrap();
 
-    let metrics = summary_metrics();
+    let metrics = summary_metrics(names);
+    let own = names == default_names().as_slice();
     let mut summary_csv = String::from("org,metric,mean,ci_low,ci_high,n\n");
     let mut replicates_csv = String::from("org,replicate,metric,value\n");
     let opt = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
@@ -267,7 +294,7 @@ pub fn write(dir: &Path) {
         writeln!(
             summary_csv,
             "{},{},{},{},{},{}",
-            m.0,
+            csv_field(&m.0),
             m.1,
             opt(m.2),
             opt(m.3),
@@ -277,7 +304,14 @@ pub fn write(dir: &Path) {
         .unwrap();
         for r in 0..REPLICATES {
             let v = if r < m.5 { m.2 } else { None };
-            writeln!(replicates_csv, "{},{r},{},{}", m.0, m.1, opt(v)).unwrap();
+            writeln!(
+                replicates_csv,
+                "{},{r},{},{}",
+                csv_field(&m.0),
+                csv_field(&m.1),
+                opt(v)
+            )
+            .unwrap();
         }
     }
     fs::write(dir.join("summary.csv"), summary_csv).unwrap();
@@ -287,11 +321,11 @@ pub fn write(dir: &Path) {
         "scenario": sc.scenario.name,
         "tick_unit": "hour",
         "reference": "Hierarchy",
-        "orgs": ORGS,
+        "orgs": names,
         "metrics": metrics.iter().map(|m| json!({
             "org": m.0, "metric": m.1, "mean": m.2, "ci_low": m.3, "ci_high": m.4, "n": m.5,
         })).collect::<Vec<_>>(),
-        "comparisons": [
+        "comparisons": if !own { json!([]) } else { json!([
             {"org": "Distributed", "reference": "Hierarchy", "metric": "latency_mean",
              "ratio": 0.31, "ci_low": 0.28, "ci_high": 0.35, "n": 5,
              "text": "Distributed: latency 0.31x (0.28–0.35)"},
@@ -304,12 +338,12 @@ pub fn write(dir: &Path) {
             {"org": "Distributed", "reference": "Hierarchy", "metric": "recovery.Demand surge.latency_mean",
              "ratio": null, "ci_low": null, "ci_high": null, "n": 0,
              "text": "Hierarchy did not recover from Demand surge (latency_mean) in any replicate; Distributed did in 5 of 5, after 310 hours"},
-        ],
-        "headlines": [
+        ]) },
+        "headlines": if !own { json!([]) } else { json!([
             "Distributed answered 3.2× faster than Hierarchy (2.9–3.6) and recovered from the Demand surge in 310 hours; Hierarchy did not recover before the run ended.",
             "Hierarchy made 9% fewer bad decisions than Distributed (6–12%).",
             "Distributed absorbed the loss of its top leader; Hierarchy took 150 hours to recover.",
-        ],
+        ]) },
     });
     fs::write(
         dir.join("summary.json"),
@@ -318,27 +352,30 @@ pub fn write(dir: &Path) {
     .unwrap();
 }
 
-type Row = (
-    &'static str,
-    String,
-    Option<f64>,
-    Option<f64>,
-    Option<f64>,
-    u32,
-);
+/// A CSV field, quoted when it must be.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
 
-fn summary_metrics() -> Vec<Row> {
+type Row = (String, String, Option<f64>, Option<f64>, Option<f64>, u32);
+
+fn summary_metrics(names: &[String]) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
-    let mut add = |org: &'static str, metric: &str, mean: Option<f64>, spread: f64, n: u32| {
+    let mut add = |org: &str, metric: &str, mean: Option<f64>, spread: f64, n: u32| {
         let (lo, hi) = match mean {
             Some(m) if n >= 2 && m == 0.0 => (Some(0.0), Some(0.0)),
             Some(m) if n >= 2 => (Some(m - spread), Some(m + spread)),
             _ => (None, None),
         };
-        rows.push((org, metric.to_string(), mean, lo, hi, n));
+        rows.push((org.to_string(), metric.to_string(), mean, lo, hi, n));
     };
     let n = REPLICATES;
-    for (o, org) in ORGS.iter().enumerate() {
+    for (i, org) in names.iter().enumerate() {
+        let o = i % 3;
         let l = [31.0, 9.8, 17.5][o];
         add(org, "latency_mean", Some(l), l * 0.06, n);
         add(org, "latency_p50", Some(l * 0.7), l * 0.05, n);

@@ -79,10 +79,10 @@ where
             fill: level_colour(l, levels),
         })
         .collect();
-    draw_legend(root, &legend, LEFT, LEGEND_Y)?;
+    let body_top = draw_legend(root, &legend, LEFT, LEGEND_Y)?;
 
     let n = rs.orgs.len().max(1);
-    let body = root.margin(BODY_TOP, 0, 0, 0);
+    let body = root.margin(body_top, 0, 0, 0);
     let label_width = rs
         .orgs
         .iter()

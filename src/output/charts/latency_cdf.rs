@@ -69,9 +69,9 @@ where
             line: true,
         })
         .collect();
-    draw_legend(root, &legend, LEFT, LEGEND_Y)?;
+    let body_top = draw_legend(root, &legend, LEFT, LEGEND_Y)?;
 
-    let body = root.margin(BODY_TOP, 0, 0, 0);
+    let body = root.margin(body_top, 0, 0, 0);
     let mut chart = ChartBuilder::on(&body)
         .margin_top(24)
         .margin_right(150)

@@ -119,9 +119,9 @@ where
             colour: INK,
         });
     }
-    draw_legend(root, &legend, LEFT, LEGEND_Y)?;
+    let body_top = draw_legend(root, &legend, LEFT, LEGEND_Y)?;
 
-    let body = root.margin(BODY_TOP, 0, 0, 0);
+    let body = root.margin(body_top, 0, 0, 0);
     let mut chart = ChartBuilder::on(&body)
         .margin_top(48)
         .margin_right(56)

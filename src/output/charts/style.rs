@@ -206,7 +206,7 @@ where
 pub const LEFT: i32 = 40;
 /// Vertical centre of the legend row under the subtitle.
 pub const LEGEND_Y: i32 = 126;
-/// Top of the area charts draw their plot in (below the header and legend).
+/// Top of the area charts draw their plot in, below the header and a one-row legend.
 pub const BODY_TOP: u32 = 150;
 
 /// One entry of a legend.
@@ -223,33 +223,51 @@ pub enum LegendItem<'a> {
     Reference { name: &'a str, colour: RGBColor },
 }
 
-/// Draws a legend in one row starting at `x`, vertically centred on `y`: outside the plot, so
-/// it never covers data.
+/// Draws a legend in rows starting at `x`, the first vertically centred on `y`, wrapping
+/// before the right edge: outside the plot, so it never covers data. Returns where the plot
+/// may start (below the last row).
 pub fn draw_legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     items: &[LegendItem],
     x: i32,
     y: i32,
-) -> ChartResult
+) -> Result<u32, Box<dyn std::error::Error + Send + Sync>>
 where
     DB::ErrorType: 'static,
 {
     let label = text(LEGEND_SIZE, INK);
-    let mut x = x;
+    let right = root.dim_in_pixel().0 as i32 - LEFT;
+    let (x0, mut x, mut y) = (x, x, y);
     for item in items {
-        let name = match item {
-            LegendItem::Org { name, style, line } => {
-                if *line {
-                    draw_styled_path(root, vec![(x, y), (x + 64, y)], style, 4)?;
-                    draw_marker(root, style.marker, (x + 32, y), style.colour, 8)?;
-                    x += 64;
-                } else {
-                    draw_marker(root, style.marker, (x + 10, y), style.colour, 9)?;
-                    x += 20;
-                }
-                name
+        let (name, sample) = match item {
+            LegendItem::Org {
+                name, line: true, ..
+            } => (name, 64),
+            LegendItem::Org {
+                name, line: false, ..
+            } => (name, 20),
+            LegendItem::Swatch { name, .. } => (name, 36),
+            LegendItem::Reference { name, .. } => (name, 48),
+        };
+        let (w, _) = root.estimate_text_size(name, &label)?;
+        let width = sample + 12 + w as i32;
+        if x > x0 && x + width > right {
+            x = x0;
+            y += LEGEND_ROW;
+        }
+        match item {
+            LegendItem::Org {
+                style, line: true, ..
+            } => {
+                draw_styled_path(root, vec![(x, y), (x + 64, y)], style, 4)?;
+                draw_marker(root, style.marker, (x + 32, y), style.colour, 8)?;
             }
-            LegendItem::Swatch { name, fill } => {
+            LegendItem::Org {
+                style, line: false, ..
+            } => {
+                draw_marker(root, style.marker, (x + 10, y), style.colour, 9)?;
+            }
+            LegendItem::Swatch { fill, .. } => {
                 root.draw(&Rectangle::new(
                     [(x, y - 12), (x + 36, y + 12)],
                     fill.filled(),
@@ -258,31 +276,25 @@ where
                     [(x, y - 12), (x + 36, y + 12)],
                     GRID.stroke_width(1),
                 ))?;
-                x += 36;
-                name
             }
-            LegendItem::Reference { name, colour } => {
+            LegendItem::Reference { colour, .. } => {
                 root.draw(&DashedPathElement::new(
                     vec![(x, y), (x + 48, y)],
                     3,
                     5,
                     colour.stroke_width(2),
                 ))?;
-                x += 48;
-                name
             }
-        };
-        x += 12;
-        let (w, _) = root.estimate_text_size(name, &label)?;
-        root.draw(&Text::new(
-            name.to_string(),
-            (x, y - text_half_height(LEGEND_SIZE)),
-            label.clone(),
-        ))?;
-        x += w as i32 + 40;
+        }
+        let at = (x + sample + 12, y - text_half_height(LEGEND_SIZE));
+        root.draw(&Text::new(name.to_string(), at, label.clone()))?;
+        x += width + 40;
     }
-    Ok(())
+    Ok(BODY_TOP + (y - LEGEND_Y).max(0) as u32)
 }
+
+/// Distance between legend rows.
+const LEGEND_ROW: i32 = 36;
 
 /// Half the drawn height of a line of text, to centre text on a point.
 pub fn text_half_height(size: f64) -> i32 {
