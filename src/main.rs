@@ -10,8 +10,8 @@ use clap::{Parser, Subcommand};
 
 use orgsim::experiment::{self, RunOptions};
 use orgsim::metrics::summarise_runs;
-use orgsim::output::{self, RunFacts, console};
-use orgsim::scenario::{self, ScenarioError};
+use orgsim::output::{self, RunFacts, console, report};
+use orgsim::scenario::{self, Format, ScenarioError};
 
 /// Simulate centralised versus distributed organisations under the same work and shocks.
 #[derive(Parser)]
@@ -48,6 +48,30 @@ enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Redraw the charts and report.html of a result folder from its files, without re-running.
+    Report {
+        /// A result folder written by `orgsim run`.
+        dir: PathBuf,
+        /// Chart formats to draw, e.g. `png,svg` (default: the scenario's [output] formats).
+        #[arg(long, value_delimiter = ',')]
+        formats: Option<Vec<FormatArg>>,
+    },
+}
+
+/// A chart format on the command line.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Png,
+    Svg,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Png => Format::Png,
+            FormatArg::Svg => Format::Svg,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -93,6 +117,17 @@ fn dispatch(cli: Cli) -> Result<()> {
             quiet,
         ),
         Command::Check { scenario } => check(&scenario),
+        Command::Report { dir, formats } => {
+            let formats: Option<Vec<Format>> =
+                formats.map(|f| f.into_iter().map(Format::from).collect());
+            let written = report::render_all_as(&dir, formats.as_deref())
+                .with_context(|| format!("could not redraw the report in {}", dir.display()))?;
+            let mut stdout = std::io::stdout().lock();
+            for path in written {
+                writeln!(stdout, "wrote {}", path.display())?;
+            }
+            Ok(())
+        }
     }
 }
 
@@ -140,7 +175,8 @@ fn run(
         started,
         finished: SystemTime::now(),
     };
-    let written = output::write_result(&dest, &s, &runs, &summary, &facts, &|_dir| Ok(()))
+    let charts = |dir: &Path| report::render_all(dir).map(drop).map_err(Into::into);
+    let written = output::write_result(&dest, &s, &runs, &summary, &facts, &charts)
         .with_context(|| format!("could not write the result to {}", dest.display()))?;
     if !quiet {
         let mut stdout = std::io::stdout().lock();

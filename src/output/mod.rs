@@ -1,10 +1,13 @@
-//! Result files: the CSV tables, `summary.json`, `manifest.json`, and writing a result folder
-//! atomically (DESIGN.md §3). Charts and the HTML report add their files through the hook that
-//! [`write_result`] takes.
+//! Result files: the CSV tables, `summary.json`, `manifest.json`, charts and the HTML report,
+//! and writing a result folder atomically (DESIGN.md §3). Charts and the report are rendered
+//! from the folder's own files, so `orgsim report DIR` can redraw them without re-running.
 
+pub mod charts;
 pub mod console;
 mod folder;
 pub mod manifest;
+pub mod report;
+pub mod results;
 pub mod tables;
 
 pub use folder::{

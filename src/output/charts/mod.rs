@@ -1,0 +1,172 @@
+//! Charts of a result folder, as PNG (1600×900) and SVG, drawn with plotters in the embedded
+//! DejaVu Sans. Every chart gives each org the same colour, line style and marker
+//! ([`OrgStyle::of`]), so a chart reads in greyscale too.
+
+mod decided_at;
+mod latency_cdf;
+mod over_time;
+mod recovery;
+mod series;
+pub mod style;
+
+pub use recovery::{
+    Outcome as RecoveryOutcome, metric_words as recovery_words, outcome as recovery_outcome,
+};
+pub use style::{HEIGHT, OrgStyle, WIDTH, ensure_font};
+
+use crate::output::results::ResultSet;
+use crate::scenario::Format;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use series::Quantity;
+use std::path::{Path, PathBuf};
+use style::ChartResult;
+
+/// Why a chart could not be drawn or written.
+#[derive(Debug, thiserror::Error)]
+#[error("chart `{chart}`{}: {message}", .file.as_ref().map(|f| format!(" ({})", f.display())).unwrap_or_default())]
+pub struct ChartError {
+    pub chart: &'static str,
+    pub file: Option<PathBuf>,
+    pub message: String,
+}
+
+/// One of the charts orgsim draws; its file stem is [`Chart::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chart {
+    Latency,
+    Throughput,
+    Backlog,
+    Value,
+    Recovery,
+    LatencyCdf,
+    DecidedAt,
+}
+
+impl Chart {
+    /// Every chart, in the order the report shows them.
+    pub const ALL: [Chart; 7] = [
+        Chart::Latency,
+        Chart::Throughput,
+        Chart::Backlog,
+        Chart::Recovery,
+        Chart::LatencyCdf,
+        Chart::DecidedAt,
+        Chart::Value,
+    ];
+
+    /// The file stem: `latency` → `latency.png`, `latency.svg`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Chart::Latency => "latency",
+            Chart::Throughput => "throughput",
+            Chart::Backlog => "backlog",
+            Chart::Value => "value",
+            Chart::Recovery => "recovery",
+            Chart::LatencyCdf => "latency_cdf",
+            Chart::DecidedAt => "decided_at",
+        }
+    }
+
+    /// A one-line caption for the report.
+    pub fn caption(self) -> &'static str {
+        match self {
+            Chart::Latency => "How long decisions take, from arrival to execution, over the run.",
+            Chart::Throughput => "Decisions executed per time unit, against the work arriving.",
+            Chart::Backlog => "Decisions in the system and not yet executed.",
+            Chart::Value => "Value delivered since the start, net of bad decisions.",
+            Chart::Recovery => "Time to recover from each shock, by recovery metric.",
+            Chart::LatencyCdf => "Share of decisions executed within a given latency.",
+            Chart::DecidedAt => "Where decisions are taken, by level of the organisation.",
+        }
+    }
+
+    /// Whether the run has anything for this chart to show (recovery needs a shock).
+    pub fn applies(self, rs: &ResultSet) -> bool {
+        match self {
+            Chart::Recovery => {
+                let sc = rs.scenario();
+                !sc.shocks.is_empty() && !sc.recovery.metrics.is_empty()
+            }
+            _ => true,
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(self, rs: &ResultSet, root: &DrawingArea<DB, Shift>) -> ChartResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let window = rs.scenario().recovery.window;
+        match self {
+            Chart::Latency => over_time::draw(rs, Quantity::Latency { window }, root),
+            Chart::Throughput => over_time::draw(rs, Quantity::Throughput { window }, root),
+            Chart::Backlog => over_time::draw(rs, Quantity::Backlog, root),
+            Chart::Value => over_time::draw(rs, Quantity::CumulativeValue, root),
+            Chart::Recovery => recovery::draw(rs, root),
+            Chart::LatencyCdf => latency_cdf::draw(rs, root),
+            Chart::DecidedAt => decided_at::draw(rs, root),
+        }
+    }
+
+    fn error(self, file: Option<&Path>, message: impl ToString) -> ChartError {
+        ChartError {
+            chart: self.name(),
+            file: file.map(Path::to_path_buf),
+            message: message.to_string(),
+        }
+    }
+
+    /// Draws the chart into `path` as PNG or SVG.
+    pub fn write(self, rs: &ResultSet, path: &Path, format: Format) -> Result<(), ChartError> {
+        ensure_font().map_err(|e| self.error(Some(path), e))?;
+        let result = match format {
+            Format::Png => {
+                let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+                self.draw(rs, &root).and_then(|()| Ok(root.present()?))
+            }
+            Format::Svg => {
+                let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+                self.draw(rs, &root).and_then(|()| Ok(root.present()?))
+            }
+        };
+        result.map_err(|e| self.error(Some(path), e))
+    }
+
+    /// Draws the chart as an SVG document in memory (for the report).
+    pub fn svg(self, rs: &ResultSet) -> Result<String, ChartError> {
+        ensure_font().map_err(|e| self.error(None, e))?;
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(rs, &root)
+                .and_then(|()| Ok(root.present()?))
+                .map_err(|e| self.error(None, e))?;
+        }
+        Ok(out)
+    }
+}
+
+/// File extension of a chart format.
+pub fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Png => "png",
+        Format::Svg => "svg",
+    }
+}
+
+/// Writes every chart that applies in every format into `dir`; returns the files written.
+pub fn render_charts(
+    rs: &ResultSet,
+    dir: &Path,
+    formats: &[Format],
+) -> Result<Vec<PathBuf>, ChartError> {
+    let mut written = Vec::new();
+    for chart in Chart::ALL.into_iter().filter(|c| c.applies(rs)) {
+        for &format in formats {
+            let path = dir.join(format!("{}.{}", chart.name(), extension(format)));
+            chart.write(rs, &path, format)?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}

@@ -1,0 +1,885 @@
+//! `report.html`: one self-contained page a consultant can send as it is — the headlines, the
+//! summary with intervals, the comparisons, the shock timeline, every chart (inline SVG), each
+//! org's structure in numbers and what it takes to reproduce the run. No network reference of
+//! any kind: no external fonts, scripts, styles or images.
+//!
+//! [`render_all`] draws the charts and the report from a result folder's files alone, at the
+//! end of `orgsim run` and again for `orgsim report DIR`.
+
+use crate::output::charts::style::{fmt_num, plural};
+use crate::output::charts::{Chart, ChartError, OrgStyle, extension, render_charts};
+use crate::output::results::{MetricSummary, ResultSet, ResultsError};
+use crate::scenario::{
+    Format, LossTarget, Network, OrgSpec, PerLevel, ShockKind, ShockSpec, Structure,
+};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Why charts or the report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Results(#[from] ResultsError),
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    #[error("cannot write {}: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Draws every chart (in the scenario's `[output] formats`) and `report.html` into `dir` from
+/// the files already there; returns the files written.
+pub fn render_all(dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
+    render_all_as(dir, None)
+}
+
+/// [`render_all`], drawing the charts in `formats` instead of the scenario's own when given.
+pub fn render_all_as(dir: &Path, formats: Option<&[Format]>) -> Result<Vec<PathBuf>, RenderError> {
+    let rs = ResultSet::load(dir)?;
+    let formats = formats.unwrap_or(&rs.scenario().output.formats).to_vec();
+    let mut written = render_charts(&rs, dir, &formats)?;
+    let path = dir.join("report.html");
+    write_report(&rs, &path)?;
+    written.push(path);
+    Ok(written)
+}
+
+/// Writes the report to `path` (through a temporary file, so a failed write leaves no half
+/// page behind).
+pub fn write_report(rs: &ResultSet, path: &Path) -> Result<(), RenderError> {
+    let html = report_html(rs)?;
+    let tmp = path.with_extension("html.tmp");
+    let fail = |source| RenderError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    fs::write(&tmp, html).map_err(fail)?;
+    fs::rename(&tmp, path).map_err(fail)
+}
+
+/// The report as one HTML document.
+pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
+    let sc = rs.scenario();
+    let meta = &sc.scenario;
+    let unit = rs.tick_unit();
+    let units = plural(unit);
+    let mut h = String::with_capacity(1 << 20);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"orgsim {}\">\n<title>{} — orgsim report</title>\n\
+         <style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+        esc(&rs.manifest.orgsim_version),
+        esc(&meta.name)
+    );
+
+    // Title block.
+    let _ = write!(
+        h,
+        "<header>\n<p class=\"kicker\">orgsim report</p>\n<h1>{}</h1>\n",
+        esc(&meta.name)
+    );
+    if !meta.description.trim().is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"description\">{}</p>",
+            esc(meta.description.trim())
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">{} organisation designs · {} {units} (the first {} are warm-up, left out \
+         of the results) · {} replicates · seed {} · {} new decisions per {unit} on average</p>",
+        rs.orgs.len(),
+        group(u64::from(meta.ticks)),
+        group(u64::from(meta.warmup)),
+        rs.manifest.replications,
+        rs.manifest.seed,
+        fmt_num(sc.work.rate),
+    );
+    h.push_str("<ul class=\"orgs\">");
+    for (i, org) in rs.orgs.iter().enumerate() {
+        let _ = write!(h, "<li>{}{}</li>", org_key(i), esc(&org.name));
+    }
+    h.push_str("</ul>\n</header>\n");
+
+    // Headlines.
+    h.push_str("<section class=\"headline\">\n<h2>In short</h2>\n");
+    let headlines: Vec<&str> = if rs.summary.headlines.is_empty() {
+        rs.summary
+            .comparisons
+            .iter()
+            .map(|c| c.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect()
+    } else {
+        rs.summary.headlines.iter().map(String::as_str).collect()
+    };
+    if headlines.is_empty() {
+        h.push_str("<p>No comparison to state: the scenario has a single organisation.</p>\n");
+    } else {
+        let _ = writeln!(
+            h,
+            "<p>{}</p>",
+            headlines
+                .iter()
+                .map(|t| esc(t.trim()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    h.push_str("</section>\n");
+
+    summary_table(&mut h, rs);
+    comparisons_table(&mut h, rs);
+    shock_timeline(&mut h, rs);
+
+    // Charts, inline as SVG so they print sharp and need no other file.
+    h.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
+    for chart in Chart::ALL {
+        if !chart.applies(rs) {
+            continue;
+        }
+        let svg = inline_svg(&chart.svg(rs)?);
+        let files: Vec<String> = sc
+            .output
+            .formats
+            .iter()
+            .map(|&f| format!("{}.{}", chart.name(), extension(f)))
+            .collect();
+        let _ = write!(
+            h,
+            "<figure id=\"chart-{}\" class=\"chart\">\n{svg}\n<figcaption>{}",
+            chart.name(),
+            esc(chart.caption())
+        );
+        if !files.is_empty() {
+            let _ = write!(
+                h,
+                " <span class=\"files\">Also saved as {}.</span>",
+                esc(&files.join(", "))
+            );
+        }
+        h.push_str("</figcaption>\n</figure>\n");
+    }
+    h.push_str("</section>\n");
+
+    structures(&mut h, rs);
+    footer(&mut h, rs);
+    h.push_str("</main>\n</body>\n</html>\n");
+    Ok(h)
+}
+
+/// Escapes text for HTML, and breaks up `://` so that no text, however it reads, looks like a
+/// network reference (a browser shows `&#58;` as `:`).
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out.replace("://", "&#58;//")
+}
+
+/// An SVG document made fit to sit inside the page: no XML namespace attribute (HTML puts
+/// `<svg>` in the SVG namespace by itself) and no `://` anywhere.
+fn inline_svg(svg: &str) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    svg[start..]
+        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+        .replace("://", "&#58;//")
+        .replacen("<svg ", "<svg role=\"img\" ", 1)
+}
+
+/// The org's colour swatch with its line style, as in the charts.
+fn org_key(index: usize) -> String {
+    let style = OrgStyle::of(index);
+    let line = match style.dash {
+        None => "solid",
+        Some((dash, _)) if dash < 10 => "dotted",
+        Some(_) => "dashed",
+    };
+    format!(
+        "<span class=\"key\" style=\"border-top: 5px {line} {}\"></span>",
+        style.hex()
+    )
+}
+
+/// Thousands grouped: `12345` → `12,345`.
+fn group(n: u64) -> String {
+    fmt_num(n as f64)
+}
+
+/// How a metric is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// In ticks: recovery and latency.
+    Time,
+    /// A share in [0, 1], shown as a percentage.
+    Share,
+    /// Anything else, shown as a number.
+    Number,
+}
+
+/// A metric's label, unit and kind, in words a client reads.
+fn describe(metric: &str, unit: &str) -> (String, String, Kind) {
+    let units = plural(unit);
+    let level = |prefix: &str| metric.strip_prefix(prefix).map(str::to_string);
+    let (label, unit, kind) = match metric {
+        "latency_mean" => ("Latency, mean".into(), units, Kind::Time),
+        "latency_p50" => ("Latency, median".into(), units, Kind::Time),
+        "latency_p95" => ("Latency, 95th percentile".into(), units, Kind::Time),
+        "latency_p99" => ("Latency, 99th percentile".into(), units, Kind::Time),
+        "throughput" => (
+            "Throughput".into(),
+            format!("decisions per {unit}"),
+            Kind::Number,
+        ),
+        "backlog_mean" => ("Backlog, mean".into(), "decisions".into(), Kind::Number),
+        "value_total" => ("Value delivered".into(), "stake units".into(), Kind::Number),
+        "good_rate" => ("Good decisions".into(), "share".into(), Kind::Share),
+        "decided_at_frontline" => (
+            "Decided at the frontline".into(),
+            "share".into(),
+            Kind::Share,
+        ),
+        "decided_at_origin" => ("Decided where it arose".into(), "share".into(), Kind::Share),
+        "leadership_gini" => (
+            "Concentration of decisions (Gini)".into(),
+            "0 = everyone decides alike".into(),
+            Kind::Number,
+        ),
+        "frustrated_share" => (
+            "Capable but not allowed to decide".into(),
+            "share of referrals".into(),
+            Kind::Share,
+        ),
+        _ => {
+            if let Some(l) = level("decided_at.level.") {
+                (format!("Decided at level {l}"), "share".into(), Kind::Share)
+            } else if let Some(l) = level("competence_gain.level.") {
+                (
+                    format!("Competence gain, level {l}"),
+                    "competence".into(),
+                    Kind::Number,
+                )
+            } else if let Some(l) = level("utilisation.level.") {
+                (
+                    format!("Utilisation, level {l}"),
+                    "share of capacity".into(),
+                    Kind::Share,
+                )
+            } else if let Some(rest) = level("recovery.") {
+                let (shock, m) = rest.rsplit_once('.').unwrap_or((rest.as_str(), ""));
+                (
+                    format!(
+                        "Recovery from {shock} ({})",
+                        crate::output::charts::recovery_words(m)
+                    ),
+                    units,
+                    Kind::Time,
+                )
+            } else {
+                (metric.to_string(), String::new(), Kind::Number)
+            }
+        }
+    };
+    (label, unit, kind)
+}
+
+/// A value in a metric's kind: percentages for shares, sensible digits otherwise.
+fn fmt_value(v: f64, kind: Kind) -> String {
+    match kind {
+        Kind::Share => {
+            let p = v * 100.0;
+            if p.abs() < 10.0 && p != 0.0 {
+                format!("{p:.1}%")
+            } else {
+                format!("{p:.0}%")
+            }
+        }
+        _ => {
+            let a = v.abs();
+            if a >= 100.0 {
+                fmt_num(v.round())
+            } else if a >= 10.0 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.2}")
+            }
+        }
+    }
+}
+
+/// One table cell: the mean and its interval, or what a recovery outcome means in words.
+fn cell(rs: &ResultSet, m: Option<&MetricSummary>, kind: Kind) -> String {
+    let Some(m) = m else {
+        return "<td class=\"na\">—</td>".into();
+    };
+    let recovery = m.metric.strip_prefix("recovery.");
+    let replicates = rs.manifest.replications.max(m.n);
+    let partial = match recovery {
+        Some(_) if m.n < replicates && m.mean.is_some() => {
+            format!(
+                "<span class=\"note\">in {} of {replicates} replicates</span>",
+                m.n
+            )
+        }
+        _ => String::new(),
+    };
+    match m.mean {
+        None if recovery.is_some() => "<td class=\"word\">not recovered</td>".into(),
+        None => "<td class=\"na\">—</td>".into(),
+        Some(v) if recovery.is_some() && v <= 0.0 => {
+            format!("<td class=\"word\">absorbed{partial}</td>")
+        }
+        Some(v) => {
+            let ci = match (m.ci_low, m.ci_high) {
+                (Some(lo), Some(hi)) => {
+                    format!(
+                        "<span class=\"ci\">{}–{}</span>",
+                        fmt_value(lo, kind),
+                        fmt_value(hi, kind)
+                    )
+                }
+                _ => String::new(),
+            };
+            format!(
+                "<td><span class=\"mean\">{}</span>{ci}{partial}</td>",
+                fmt_value(v, kind)
+            )
+        }
+    }
+}
+
+fn summary_table(h: &mut String, rs: &ResultSet) {
+    let unit = rs.tick_unit();
+    let mut metrics: Vec<&str> = Vec::new();
+    for m in &rs.summary.metrics {
+        // `recovered.*` is folded into the matching recovery row ("in 3 of 5 replicates").
+        if !m.metric.starts_with("recovered.") && !metrics.contains(&m.metric.as_str()) {
+            metrics.push(&m.metric);
+        }
+    }
+    h.push_str(
+        "<section>\n<h2>Results</h2>\n<p class=\"hint\">Mean across replicates after warm-up, with \
+         its 95% confidence interval below. Recovery times are averaged over the replicates that \
+         recovered; <em>absorbed</em>: the shock never moved the metric out of its normal band.</p>\n\
+         <table class=\"summary\">\n<thead><tr><th>Metric</th><th>Unit</th>",
+    );
+    for (i, org) in rs.orgs.iter().enumerate() {
+        let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for metric in metrics {
+        let (label, unit_words, kind) = describe(metric, unit);
+        let _ = write!(
+            h,
+            "<tr><th>{}</th><td class=\"unit\">{}</td>",
+            esc(&label),
+            esc(&unit_words)
+        );
+        for org in &rs.orgs {
+            h.push_str(&cell(rs, rs.metric(&org.name, metric), kind));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn comparisons_table(h: &mut String, rs: &ResultSet) {
+    if rs.summary.comparisons.is_empty() {
+        return;
+    }
+    let reference = rs.summary.reference.clone().unwrap_or_else(|| {
+        rs.summary
+            .comparisons
+            .first()
+            .map(|c| c.reference.clone())
+            .unwrap_or_default()
+    });
+    let _ = write!(
+        h,
+        "<section>\n<h2>Compared with {}</h2>\n<p class=\"hint\">Ratios paired replicate by \
+         replicate on identical work (geometric mean, 95% interval); below 1 means less than \
+         {}.</p>\n<table class=\"comparisons\">\n<thead><tr><th>Organisation</th><th>Metric</th>\
+         <th>Ratio</th><th>n</th><th>In words</th></tr></thead>\n<tbody>\n",
+        esc(&reference),
+        esc(&reference)
+    );
+    for c in &rs.summary.comparisons {
+        let key = rs
+            .orgs
+            .iter()
+            .position(|o| o.name == c.org)
+            .map(org_key)
+            .unwrap_or_default();
+        let (label, _, _) = describe(&c.metric, rs.tick_unit());
+        let ratio = match (c.ratio, c.ci_low, c.ci_high) {
+            (Some(r), Some(lo), Some(hi)) => {
+                format!("{r:.2}× <span class=\"ci\">{lo:.2}–{hi:.2}</span>")
+            }
+            (Some(r), _, _) => format!("{r:.2}×"),
+            _ => "—".into(),
+        };
+        let _ = writeln!(
+            h,
+            "<tr><th class=\"org\">{key}{}</th><td>{}</td><td>{ratio}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.org),
+            esc(&label),
+            c.n,
+            esc(&c.text)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// A shock in words: what it does to the organisations.
+fn shock_words(s: &ShockSpec, unit: &str) -> String {
+    let units = plural(unit);
+    let reroute = |r: Option<u32>| match r {
+        Some(t) => format!("; their work is rerouted after {t} {units}"),
+        None => "; their work waits for their return".to_string(),
+    };
+    match &s.kind {
+        ShockKind::Surge { factor, region } => match region {
+            None => format!("work arrives {}× as fast", fmt_num(*factor)),
+            Some([a, b]) => format!(
+                "work arrives {}× as fast in places {}–{}",
+                fmt_num(*factor),
+                fmt_num(*a),
+                fmt_num(*b)
+            ),
+        },
+        ShockKind::Loss {
+            target,
+            reroute_after,
+        } => {
+            let who = match target {
+                LossTarget::Top => "the top leader leaves".to_string(),
+                LossTarget::Level(l) => format!("everyone at level {l} leaves"),
+                LossTarget::Fraction(f) => {
+                    format!("{}% of agents, drawn at random, leave", fmt_num(f * 100.0))
+                }
+                LossTarget::Region([a, b]) => {
+                    format!(
+                        "the agents covering places {}–{} leave",
+                        fmt_num(*a),
+                        fmt_num(*b)
+                    )
+                }
+            };
+            format!("{who}{}", reroute(*reroute_after))
+        }
+        ShockKind::Outage {
+            delay_factor,
+            links,
+        } => {
+            let links = match links {
+                crate::scenario::Links::All => "all links",
+                crate::scenario::Links::Vertical => "vertical links",
+                crate::scenario::Links::Lateral => "lateral links",
+            };
+            format!(
+                "messages take {}× as long on {links}",
+                fmt_num(*delay_factor)
+            )
+        }
+        ShockKind::Shift {
+            complexity_shift,
+            competence_drop,
+        } => format!(
+            "new work is {} more complex and competence drops by {}",
+            fmt_num(*complexity_shift),
+            fmt_num(*competence_drop)
+        ),
+        ShockKind::Absence {
+            fraction,
+            reroute_after,
+        } => format!(
+            "{}% of agents are away{}",
+            fmt_num(fraction * 100.0),
+            reroute(*reroute_after)
+        ),
+    }
+}
+
+fn shock_timeline(h: &mut String, rs: &ResultSet) {
+    let sc = rs.scenario();
+    let ticks = sc.scenario.ticks.max(1);
+    let unit = rs.tick_unit();
+    let units = plural(unit);
+    let pct = |t: u32| 100.0 * f64::from(t.min(ticks)) / f64::from(ticks);
+    h.push_str("<section>\n<h2>Shocks</h2>\n");
+    if sc.shocks.is_empty() {
+        h.push_str("<p>No shock: the organisations face steady work throughout.</p>\n</section>\n");
+        return;
+    }
+    h.push_str("<div class=\"timeline\">\n");
+    let warm = sc.scenario.warmup.min(ticks);
+    let _ = writeln!(
+        h,
+        "<div class=\"lane\"><span class=\"name\">warm-up</span><div class=\"track\">\
+         <div class=\"bar warm\" style=\"left:0%;width:{:.2}%\"></div></div></div>",
+        pct(warm)
+    );
+    for s in &sc.shocks {
+        let end = s.end().unwrap_or(ticks).min(ticks);
+        let _ = writeln!(
+            h,
+            "<div class=\"lane\"><span class=\"name\">{}</span><div class=\"track\">\
+             <div class=\"bar\" style=\"left:{:.2}%;width:{:.2}%\"></div></div></div>",
+            esc(&s.name),
+            pct(s.at),
+            (pct(end) - pct(s.at)).max(0.4)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<div class=\"lane axis\"><span class=\"name\"></span><div class=\"track\">\
+         <span style=\"left:0%\">0</span><span style=\"left:50%\">{}</span>\
+         <span style=\"left:100%\">{} {units}</span></div></div>\n</div>",
+        group(u64::from(ticks / 2)),
+        group(u64::from(ticks))
+    );
+    h.push_str(
+        "<table class=\"shocks\">\n<thead><tr><th>Shock</th><th>Kind</th><th>From</th><th>Until</th>\
+         <th>What happens</th></tr></thead>\n<tbody>\n",
+    );
+    for s in &sc.shocks {
+        let until = match s.end() {
+            Some(e) => format!("{} {units}", group(u64::from(e))),
+            None => "the end (permanent)".into(),
+        };
+        let _ = writeln!(
+            h,
+            "<tr><th>{}</th><td>{}</td><td>{} {units}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.name),
+            esc(s.kind_name()),
+            group(u64::from(s.at)),
+            esc(&until),
+            esc(&shock_words(s, unit))
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn per_level(v: &PerLevel, level: u32) -> String {
+    fmt_num(v.at(level))
+}
+
+/// One fact about an org's design, as HTML.
+type OrgField<'a> = dyn Fn(&OrgSpec) -> String + 'a;
+
+fn structures(h: &mut String, rs: &ResultSet) {
+    let sc = rs.scenario();
+    let unit = rs.tick_unit();
+    // The design side by side, one column per org, as in the results table.
+    h.push_str(
+        "<section class=\"structures\">\n<h2>The organisations</h2>\n<table class=\"design\">\n\
+         <thead><tr><th></th>",
+    );
+    for (i, org) in sc.orgs.iter().enumerate() {
+        let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    let rows: [(&str, &OrgField); 9] = [
+        ("Structure", &|o| esc(&structure_words(o))),
+        ("Headcount", &|o| group(o.headcount())),
+        ("Decisions reaching other units", &|o| {
+            match o.cross_unit {
+                crate::scenario::CrossUnitMode::Escalate => "escalated to a common manager",
+                crate::scenario::CrossUnitMode::Consult => "decided, then other units consulted",
+            }
+            .to_string()
+        }),
+        ("Link delay", &|o| esc(&count_of(o.link_delay, unit))),
+        ("Learning per decision", &|o| fmt_num(o.learning)),
+        ("Alignment (purpose clarity)", &|o| fmt_num(o.alignment)),
+        ("Boundary (confidence margin)", &|o| fmt_num(o.boundary)),
+        ("Referral / consult effort", &|o| {
+            format!(
+                "{} / {}",
+                fmt_num(o.referral_effort),
+                fmt_num(o.consult_effort)
+            )
+        }),
+        ("Patience for consults", &|o| {
+            esc(&count_of(f64::from(o.patience), unit))
+        }),
+    ];
+    for (label, value) in rows {
+        let _ = write!(h, "<tr><th>{}</th>", esc(label));
+        for org in &sc.orgs {
+            let _ = write!(h, "<td>{}</td>", value(org));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str(
+        "</tbody>\n</table>\n<h3>By level</h3>\n<table class=\"levels\"><thead><tr>\
+         <th>Organisation</th><th>Level</th><th>Agents</th><th>Capacity</th><th>Competence</th>\
+         <th>Authority</th></tr></thead>\n",
+    );
+    for (i, org) in sc.orgs.iter().enumerate() {
+        let sizes = org.level_sizes();
+        let top = sizes.len().saturating_sub(1);
+        h.push_str("<tbody>");
+        // Top first, as an organisation chart is drawn.
+        for (k, (level, size)) in sizes.iter().enumerate().rev().enumerate() {
+            if k == 0 {
+                let _ = write!(
+                    h,
+                    "<tr><th class=\"org\" rowspan=\"{}\">{}{}</th>",
+                    sizes.len(),
+                    org_key(i),
+                    esc(&org.name)
+                );
+            } else {
+                h.push_str("<tr>");
+            }
+            let name = match (&org.structure, level) {
+                (Structure::Teams { .. }, _) => "everyone".to_string(),
+                (_, 0) => "0 (frontline)".to_string(),
+                (_, l) if l == top => format!("{l} (top)"),
+                (_, l) => l.to_string(),
+            };
+            let l = level as u32;
+            let _ = write!(
+                h,
+                "<td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                group(*size),
+                per_level(&org.capacity, l),
+                per_level(&org.competence, l),
+                per_level(&org.authority, l)
+            );
+        }
+        h.push_str("</tbody>\n");
+    }
+    h.push_str("</table>\n");
+    h.push_str("<p class=\"hint\">Capacity: effort units per agent per ");
+    h.push_str(&esc(unit));
+    h.push_str(
+        "; competence: the most complex decision an agent can take well; authority: the most \
+         complex decision it is allowed to take (both from 0 to 1).</p>\n</section>\n",
+    );
+}
+
+/// A quantity of time units: `1 hour`, `2.5 hours`.
+fn count_of(n: f64, unit: &str) -> String {
+    if n == 1.0 {
+        format!("1 {unit}")
+    } else {
+        format!("{} {}", fmt_num(n), plural(unit))
+    }
+}
+
+fn structure_words(org: &OrgSpec) -> String {
+    match &org.structure {
+        Structure::Tree { span, levels } => {
+            format!("hierarchy of {levels} levels, {span} reports per manager")
+        }
+        Structure::Teams {
+            teams,
+            team_size,
+            network,
+        } => {
+            let net = match network {
+                Network::Ring => "a ring".to_string(),
+                Network::Complete => "every team to every other".to_string(),
+                Network::SmallWorld { degree, rewire } => {
+                    format!(
+                        "a small world (degree {degree}, rewiring {})",
+                        fmt_num(*rewire)
+                    )
+                }
+            };
+            format!("{teams} teams of {team_size}, no managers, linked as {net}")
+        }
+    }
+}
+
+/// A command line as a shell would take it back.
+fn shell_words(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn footer(h: &mut String, rs: &ResultSet) {
+    let m = &rs.manifest;
+    h.push_str("<footer>\n<h2>Reproducing this run</h2>\n<dl>");
+    let mut row = |k: &str, v: String| {
+        let _ = write!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), v);
+    };
+    row("orgsim version", esc(&m.orgsim_version));
+    row("Seed", m.seed.to_string());
+    row("Replicates", m.replications.to_string());
+    if let Some(t) = m.threads {
+        row("Threads", format!("{t} (results do not depend on it)"));
+    }
+    if !m.command.is_empty() {
+        row(
+            "Command",
+            format!("<code>{}</code>", esc(&shell_words(&m.command))),
+        );
+    }
+    if let Some(f) = &m.scenario_file {
+        row("Scenario file", format!("<code>{}</code>", esc(f)));
+    }
+    if !m.started.is_empty() {
+        row("Started", esc(&m.started));
+    }
+    if !m.finished.is_empty() {
+        row("Finished", esc(&m.finished));
+    }
+    if let Some(w) = m.wall_seconds {
+        row("Wall time", format!("{w:.1} s"));
+    }
+    h.push_str("</dl>\n<h3>The scenario</h3>\n<pre>");
+    if m.scenario_text.trim().is_empty() {
+        // No text stored: show the resolved scenario, which reproduces the run just as well.
+        let json = serde_json::to_string_pretty(&m.scenario).unwrap_or_default();
+        h.push_str(&esc(&json));
+    } else {
+        h.push_str(&esc(&m.scenario_text));
+    }
+    h.push_str("</pre>\n</footer>\n");
+}
+
+/// The page's style: readable on screen, and printed with colours kept and no chart split
+/// across pages.
+const CSS: &str = r#"
+:root { --ink: #222; --muted: #606060; --rule: #d8d8d8; --shock: #eae4d6; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 16px/1.5 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 1120px; margin: 0 auto; padding: 32px 28px 64px; }
+h1 { font-size: 2.1em; line-height: 1.2; margin: 0.1em 0 0.3em; }
+h2 { font-size: 1.35em; margin: 2em 0 0.6em; padding-bottom: 0.2em; border-bottom: 2px solid var(--rule); }
+h3 { font-size: 1.1em; margin: 0 0 0.5em; }
+.kicker { text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); font-size: 0.8em; margin: 0; }
+.description { font-size: 1.15em; margin: 0.3em 0; }
+.meta, .hint, figcaption, .files { color: var(--muted); }
+.hint { font-size: 0.9em; }
+.orgs { list-style: none; padding: 0; margin: 1em 0 0; display: flex; flex-wrap: wrap; gap: 0.5em 2em; }
+.key { display: inline-block; width: 2.2em; vertical-align: middle; margin-right: 0.5em; }
+.headline p { font-size: 1.2em; line-height: 1.55; background: #f5f7fa; border-left: 5px solid #0072b2;
+  padding: 0.8em 1.1em; margin: 0; }
+table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; font-size: 0.95em; }
+th, td { text-align: left; padding: 0.45em 0.7em; border-bottom: 1px solid var(--rule); vertical-align: top; }
+thead th { border-bottom: 2px solid var(--ink); white-space: nowrap; }
+tbody th { font-weight: 600; }
+table.summary td, table.summary thead th.org { text-align: right; }
+td .mean { display: block; font-weight: 600; font-variant-numeric: tabular-nums; }
+td .ci, td .note { display: block; color: var(--muted); font-size: 0.85em; font-variant-numeric: tabular-nums; }
+span.ci { color: var(--muted); }
+table.summary td.unit { color: var(--muted); font-size: 0.85em; text-align: left; }
+td.word { font-style: italic; text-align: right; }
+td.na { color: var(--muted); text-align: right; }
+.timeline { margin: 0.5em 0 1.2em; }
+.lane { display: flex; align-items: center; margin: 0.25em 0; }
+.lane .name { flex: 0 0 11em; font-size: 0.9em; padding-right: 0.8em; text-align: right; overflow: hidden; }
+.track { position: relative; flex: 1; height: 1.3em; background: #fafafa; border: 1px solid var(--rule); }
+.bar { position: absolute; top: 0; bottom: 0; background: #b9a98a; }
+.bar.warm { background: #dcdcdc; }
+.lane.axis .track { background: none; border: none; height: 1.4em; }
+.lane.axis .track span { position: absolute; transform: translateX(-50%); font-size: 0.8em; color: var(--muted); white-space: nowrap; }
+.lane.axis .track span:last-child { transform: translateX(-100%); }
+figure.chart { margin: 1.2em 0 2em; }
+figure.chart svg { width: 100%; height: auto; display: block; border: 1px solid #eee; }
+figcaption { font-size: 0.9em; margin-top: 0.4em; }
+table.design td { font-size: 0.95em; }
+table.design thead th.org { text-align: left; }
+dt { color: var(--muted); }
+dd { margin: 0; }
+table.levels td { text-align: right; font-variant-numeric: tabular-nums; }
+table.levels td:first-of-type { text-align: left; }
+table.levels thead th:nth-child(n+3) { text-align: right; }
+table.levels tbody { border-top: 2px solid var(--rule); }
+footer { margin-top: 3em; font-size: 0.9em; }
+footer dl { display: grid; grid-template-columns: auto 1fr; gap: 0.2em 1em; }
+pre { background: #f6f6f6; border: 1px solid var(--rule); padding: 1em; overflow-x: auto;
+  font: 0.85em/1.45 "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: pre-wrap; }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.92em; }
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  figure.chart, table, .headline, .timeline { break-inside: avoid; page-break-inside: avoid; }
+  figure.chart svg { border: none; }
+  pre { white-space: pre-wrap; }
+}
+@page { size: A4; margin: 16mm; }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::charts::style::PALETTE;
+
+    #[test]
+    fn escaping_covers_markup_and_network_looking_text() {
+        assert_eq!(
+            esc("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(
+            esc("see https://example.org"),
+            "see https&#58;//example.org"
+        );
+    }
+
+    #[test]
+    fn inline_svg_drops_the_namespace_url() {
+        let svg = "<?xml version=\"1.0\"?>\n<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" \
+                   xmlns=\"http://www.w3.org/2000/svg\">\n<text>a://b</text></svg>";
+        let inline = inline_svg(svg);
+        assert!(!inline.contains("http"), "{inline}");
+        assert!(inline.starts_with("<svg role=\"img\" width"), "{inline}");
+        assert!(inline.contains("a&#58;//b"));
+    }
+
+    #[test]
+    fn shares_read_as_percentages_and_times_with_sensible_digits() {
+        assert_eq!(fmt_value(0.8612, Kind::Share), "86%");
+        assert_eq!(fmt_value(0.054, Kind::Share), "5.4%");
+        assert_eq!(fmt_value(31.04, Kind::Time), "31.0");
+        assert_eq!(fmt_value(2.514, Kind::Time), "2.51");
+        assert_eq!(fmt_value(21900.0, Kind::Number), "21,900");
+    }
+
+    #[test]
+    fn commands_are_quoted_for_a_shell() {
+        let args = ["orgsim", "run", "my scenario.toml", "--seed", "7"].map(String::from);
+        assert_eq!(shell_words(&args), "orgsim run 'my scenario.toml' --seed 7");
+    }
+
+    #[test]
+    fn every_org_gets_its_own_key_colour() {
+        let keys: Vec<String> = (0..PALETTE.len()).map(org_key).collect();
+        for (i, k) in keys.iter().enumerate() {
+            assert!(k.contains(&OrgStyle::of(i).hex()));
+        }
+    }
+}

@@ -1,0 +1,466 @@
+//! Reading a result folder back: the manifest, the time series, the latency histogram and the
+//! summary, exactly as `orgsim run` wrote them (DESIGN.md §3).
+//!
+//! Charts and the report are drawn from these files only, never from engine types, so that
+//! `orgsim report DIR` can re-render an old result without re-running it.
+
+use crate::scenario::Scenario;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why a result folder could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    /// A file the folder must hold is not there.
+    #[error("{} is missing: is {} an orgsim result folder?", .path.display(), .dir.display())]
+    Missing { path: PathBuf, dir: PathBuf },
+    /// A file is there but could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Io { path: PathBuf, source: io::Error },
+    /// A file is there but its content is not what orgsim writes.
+    #[error("{}: {message}", .path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The `manifest.json` of a run.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    pub orgsim_version: String,
+    /// The scenario as resolved, defaults filled in.
+    pub scenario: Scenario,
+    #[serde(default)]
+    pub scenario_file: Option<String>,
+    #[serde(default)]
+    pub scenario_text: String,
+    pub seed: u64,
+    pub replications: u32,
+    #[serde(default)]
+    pub threads: Option<u32>,
+    #[serde(default)]
+    pub command: Vec<String>,
+    #[serde(default)]
+    pub started: String,
+    #[serde(default)]
+    pub finished: String,
+    #[serde(default)]
+    pub wall_seconds: Option<f64>,
+}
+
+/// One metric of one org, summarised across replicates (a row of `summary.csv`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MetricSummary {
+    pub org: String,
+    pub metric: String,
+    /// `None` when no replicate had a value (e.g. a shock no replicate recovered from).
+    pub mean: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// Replicates that contributed.
+    pub n: u32,
+}
+
+/// A paired ratio of one org against the reference org.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Comparison {
+    pub org: String,
+    pub reference: String,
+    pub metric: String,
+    pub ratio: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub n: u32,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// The `summary.json` of a run.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub tick_unit: String,
+    #[serde(default)]
+    pub reference: Option<String>,
+    pub orgs: Vec<String>,
+    pub metrics: Vec<MetricSummary>,
+    #[serde(default)]
+    pub comparisons: Vec<Comparison>,
+    #[serde(default)]
+    pub headlines: Vec<String>,
+}
+
+/// One row of `timeseries.csv`; `None` where the field was empty (no value that tick) or the
+/// row is missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TickRow {
+    pub arrived: Option<f64>,
+    pub decided: Option<f64>,
+    pub executed: Option<f64>,
+    pub backlog: Option<f64>,
+    pub frozen: Option<f64>,
+    pub latency_mean: Option<f64>,
+    pub latency_p95: Option<f64>,
+    pub value: Option<f64>,
+    pub good_rate: Option<f64>,
+    pub utilisation_top: Option<f64>,
+}
+
+/// One replicate's time series: `ticks[t]` is tick `t`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicateSeries {
+    pub replicate: u32,
+    pub ticks: Vec<TickRow>,
+}
+
+/// The latency histogram of one org: `(latency in ticks, decisions)` by increasing latency,
+/// pooled across replicates over the summary window.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LatencyHistogram {
+    pub counts: Vec<(u64, u64)>,
+}
+
+impl LatencyHistogram {
+    /// Decisions counted.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|&(_, c)| c).sum()
+    }
+
+    /// The smallest latency at or below which at least share `q` of decisions were executed.
+    pub fn quantile(&self, q: f64) -> Option<u64> {
+        let total = self.total();
+        if total == 0 {
+            return None;
+        }
+        let want = q * total as f64;
+        let mut seen = 0u64;
+        for &(latency, count) in &self.counts {
+            seen += count;
+            if seen as f64 >= want {
+                return Some(latency);
+            }
+        }
+        self.counts.last().map(|&(l, _)| l)
+    }
+}
+
+/// Everything in one org's part of the result folder.
+#[derive(Debug, Clone)]
+pub struct OrgResults {
+    pub name: String,
+    /// Replicates by increasing replicate number.
+    pub replicates: Vec<ReplicateSeries>,
+    pub latency: LatencyHistogram,
+}
+
+/// A result folder, read back.
+#[derive(Debug, Clone)]
+pub struct ResultSet {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub summary: Summary,
+    /// Orgs in scenario order.
+    pub orgs: Vec<OrgResults>,
+}
+
+impl ResultSet {
+    /// Read `manifest.json`, `summary.json`, `timeseries.csv` and `latency.csv` from `dir`.
+    pub fn load(dir: &Path) -> Result<ResultSet, ResultsError> {
+        let manifest: Manifest = read_json(dir, "manifest.json")?;
+        let summary: Summary = read_json(dir, "summary.json")?;
+        let scenario = &manifest.scenario;
+        let names: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
+        if names.is_empty() {
+            return Err(ResultsError::Invalid {
+                path: dir.join("manifest.json"),
+                message: "the scenario has no [[org]]".into(),
+            });
+        }
+        if let Some(extra) = summary.orgs.iter().find(|o| !names.contains(o)) {
+            return Err(ResultsError::Invalid {
+                path: dir.join("summary.json"),
+                message: format!("org {extra:?} is not in the scenario of manifest.json"),
+            });
+        }
+        let series = read_timeseries(dir, &names, scenario.scenario.ticks)?;
+        let mut latency = read_latency(dir, &names)?;
+        let orgs = names
+            .iter()
+            .zip(series)
+            .zip(latency.iter_mut())
+            .map(|((name, replicates), latency)| OrgResults {
+                name: name.clone(),
+                replicates,
+                latency: std::mem::take(latency),
+            })
+            .collect();
+        Ok(ResultSet {
+            dir: dir.to_path_buf(),
+            manifest,
+            summary,
+            orgs,
+        })
+    }
+
+    /// The resolved scenario of the run.
+    pub fn scenario(&self) -> &Scenario {
+        &self.manifest.scenario
+    }
+
+    /// The summary of `metric` for `org`, if the run reported it.
+    pub fn metric(&self, org: &str, metric: &str) -> Option<&MetricSummary> {
+        self.summary
+            .metrics
+            .iter()
+            .find(|m| m.org == org && m.metric == metric)
+    }
+
+    /// The scenario's tick unit (`summary.json` wins, as it is what the tables say).
+    pub fn tick_unit(&self) -> &str {
+        if self.summary.tick_unit.is_empty() {
+            &self.manifest.scenario.scenario.tick_unit
+        } else {
+            &self.summary.tick_unit
+        }
+    }
+}
+
+fn open(dir: &Path, file: &str) -> Result<(PathBuf, String), ResultsError> {
+    let path = dir.join(file);
+    match fs::read_to_string(&path) {
+        Ok(text) => Ok((path, text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(ResultsError::Missing {
+            path,
+            dir: dir.to_path_buf(),
+        }),
+        Err(source) => Err(ResultsError::Io { path, source }),
+    }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> Result<T, ResultsError> {
+    let (path, text) = open(dir, file)?;
+    serde_json::from_str(&text).map_err(|e| ResultsError::Invalid {
+        path,
+        message: e.to_string(),
+    })
+}
+
+/// A CSV file with its columns looked up by name, so column order does not matter.
+struct Table {
+    path: PathBuf,
+    reader: csv::Reader<io::Cursor<String>>,
+    columns: Vec<usize>,
+}
+
+impl Table {
+    fn open(dir: &Path, file: &str, wanted: &[&str]) -> Result<Table, ResultsError> {
+        let (path, text) = open(dir, file)?;
+        let mut reader = csv::Reader::from_reader(io::Cursor::new(text));
+        let headers = reader
+            .headers()
+            .map_err(|e| ResultsError::Invalid {
+                path: path.clone(),
+                message: e.to_string(),
+            })?
+            .clone();
+        if headers.iter().any(|h| h == "point") {
+            return Err(ResultsError::Invalid {
+                path,
+                message: "this is a sweep result (it has a `point` column); charts and the \
+                          report cover single-point runs only"
+                    .into(),
+            });
+        }
+        let mut columns = Vec::with_capacity(wanted.len());
+        for name in wanted {
+            match headers.iter().position(|h| h == *name) {
+                Some(i) => columns.push(i),
+                None => {
+                    return Err(ResultsError::Invalid {
+                        path,
+                        message: format!(
+                            "column `{name}` is missing (header: {})",
+                            headers.iter().collect::<Vec<_>>().join(",")
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(Table {
+            path,
+            reader,
+            columns,
+        })
+    }
+
+    /// Calls `row` with each record's wanted fields, in the order they were asked for.
+    fn for_each(
+        mut self,
+        mut row: impl FnMut(&[&str]) -> Result<(), String>,
+    ) -> Result<(), ResultsError> {
+        let mut record = csv::StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    return Err(ResultsError::Invalid {
+                        path: self.path,
+                        message: e.to_string(),
+                    });
+                }
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            let fields: Vec<&str> = self
+                .columns
+                .iter()
+                .map(|&i| record.get(i).unwrap_or(""))
+                .collect();
+            row(&fields).map_err(|message| ResultsError::Invalid {
+                path: self.path.clone(),
+                message: format!("line {line}: {message}"),
+            })?;
+        }
+    }
+}
+
+fn org_index(names: &[String], org: &str) -> Result<usize, String> {
+    names
+        .iter()
+        .position(|n| n == org)
+        .ok_or_else(|| format!("org {org:?} is not in the scenario of manifest.json"))
+}
+
+fn parse_int(column: &str, text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("`{column}` should be a whole number, found {text:?}"))
+}
+
+fn parse_opt(column: &str, text: &str) -> Result<Option<f64>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(_) => Ok(None),
+        Err(_) => Err(format!(
+            "`{column}` should be a number or empty, found {text:?}"
+        )),
+    }
+}
+
+const SERIES_COLUMNS: [&str; 10] = [
+    "arrived",
+    "decided",
+    "executed",
+    "backlog",
+    "frozen",
+    "latency_mean",
+    "latency_p95",
+    "value",
+    "good_rate",
+    "utilisation_top",
+];
+
+fn read_timeseries(
+    dir: &Path,
+    names: &[String],
+    ticks: u32,
+) -> Result<Vec<Vec<ReplicateSeries>>, ResultsError> {
+    let mut wanted = vec!["org", "replicate", "tick"];
+    wanted.extend(SERIES_COLUMNS);
+    let table = Table::open(dir, "timeseries.csv", &wanted)?;
+    let mut by_org: Vec<BTreeMap<u32, Vec<TickRow>>> = vec![BTreeMap::new(); names.len()];
+    table.for_each(|f| {
+        let org = org_index(names, f[0])?;
+        let replicate = u32::try_from(parse_int("replicate", f[1])?)
+            .map_err(|_| format!("replicate {} is out of range", f[1]))?;
+        let tick = parse_int("tick", f[2])?;
+        if tick >= u64::from(ticks) {
+            return Err(format!(
+                "tick {tick} is beyond the scenario's {ticks} ticks"
+            ));
+        }
+        let mut v = [None; 10];
+        for (i, column) in SERIES_COLUMNS.iter().enumerate() {
+            v[i] = parse_opt(column, f[3 + i])?;
+        }
+        let row = TickRow {
+            arrived: v[0],
+            decided: v[1],
+            executed: v[2],
+            backlog: v[3],
+            frozen: v[4],
+            latency_mean: v[5],
+            latency_p95: v[6],
+            value: v[7],
+            good_rate: v[8],
+            utilisation_top: v[9],
+        };
+        let series = by_org[org]
+            .entry(replicate)
+            .or_insert_with(|| vec![TickRow::default(); ticks as usize]);
+        series[tick as usize] = row;
+        Ok(())
+    })?;
+    if let Some(i) = by_org.iter().position(BTreeMap::is_empty) {
+        return Err(ResultsError::Invalid {
+            path: dir.join("timeseries.csv"),
+            message: format!("no rows for org {:?}", names[i]),
+        });
+    }
+    Ok(by_org
+        .into_iter()
+        .map(|reps| {
+            reps.into_iter()
+                .map(|(replicate, ticks)| ReplicateSeries { replicate, ticks })
+                .collect()
+        })
+        .collect())
+}
+
+fn read_latency(dir: &Path, names: &[String]) -> Result<Vec<LatencyHistogram>, ResultsError> {
+    let table = Table::open(dir, "latency.csv", &["org", "latency", "count"])?;
+    let mut by_org: Vec<BTreeMap<u64, u64>> = vec![BTreeMap::new(); names.len()];
+    table.for_each(|f| {
+        let org = org_index(names, f[0])?;
+        let latency = parse_int("latency", f[1])?;
+        let count = parse_int("count", f[2])?;
+        *by_org[org].entry(latency).or_insert(0) += count;
+        Ok(())
+    })?;
+    Ok(by_org
+        .into_iter()
+        .map(|m| LatencyHistogram {
+            counts: m.into_iter().collect(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_of_a_histogram() {
+        let h = LatencyHistogram {
+            counts: vec![(0, 50), (2, 40), (10, 10)],
+        };
+        assert_eq!(h.total(), 100);
+        assert_eq!(h.quantile(0.5), Some(0));
+        assert_eq!(h.quantile(0.51), Some(2));
+        assert_eq!(h.quantile(0.95), Some(10));
+        assert_eq!(LatencyHistogram::default().quantile(0.5), None);
+    }
+
+    #[test]
+    fn a_missing_folder_names_the_file() {
+        let err = ResultSet::load(Path::new("/nonexistent/orgsim-results")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("manifest.json"), "{text}");
+        assert!(text.contains("is missing"), "{text}");
+    }
+}
