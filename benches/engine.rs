@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use orgsim::engine::Engine;
-use orgsim::scenario::{self, Network, OrgSpec, PerLevel, Scenario};
+use orgsim::scenario::{self, Dist, Network, OrgSpec, PerLevel, Scenario};
 
 fn quickstart() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
@@ -75,6 +75,9 @@ fn large_org(c: &mut Criterion) {
     org.competence = PerLevel::All(0.6);
     let mut s = Scenario::new("large", 100, 14_000.0, vec![org]);
     s.work.cross_unit = 0.1;
+    // A reach of about one team's width (1/2000 of the world), so a cross-unit decision consults
+    // a neighbour or two rather than a hundred teams.
+    s.work.reach = Dist::Exponential(0.0005);
     let decisions = executed(&s, 0);
     let mut group = c.benchmark_group("large_org_decisions");
     group
