@@ -1,7 +1,11 @@
 //! Shocks: when they start, reroute and end, and whom they hit.
 
+use super::Engine;
+use super::decision::Item;
+use super::routing::most_competent;
 use crate::model::rng::{self, Purpose};
 use crate::model::structure::{NONE, Shape};
+use crate::model::work::Surge;
 use crate::scenario::{LossTarget, ShockKind, ShockSpec};
 
 /// A shock scheduled in an engine, with its progress.
@@ -70,7 +74,7 @@ pub fn targets(
                 if shape.is_tree() {
                     vec![shape.top()]
                 } else {
-                    let best = crate::engine::routing::most_competent(0..n, competence, |_| true);
+                    let best = most_competent(0..n, competence, |_| true);
                     if best == NONE { vec![] } else { vec![best] }
                 }
             }
@@ -125,6 +129,192 @@ fn region(shape: &Shape, a: f64, b: f64) -> Vec<u32> {
         }
     }
     out
+}
+
+impl Engine {
+    pub(super) fn apply_shocks(&mut self, t: u32) {
+        let mut changed = false;
+        for i in 0..self.shocks.len() {
+            if !self.shocks[i].started && self.shocks[i].spec.at <= t {
+                self.start_shock(i);
+                changed = true;
+            }
+            if self.shocks[i].active()
+                && !self.shocks[i].rerouted
+                && self.shocks[i].reroute_tick().is_some_and(|r| r <= t)
+            {
+                self.reroute_shock(i);
+                changed = true;
+            }
+            if self.shocks[i].active() && self.shocks[i].spec.end().is_some_and(|e| e <= t) {
+                self.end_shock(i);
+                changed = true;
+            }
+        }
+        if changed {
+            self.surges = self
+                .shocks
+                .iter()
+                .filter(|s| s.active())
+                .filter_map(|s| match s.spec.kind {
+                    ShockKind::Surge { factor, region } => Some(Surge {
+                        id: s.id,
+                        factor,
+                        region,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            self.refresh_delays();
+        }
+    }
+
+    pub(super) fn start_shock(&mut self, i: usize) {
+        self.shocks[i].started = true;
+        let kind = self.shocks[i].spec.kind.clone();
+        match kind {
+            ShockKind::Shift {
+                complexity_shift,
+                competence_drop,
+            } => {
+                self.complexity_shift += complexity_shift;
+                for c in &mut self.competence {
+                    *c = (*c - competence_drop).max(0.0);
+                }
+                self.refresh_routing();
+            }
+            ShockKind::Loss { .. } | ShockKind::Absence { .. } => {
+                let who = targets(
+                    &self.shape,
+                    &kind,
+                    &self.competence,
+                    self.seed,
+                    self.replicate,
+                    self.shocks[i].id,
+                );
+                for &a in &who {
+                    self.away[a as usize] += 1;
+                }
+                self.shocks[i].away = who
+                    .iter()
+                    .map(|&a| (a, self.competence[a as usize]))
+                    .collect();
+            }
+            ShockKind::Surge { .. } | ShockKind::Outage { .. } => {}
+        }
+    }
+
+    pub(super) fn reroute_shock(&mut self, i: usize) {
+        self.shocks[i].rerouted = true;
+        let who: Vec<u32> = self.shocks[i].away.iter().map(|&(a, _)| a).collect();
+        for &a in &who {
+            self.gone[a as usize] += 1;
+        }
+        self.refresh_routing();
+        // Their frozen queues move at once, in agent order, with no delay.
+        for &a in &who {
+            let items = self.agents[a as usize].drain();
+            for item in items {
+                match item {
+                    Item::Decision(d) => {
+                        self.queued -= 1;
+                        self.enqueue_decision(a, d);
+                    }
+                    consult @ Item::Consult { .. } => {
+                        let (to, _) = self.route_around(a);
+                        self.push(to, consult);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn end_shock(&mut self, i: usize) {
+        self.shocks[i].ended = true;
+        let kind = self.shocks[i].spec.kind.clone();
+        match kind {
+            ShockKind::Shift {
+                complexity_shift, ..
+            } => {
+                self.complexity_shift -= complexity_shift;
+            }
+            ShockKind::Loss { .. } | ShockKind::Absence { .. } => {
+                let rerouted = self.shocks[i].rerouted;
+                for (a, c) in std::mem::take(&mut self.shocks[i].away) {
+                    self.away[a as usize] -= 1;
+                    if rerouted {
+                        self.gone[a as usize] -= 1;
+                    }
+                    // A replacement arrives with the competence the agent left with.
+                    self.competence[a as usize] = c;
+                    if !self.agents[a as usize].queue.is_empty() && !self.in_active[a as usize] {
+                        self.in_active[a as usize] = true;
+                        self.active.push(a);
+                    }
+                }
+                self.refresh_routing();
+            }
+            ShockKind::Surge { .. } | ShockKind::Outage { .. } => {}
+        }
+    }
+
+    /// Recompute the acting top and team leads after who-is-gone or competences changed.
+    pub(super) fn refresh_routing(&mut self) {
+        let gone = &self.gone;
+        if self.shape.is_tree() {
+            let top = self.shape.top();
+            self.acting_top = if gone[top as usize] > 0 && self.shape.levels >= 2 {
+                let below = self.shape.level_agents(self.shape.levels - 2);
+                most_competent(below, &self.competence, |a| gone[a as usize] == 0)
+            } else {
+                NONE
+            };
+        } else {
+            self.lead = (0..self.shape.units)
+                .map(|t| {
+                    most_competent(self.shape.team_members(t), &self.competence, |a| {
+                        gone[a as usize] == 0
+                    })
+                })
+                .collect();
+        }
+    }
+
+    pub(super) fn refresh_delays(&mut self) {
+        let (mut vertical, mut lateral) = (1.0f64, 1.0f64);
+        for s in self.shocks.iter().filter(|s| s.active()) {
+            if let ShockKind::Outage {
+                delay_factor,
+                links,
+            } = s.spec.kind
+            {
+                if links.covers(false) {
+                    vertical *= delay_factor;
+                }
+                if links.covers(true) {
+                    lateral *= delay_factor;
+                }
+            }
+        }
+        let ld = self.org.link_delay;
+        self.delay_vertical = (ld * vertical).ceil().max(0.0) as u32;
+        self.delay_lateral = (ld * lateral).ceil().max(0.0) as u32;
+    }
+
+    /// Decisions sitting in the queues of agents who are away.
+    pub(super) fn frozen(&self) -> u64 {
+        let mut away: Vec<u32> = self
+            .shocks
+            .iter()
+            .filter(|s| s.active())
+            .flat_map(|s| s.away.iter().map(|&(a, _)| a))
+            .collect();
+        away.sort_unstable();
+        away.dedup();
+        away.iter()
+            .map(|&a| self.agents[a as usize].decisions as u64)
+            .sum()
+    }
 }
 
 #[cfg(test)]

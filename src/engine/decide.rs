@@ -1,0 +1,232 @@
+//! What follows when an agent finishes a task: referrals travel, decisions are taken (after
+//! consulting other units if they reach beyond the decider's), drawn good or bad, sent back
+//! down, executed and valued.
+
+use super::Engine;
+use super::decision::{Consults, Message, Stage};
+use super::work::Effect;
+use crate::model::rng::{self, Purpose};
+use crate::model::rules;
+use crate::model::structure::NONE;
+use crate::scenario::CrossUnitMode;
+
+impl Engine {
+    pub(super) fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::Spent { agent, effort } => {
+                self.tally.spent(self.shape.level[agent as usize], effort);
+            }
+            Effect::Refer {
+                decision,
+                from: _,
+                to,
+                lateral,
+                frustrated,
+            } => {
+                self.queued -= 1;
+                self.tally.referral(frustrated);
+                let d = &mut self.decisions[decision as usize];
+                if lateral {
+                    d.hops_lateral += 1
+                } else {
+                    d.hops_vertical += 1
+                }
+                d.stage = Stage::Referred;
+                self.in_transit += 1;
+                self.send(Message::Referral { decision, to }, self.delay(lateral));
+            }
+            Effect::Decided { decision, by } => {
+                self.queued -= 1;
+                self.decide(decision, by);
+            }
+            Effect::Answer {
+                decision,
+                slot,
+                generation,
+            } => {
+                self.send(
+                    Message::Answer {
+                        decision,
+                        slot,
+                        generation,
+                    },
+                    self.delay(true),
+                );
+            }
+        }
+    }
+
+    /// `by` has spent the effort to decide `d`: learn, then consult other units or finalise.
+    pub(super) fn decide(&mut self, d: u32, by: u32) {
+        let c = self.competence[by as usize];
+        {
+            let dec = &mut self.decisions[d as usize];
+            dec.decider = by;
+            dec.competence = c;
+        }
+        if self.org.learning > 0.0 {
+            self.competence[by as usize] = rules::learn(c, self.org.learning);
+            if !self.shape.is_tree() {
+                let team = self.shape.team_of(by) as usize;
+                let lead = self.lead[team];
+                if lead == NONE
+                    || (self.gone[by as usize] == 0
+                        && (self.competence[by as usize] > self.competence[lead as usize]
+                            || (self.competence[by as usize] == self.competence[lead as usize]
+                                && by < lead)))
+                {
+                    self.lead[team] = by;
+                }
+            }
+        }
+        let units = self.units_to_consult(d, by);
+        if units.is_empty() {
+            self.finalise(d);
+            return;
+        }
+        let n = units.len();
+        self.decisions[d as usize].consults = Some(Box::new(Consults {
+            heard: vec![false; n],
+            pending: n as u32,
+            units: units.clone(),
+        }));
+        self.decisions[d as usize].stage = Stage::Waiting;
+        self.waiting += 1;
+        if self.org.patience == 0 {
+            self.finalise(d);
+            return;
+        }
+        let generation = self.decisions[d as usize].generation;
+        for (slot, &u) in units.iter().enumerate() {
+            let to = self.unit_lead(u);
+            let slot = slot as u32;
+            self.send(
+                Message::Consult {
+                    decision: d,
+                    slot,
+                    generation,
+                    to,
+                },
+                self.delay(true),
+            );
+        }
+        self.deadlines.push_back((self.now + self.org.patience, d));
+    }
+
+    /// In consult mode, the units a decision touches outside the decider's own.
+    pub(super) fn units_to_consult(&self, d: u32, by: u32) -> Vec<u32> {
+        let dec = &self.decisions[d as usize];
+        if self.org.cross_unit != CrossUnitMode::Consult || dec.reach <= 0.0 {
+            return Vec::new();
+        }
+        let (first, count) = self.shape.touched_units(dec.locus, dec.reach);
+        let domain = self.shape.domain_units(by);
+        (0..count)
+            .map(|k| (first + k) % self.shape.units)
+            .filter(|u| !domain.contains(u))
+            .collect()
+    }
+
+    /// The agent who answers consults for unit `u`: a tree unit's first-line manager, a team's lead.
+    pub(super) fn unit_lead(&self, u: u32) -> u32 {
+        if self.shape.is_tree() {
+            self.shape.unit_manager(u)
+        } else {
+            let lead = self.lead[u as usize];
+            if lead == NONE {
+                self.shape.team_members(u).start
+            } else {
+                lead
+            }
+        }
+    }
+
+    /// The decision is taken: draw its quality and send it down to where it arose.
+    pub(super) fn finalise(&mut self, d: u32) {
+        let shape = &self.shape;
+        let dec = &self.decisions[d as usize];
+        let was_waiting = dec.stage == Stage::Waiting;
+        let by = dec.decider;
+        let level = shape.level[by as usize] as u32;
+        let climbed = if shape.is_tree() {
+            level
+        } else {
+            (dec.hops_vertical + dec.hops_lateral) as u32
+        };
+        let unheard: f64 = dec.consults.as_ref().map_or(0.0, |c| {
+            c.units
+                .iter()
+                .zip(&c.heard)
+                .filter(|(_, heard)| !**heard)
+                .map(|(&u, _)| shape.unit_share_of_reach(u, dec.locus, dec.reach))
+                .sum()
+        });
+        let fidelity = rules::fidelity(self.quality.filter_loss, climbed, unheard);
+        let at_top = shape.is_tree() && (level + 1 == shape.levels || by == self.acting_top);
+        let p = rules::p_good(
+            fidelity,
+            dec.competence,
+            dec.complexity,
+            self.quality.sharpness,
+            (!at_top).then_some(self.org.alignment),
+        );
+        let good = rng::uniform(rng::key(
+            self.seed,
+            self.replicate,
+            dec.key,
+            Purpose::Quality,
+            0,
+        )) < p;
+        let down = if shape.is_tree() {
+            climbed * self.delay_vertical
+        } else {
+            dec.hops_vertical as u32 * self.delay_vertical
+                + dec.hops_lateral as u32 * self.delay_lateral
+        };
+        self.record.decided += 1;
+        self.tally.decided(by, level, by == dec.origin);
+        if was_waiting {
+            self.waiting -= 1;
+        }
+        let dec = &mut self.decisions[d as usize];
+        dec.good = good;
+        if down == 0 {
+            self.execute(d);
+        } else {
+            dec.stage = Stage::Down;
+            self.in_transit += 1;
+            self.send(Message::Down { decision: d }, down);
+        }
+    }
+
+    /// The decision reaches the frontline agent where it arose and takes effect.
+    pub(super) fn execute(&mut self, d: u32) {
+        let dec = &mut self.decisions[d as usize];
+        dec.stage = Stage::Done;
+        dec.consults = None;
+        let latency = self.now - dec.arrived;
+        let value = rules::value(
+            dec.good,
+            dec.stake,
+            latency,
+            self.half_life,
+            self.quality.bad_penalty,
+        );
+        self.record.executed += 1;
+        self.record.value += value;
+        self.tally.executed(latency, dec.good, value);
+        if !dec.good
+            && rng::uniform(rng::key(
+                self.seed,
+                self.replicate,
+                dec.key,
+                Purpose::Rework,
+                0,
+            )) < self.quality.rework
+        {
+            let again = self.stream.rework(dec.key, dec.locus);
+            self.rework.push(again);
+        }
+        self.free.push(d);
+    }
+}

@@ -1,0 +1,75 @@
+//! Messages on links: delays, sending, and delivery at the start of the arrival tick.
+
+use super::Engine;
+use super::decision::{Item, Message, Stage};
+
+impl Engine {
+    pub(super) fn delay(&self, lateral: bool) -> u32 {
+        if lateral {
+            self.delay_lateral
+        } else {
+            self.delay_vertical
+        }
+    }
+
+    pub(super) fn send(&mut self, m: Message, delay: u32) {
+        if delay == 0 {
+            self.immediate.push(m);
+            return;
+        }
+        let k = delay as usize - 1;
+        if self.transit.len() <= k {
+            self.transit.resize_with(k + 1, Vec::new);
+        }
+        self.transit[k].push(m);
+    }
+
+    pub(super) fn deliver(&mut self, m: Message) {
+        match m {
+            Message::Referral { decision, to } => {
+                self.in_transit -= 1;
+                self.enqueue_decision(to, decision);
+            }
+            Message::Down { decision } => {
+                self.in_transit -= 1;
+                self.execute(decision);
+            }
+            Message::Consult {
+                decision,
+                slot,
+                generation,
+                to,
+            } => {
+                let (to, _) = self.route_around(to);
+                self.push(
+                    to,
+                    Item::Consult {
+                        decision,
+                        slot,
+                        generation,
+                    },
+                );
+            }
+            Message::Answer {
+                decision,
+                slot,
+                generation,
+            } => {
+                let dec = &mut self.decisions[decision as usize];
+                if dec.stage != Stage::Waiting || dec.generation != generation {
+                    return;
+                }
+                let Some(c) = dec.consults.as_mut() else {
+                    return;
+                };
+                if !c.heard[slot as usize] {
+                    c.heard[slot as usize] = true;
+                    c.pending -= 1;
+                    if c.pending == 0 {
+                        self.finalise(decision);
+                    }
+                }
+            }
+        }
+    }
+}
