@@ -195,12 +195,17 @@ pub fn summarise(
         for &metric in &metrics {
             let present: Vec<f64> = get(o, metric).values().flatten().copied().collect();
             let iv = mean_ci(&present);
+            let (floor, ceiling) = natural_bounds(metric, &present);
             rows.push(SummaryRow {
                 org: name.clone(),
                 metric: metric.to_string(),
                 mean: iv.map(|i| i.mean),
-                ci_low: iv.and_then(|i| i.ci_low),
-                ci_high: iv.and_then(|i| i.ci_high),
+                ci_low: iv
+                    .and_then(|i| i.ci_low)
+                    .map(|x| floor.map_or(x, |f| x.max(f))),
+                ci_high: iv
+                    .and_then(|i| i.ci_high)
+                    .map(|x| ceiling.map_or(x, |c| x.min(c))),
                 n: present.len(),
             });
         }
@@ -864,3 +869,25 @@ fn sentence(text: &str) -> String {
 #[cfg(test)]
 #[path = "summary_tests.rs"]
 mod tests;
+
+/// The range a metric cannot leave, to clip a symmetric t interval to: a share stays in [0, 1],
+/// and a metric whose every replicate is non-negative (a time, a count, a rate) stays at or
+/// above 0. A recovery time of "-18 hours" is an artefact of the interval, not a finding.
+fn natural_bounds(metric: &str, values: &[f64]) -> (Option<f64>, Option<f64>) {
+    let share = matches!(
+        metric,
+        "good_rate"
+            | "decided_at_frontline"
+            | "decided_at_origin"
+            | "frustrated_share"
+            | "leadership_gini"
+    ) || metric.starts_with("decided_at.level.")
+        || metric.starts_with("recovered.");
+    if share {
+        return (Some(0.0), Some(1.0));
+    }
+    let non_negative = !metric.starts_with("value")
+        && !metric.starts_with("competence_gain")
+        && values.iter().all(|&v| v >= 0.0);
+    (non_negative.then_some(0.0), None)
+}

@@ -409,3 +409,37 @@ fn small_real_differences_are_printed_with_enough_digits() {
         "Distributed: throughput 1.010× Hierarchy (1.010–1.010, 10 paired replicates)"
     );
 }
+
+#[test]
+fn intervals_are_clipped_to_what_a_metric_can_take() {
+    let orgs = vec!["A".to_string()];
+    let values: Vec<ReplicateValue> = [0.0, 0.0, 90.0]
+        .iter()
+        .enumerate()
+        .flat_map(|(r, &x)| {
+            [
+                ReplicateValue {
+                    org: 0,
+                    replicate: r as u32,
+                    metric: "recovery.s.throughput".into(),
+                    value: Some(x),
+                },
+                ReplicateValue {
+                    org: 0,
+                    replicate: r as u32,
+                    metric: "good_rate".into(),
+                    value: Some(1.0 - x / 1000.0),
+                },
+            ]
+        })
+        .collect();
+    let s = summarise(&orgs, 0, "hour", &values);
+    let row = |m: &str| s.rows.iter().find(|r| r.metric == m).unwrap().clone();
+    assert_eq!(
+        row("recovery.s.throughput").ci_low,
+        Some(0.0),
+        "no negative recovery time"
+    );
+    assert!(row("recovery.s.throughput").ci_high.unwrap() > 90.0);
+    assert_eq!(row("good_rate").ci_high, Some(1.0), "no share above 1");
+}
