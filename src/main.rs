@@ -48,6 +48,14 @@ enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Write a commented scenario to start from (NAME.toml in the current folder).
+    New {
+        /// The scenario's name; `.toml` is added unless it ends in it.
+        name: String,
+        /// Copy a shipped scenario instead of the template, e.g. `--from quickstart`.
+        #[arg(long, value_name = "SHIPPED")]
+        from: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -93,6 +101,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             quiet,
         ),
         Command::Check { scenario } => check(&scenario),
+        Command::New { name, from } => new(&name, from.as_deref()),
     }
 }
 
@@ -167,5 +176,23 @@ fn check(path: &Path) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", scenario::describe(&s))?;
     writeln!(stdout, "{}: ok", path.display())?;
+    Ok(())
+}
+
+fn new(name: &str, from: Option<&str>) -> Result<()> {
+    let path = scenario::new_path(name)?;
+    let text = scenario::new_text(&path, from)?;
+    scenario::write_new(&path, &text)?;
+    let source = match from {
+        Some(f) => format!("the shipped scenario `{}`", scenario::find_shipped(f)?.name),
+        None => "the commented template".to_string(),
+    };
+    let shown = path.display();
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "wrote {shown} from {source}")?;
+    writeln!(
+        stdout,
+        "next: edit it, then `orgsim check {shown}` and `orgsim run {shown}`"
+    )?;
     Ok(())
 }
