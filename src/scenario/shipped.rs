@@ -23,7 +23,22 @@ macro_rules! shipped {
 }
 
 /// Every file in `scenarios/`, sorted by name. A test checks that none is missing.
-const SHIPPED: &[Shipped] = shipped!["quickstart",];
+const SHIPPED: &[Shipped] = shipped![
+    "buurtzorg",
+    "claim-clarity-of-purpose",
+    "claim-frustrated-potential",
+    "claim-quality",
+    "claim-resilience",
+    "claim-scalability",
+    "claim-speed",
+    "community-response",
+    "gore-lattice",
+    "haier",
+    "hierarchy-wins",
+    "mission-command",
+    "morning-star",
+    "quickstart",
+];
 
 /// Every shipped scenario, sorted by name.
 pub fn shipped() -> &'static [Shipped] {
