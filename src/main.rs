@@ -56,6 +56,14 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         formats: Option<Vec<FormatArg>>,
     },
+    /// Write a commented scenario to start from (NAME.toml in the current folder).
+    New {
+        /// The scenario's name; `.toml` is added unless it ends in it.
+        name: String,
+        /// Copy a shipped scenario instead of the template, e.g. `--from quickstart`.
+        #[arg(long, value_name = "SHIPPED")]
+        from: Option<String>,
+    },
 }
 
 /// A chart format on the command line.
@@ -128,6 +136,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::New { name, from } => new(&name, from.as_deref()),
     }
 }
 
@@ -203,5 +212,23 @@ fn check(path: &Path) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     write!(stdout, "{}", scenario::describe(&s))?;
     writeln!(stdout, "{}: ok", path.display())?;
+    Ok(())
+}
+
+fn new(name: &str, from: Option<&str>) -> Result<()> {
+    let path = scenario::new_path(name)?;
+    let text = scenario::new_text(&path, from)?;
+    scenario::write_new(&path, &text)?;
+    let source = match from {
+        Some(f) => format!("the shipped scenario `{}`", scenario::find_shipped(f)?.name),
+        None => "the commented template".to_string(),
+    };
+    let shown = path.display();
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "wrote {shown} from {source}")?;
+    writeln!(
+        stdout,
+        "next: edit it, then `orgsim check {shown}` and `orgsim run {shown}`"
+    )?;
     Ok(())
 }

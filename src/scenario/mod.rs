@@ -12,6 +12,7 @@ mod diagnostic;
 mod memory;
 mod read;
 mod schema;
+mod shipped;
 mod sweep;
 mod types;
 
@@ -23,6 +24,7 @@ pub use describe::{describe, level_load, level_utilisation};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
 pub use memory::{estimate_bytes, memory_limit};
 pub use schema::known_keys;
+pub use shipped::{NewError, Shipped, find_shipped, new_path, new_text, shipped, write_new};
 pub use sweep::{apply, at_point, point_count, point_values, sweepable};
 pub use types::*;
 

@@ -1,0 +1,241 @@
+//! The scenarios shipped in `scenarios/`, embedded in the binary so that `orgsim new --from`
+//! works after `cargo install`, and the text `orgsim new` writes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One shipped scenario: its file stem (what `--from` takes) and its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shipped {
+    /// The file stem in `scenarios/`, e.g. `quickstart`.
+    pub name: &'static str,
+    /// The file's text, byte for byte.
+    pub text: &'static str,
+}
+
+macro_rules! shipped {
+    ($($name:literal),* $(,)?) => {
+        &[$(Shipped {
+            name: $name,
+            text: include_str!(concat!("../../scenarios/", $name, ".toml")),
+        }),*]
+    };
+}
+
+/// Every file in `scenarios/`, sorted by name. A test checks that none is missing.
+const SHIPPED: &[Shipped] = shipped![
+    "buurtzorg",
+    "claim-clarity-of-purpose",
+    "claim-frustrated-potential",
+    "claim-quality",
+    "claim-resilience",
+    "claim-scalability",
+    "claim-speed",
+    "community-response",
+    "gore-lattice",
+    "haier",
+    "hierarchy-wins",
+    "mission-command",
+    "morning-star",
+    "quickstart",
+];
+
+/// Every shipped scenario, sorted by name.
+pub fn shipped() -> &'static [Shipped] {
+    SHIPPED
+}
+
+/// Why `orgsim new` could not write a scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    /// `--from` names no shipped scenario.
+    #[error("no shipped scenario is called `{name}`{}\n  shipped scenarios: {}", suggestion_text(.suggestions), .names.join(", "))]
+    UnknownShipped {
+        /// What was asked for.
+        name: String,
+        /// Near misses, best first.
+        suggestions: Vec<&'static str>,
+        /// Every valid name.
+        names: Vec<&'static str>,
+    },
+    /// The name is empty or names a folder.
+    #[error("`{0}` is not a usable scenario name: give a file name such as `my-case`")]
+    BadName(String),
+    /// The file is there already; it is never overwritten.
+    #[error("{} already exists; orgsim new never overwrites a file: choose another name or delete it first", .0.display())]
+    Exists(PathBuf),
+    /// The file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file we tried to write.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+}
+
+fn suggestion_text(suggestions: &[&str]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [one] => format!("; did you mean `{one}`?"),
+        many => format!(
+            "; did you mean one of {}?",
+            many.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The shipped scenario `name` (a file stem; `quickstart.toml` and `scenarios/quickstart.toml`
+/// are accepted too), or an error listing the valid names with the nearest ones first.
+pub fn find_shipped(name: &str) -> Result<&'static Shipped, NewError> {
+    let stem = Path::new(name)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = stem.strip_suffix(".toml").unwrap_or(&stem);
+    if let Some(s) = SHIPPED.iter().find(|s| s.name.eq_ignore_ascii_case(stem)) {
+        return Ok(s);
+    }
+    let names: Vec<&'static str> = SHIPPED.iter().map(|s| s.name).collect();
+    let lower = stem.to_lowercase();
+    let suggestions: Vec<&'static str> = match super::schema::closest(stem, &names) {
+        Some(near) => vec![near],
+        // A fragment such as `claim` or `gore` names every scenario it is part of.
+        None if !lower.is_empty() => names
+            .iter()
+            .copied()
+            .filter(|n| n.contains(lower.as_str()))
+            .collect(),
+        None => Vec::new(),
+    };
+    Err(NewError::UnknownShipped {
+        name: name.to_string(),
+        suggestions,
+        names,
+    })
+}
+
+/// Where `orgsim new NAME` writes: `NAME.toml`, or `NAME` itself if it already ends in `.toml`.
+pub fn new_path(name: &str) -> Result<PathBuf, NewError> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed.ends_with(['/', '\\']) || trimmed == "." || trimmed == ".." {
+        return Err(NewError::BadName(name.to_string()));
+    }
+    if trimmed.to_ascii_lowercase().ends_with(".toml") {
+        Ok(PathBuf::from(trimmed))
+    } else {
+        Ok(PathBuf::from(format!("{trimmed}.toml")))
+    }
+}
+
+/// The text `orgsim new` writes to `path`: the shipped scenario `from`, unchanged, or the
+/// commented template with its scenario name set to the file's stem.
+pub fn new_text(path: &Path, from: Option<&str>) -> Result<String, NewError> {
+    if let Some(from) = from {
+        return Ok(find_shipped(from)?.text.to_string());
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "My scenario".to_string());
+    Ok(named_template(&stem))
+}
+
+/// The template with `[scenario] name` set to `name`, comment column kept where it fits.
+fn named_template(name: &str) -> String {
+    const PLACEHOLDER: &str = "name = \"My scenario\"";
+    let quoted = toml::Value::String(name.to_string()).to_string();
+    let line = format!("name = {quoted}");
+    let padded = format!("{line:<width$}", width = PLACEHOLDER.len());
+    // `replacen` on the first occurrence: the placeholder is the [scenario] name, not an org's.
+    super::template().replacen(PLACEHOLDER, &padded, 1)
+}
+
+/// Writes `text` to `path`, refusing if anything is already there (checked atomically by the
+/// file system, so a file created a moment earlier is not clobbered either).
+pub fn write_new(path: &Path, text: &str) -> Result<(), NewError> {
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists || path.exists() => {
+            return Err(NewError::Exists(path.to_path_buf()));
+        }
+        Err(source) => {
+            return Err(NewError::Write {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|source| NewError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_names_are_sorted_and_unique() {
+        let names: Vec<&str> = shipped().iter().map(|s| s.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn every_shipped_scenario_is_valid() {
+        for s in shipped() {
+            if let Err(e) = super::super::parse_str(s.text, &format!("{}.toml", s.name)) {
+                panic!("{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_become_toml_files() {
+        let p = |n: &str| new_path(n).ok();
+        assert_eq!(p("my-case"), Some(PathBuf::from("my-case.toml")));
+        assert_eq!(p("my-case.toml"), Some(PathBuf::from("my-case.toml")));
+        assert_eq!(p("case.v2"), Some(PathBuf::from("case.v2.toml")));
+        assert_eq!(p("dir/case"), Some(PathBuf::from("dir/case.toml")));
+        assert!(p("").is_none() && p("  ").is_none() && p("dir/").is_none());
+    }
+
+    #[test]
+    fn the_template_takes_the_file_name_and_stays_valid() {
+        for name in ["my-case", "Client \"X\" \\ Q3", "é"] {
+            let text = named_template(name);
+            let s = super::super::parse_str(&text, "x.toml").unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.scenario.name, name);
+            assert_eq!(s.orgs[0].name, "Hierarchy");
+        }
+    }
+
+    #[test]
+    fn a_shipped_scenario_is_found_by_stem_or_file_name() {
+        for name in [
+            "quickstart",
+            "quickstart.toml",
+            "scenarios/quickstart.toml",
+            "QuickStart",
+        ] {
+            assert_eq!(find_shipped(name).map(|s| s.name).ok(), Some("quickstart"));
+        }
+        let Err(NewError::UnknownShipped { suggestions, .. }) = find_shipped("quikstart") else {
+            panic!("accepted a misspelling");
+        };
+        assert_eq!(suggestions, ["quickstart"]);
+    }
+}

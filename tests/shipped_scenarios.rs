@@ -1,0 +1,122 @@
+//! Every shipped scenario passes `orgsim check`, runs, and is embedded for `orgsim new --from`.
+
+use std::fs;
+use std::path::PathBuf;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+
+/// Every `scenarios/*.toml`, sorted by name.
+fn shipped_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"));
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 14, "the library is missing: {files:?}");
+    files
+}
+
+fn stem(p: &std::path::Path) -> String {
+    p.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn every_shipped_scenario_passes_check() {
+    for f in shipped_files() {
+        let out = cargo_bin_cmd!("orgsim")
+            .arg("check")
+            .arg(&f)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "{} fails check:\n{stderr}",
+            f.display()
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).ends_with(": ok\n"));
+    }
+}
+
+#[test]
+fn every_shipped_scenario_runs_with_two_replications() {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in shipped_files() {
+        let out = tmp.path().join(stem(&f));
+        let result = cargo_bin_cmd!("orgsim")
+            .arg("run")
+            .arg(&f)
+            .args(["--replications", "2", "--quiet", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(
+            result.status.success(),
+            "{} fails to run:\n{stderr}",
+            f.display()
+        );
+        let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+        assert!(
+            summary.starts_with("org,metric,mean,ci_low,ci_high,n\n"),
+            "{}",
+            f.display()
+        );
+        assert!(
+            summary.lines().count() > 10,
+            "{} summary is nearly empty",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn every_shipped_scenario_is_embedded_for_new_from() {
+    let embedded: Vec<&str> = orgsim::scenario::shipped().iter().map(|s| s.name).collect();
+    let on_disk: Vec<String> = shipped_files().iter().map(|f| stem(f)).collect();
+    assert_eq!(
+        embedded, on_disk,
+        "add new scenarios to SHIPPED in src/scenario/shipped.rs"
+    );
+    for f in shipped_files() {
+        let found = orgsim::scenario::find_shipped(&stem(&f)).unwrap();
+        assert!(
+            found.text == fs::read_to_string(&f).unwrap(),
+            "{} is embedded out of date",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn every_shipped_scenario_explains_itself_and_names_no_real_organisation_as_data() {
+    for f in shipped_files() {
+        let text = fs::read_to_string(&f).unwrap();
+        let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+        assert!(
+            header.len() >= 5,
+            "{} needs a comment saying what it shows and why",
+            f.display()
+        );
+        if ["buurtzorg", "haier", "gore-lattice", "morning-star"].contains(&stem(&f).as_str()) {
+            let name_line = text.lines().find(|l| l.starts_with("name = ")).unwrap();
+            assert!(
+                name_line.contains("-style"),
+                "{}: say \"-style\"",
+                f.display()
+            );
+            assert!(
+                text.contains("llustrative"),
+                "{}: say the parameters are illustrative",
+                f.display()
+            );
+        }
+        assert!(
+            !text.contains("\n[sweep]"),
+            "{}: `orgsim run` does not run sweeps yet",
+            f.display()
+        );
+    }
+}
