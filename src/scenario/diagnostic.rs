@@ -97,7 +97,9 @@ fn locate(text: &str, span: &Range<usize>) -> Location {
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line_text = text[line_start..line_end].trim_end_matches('\r');
     let line = text[..line_start].matches('\n').count() + 1;
-    let column = text[line_start..start].chars().count() + 1;
+    // A span at the line break of a line ending in "\r\n" points just past the text shown, not
+    // past the invisible carriage return.
+    let column = (text[line_start..start].chars().count() + 1).min(line_text.chars().count() + 1);
     let mut end = span.end.clamp(start, line_end);
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -193,6 +195,17 @@ fn render(file: &str, diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_at_a_crlf_line_break_points_just_past_the_text() {
+        let text = "a = 1\r\nb = 2\n";
+        let at_break = text.find('\n').unwrap_or(0);
+        let loc = locate(text, &(at_break..at_break + 1));
+        assert_eq!(
+            (loc.line, loc.column, loc.line_text.as_str()),
+            (1, 6, "a = 1")
+        );
+    }
 
     #[test]
     fn locates_line_and_column_in_characters() {
