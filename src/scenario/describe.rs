@@ -4,8 +4,12 @@
 //! The load estimate follows the decision rule of DESIGN.md §1: a decision of complexity `c`
 //! climbs from the frontline to the first level whose authority ≥ c and competence + boundary ≥
 //! c (the top takes the rest), costing a referral at every level it passes and its effort where
-//! it is decided. It ignores cross-unit work, rework, queueing and learning: it is a quick
-//! sanity check of capacities, not a result.
+//! it is decided. Cross-unit decisions count too: in `escalate` mode a decision of reach `r`
+//! climbs at least to the lowest level whose blocks of frontline places it fits in (for a
+//! uniform locus, a level whose blocks span `B` places holds it with probability
+//! `max(0, 1 - r / B)`); in `consult` mode each other unit it touches costs its lead
+//! `consult_effort`. It ignores rework, queueing and learning: it is a quick sanity check of
+//! capacities, not a result.
 
 use super::types::*;
 use std::fmt::Write;
@@ -34,24 +38,103 @@ fn complexity_masses(d: &Dist) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Points of reach (the width of world a cross-unit decision affects) and their probabilities,
+/// from the distribution's quantiles.
+fn reach_masses(d: &Dist) -> Vec<(f64, f64)> {
+    use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal};
+    const N: usize = 200;
+    let quantile: Box<dyn Fn(f64) -> f64> = match *d {
+        Dist::Fixed(x) => return vec![(x.clamp(0.0, 1.0), 1.0)],
+        Dist::Uniform([a, b]) => Box::new(move |u| a + (b - a) * u),
+        Dist::Exponential(m) => Box::new(move |u| -m * (1.0 - u).ln()),
+        Dist::Beta([a, b]) => match Beta::new(a, b) {
+            Ok(dist) => Box::new(move |u| dist.inverse_cdf(u)),
+            Err(_) => return vec![(d.mean().clamp(0.0, 1.0), 1.0)],
+        },
+        Dist::Gamma([k, scale]) => match Gamma::new(k, 1.0 / scale) {
+            Ok(dist) => Box::new(move |u| dist.inverse_cdf(u)),
+            Err(_) => return vec![(d.mean().clamp(0.0, 1.0), 1.0)],
+        },
+        Dist::Lognormal([mu, sigma]) => match LogNormal::new(mu, sigma) {
+            Ok(dist) => Box::new(move |u| dist.inverse_cdf(u)),
+            Err(_) => return vec![(d.mean().clamp(0.0, 1.0), 1.0)],
+        },
+    };
+    (0..N)
+        .map(|i| {
+            (
+                quantile((i as f64 + 0.5) / N as f64).clamp(0.0, 1.0),
+                1.0 / N as f64,
+            )
+        })
+        .collect()
+}
+
 /// Effort per tick arriving at each level of `org` at `rate` decisions per tick.
 pub fn level_load(org: &OrgSpec, work: &Work, rate: f64) -> Vec<f64> {
     let levels = org.levels().max(1) as usize;
     let effort = work.effort.mean();
     let mut load = vec![0.0; levels];
-    if matches!(org.structure, Structure::Teams { .. }) {
-        load[0] = rate * effort;
-        return load;
+    let frontline = org.level_sizes().first().copied().unwrap_or(1).max(1) as f64;
+    let reaches = if work.cross_unit > 0.0 {
+        reach_masses(&work.reach)
+    } else {
+        Vec::new()
+    };
+    // Consults: each other unit a cross-unit decision touches costs that unit's lead.
+    let (unit_places, lead_level) = match org.structure {
+        Structure::Tree { span, levels } => (
+            if levels >= 2 { span as f64 } else { frontline },
+            1.min(levels as usize - 1),
+        ),
+        Structure::Teams { team_size, .. } => (team_size as f64, 0),
+    };
+    if org.cross_unit == CrossUnitMode::Consult {
+        let other_units: f64 = reaches
+            .iter()
+            .map(|&(r, m)| m * r * frontline / unit_places)
+            .sum();
+        load[lead_level] += rate * work.cross_unit * other_units * org.consult_effort;
     }
+    let Structure::Tree { span, .. } = org.structure else {
+        load[0] += rate * effort;
+        return load;
+    };
     let threshold: Vec<f64> = (0..levels as u32)
         .map(|l| org.authority.at(l).min(org.competence.at(l) + org.boundary))
         .collect();
-    for (c, mass) in complexity_masses(&work.complexity) {
-        let decider = threshold.iter().position(|t| c <= *t).unwrap_or(levels - 1);
-        for slot in load.iter_mut().take(decider) {
-            *slot += rate * mass * org.referral_effort;
+    // P(the lowest level allowed to take it is <= l) for a decision of reach r.
+    let fits = |r: f64, l: usize| -> f64 {
+        if l + 1 >= levels || r <= 0.0 {
+            return 1.0;
         }
-        load[decider] += rate * mass * effort;
+        let block = (span as f64).powi(l as i32);
+        (1.0 - r * frontline / block).max(0.0)
+    };
+    let escalate = org.cross_unit == CrossUnitMode::Escalate;
+    let mut reach_cases: Vec<(f64, f64)> =
+        vec![(0.0, 1.0 - if escalate { work.cross_unit } else { 0.0 })];
+    if escalate {
+        reach_cases.extend(reaches.iter().map(|&(r, m)| (r, m * work.cross_unit)));
+    }
+    for (c, mass) in complexity_masses(&work.complexity) {
+        let by_complexity = threshold.iter().position(|t| c <= *t).unwrap_or(levels - 1);
+        for &(r, reach_mass) in &reach_cases {
+            let mut below = 0.0;
+            for level in by_complexity..levels {
+                // Probability that the decider is exactly this level.
+                let p = fits(r, level) - below;
+                below = fits(r, level);
+                if p <= 0.0 {
+                    continue;
+                }
+                let m = rate * mass * reach_mass * p;
+                for slot in load.iter_mut().take(level) {
+                    *slot += m * org.referral_effort;
+                }
+                load[level] += m * effort;
+            }
+        }
     }
     load
 }
@@ -153,7 +236,7 @@ pub fn describe(s: &Scenario) -> String {
     }
     let _ = writeln!(
         out,
-        "\nUtilisation is an estimate at the base rate of {} per {unit}: it ignores cross-unit work (escalations, consults), rework, queueing and learning.",
+        "\nUtilisation is an estimate at the base rate of {} per {unit}: it counts escalations and consults of cross-unit work but ignores rework, queueing and learning.",
         w.rate
     );
     out
@@ -351,6 +434,43 @@ mod tests {
         let load = level_load(&org, &work(Dist::Beta([2.0, 5.0])), 1.0);
         assert!((load[0] - 0.890625).abs() < 1e-3, "{load:?}");
         assert!((load[1] - 0.109375).abs() < 1e-3, "{load:?}");
+    }
+
+    #[test]
+    fn escalated_cross_unit_work_reaches_the_top() {
+        // Every decision is cross-unit with a reach of half the world: in a 2-level tree of span
+        // 4 (4 frontline places, blocks of 1), none fits below the top.
+        let mut org = OrgSpec::tree("H", 4, 2);
+        org.authority = PerLevel::All(1.0);
+        org.competence = PerLevel::All(1.0);
+        org.referral_effort = 0.0;
+        let mut w = work(Dist::Uniform([0.0, 1.0]));
+        w.cross_unit = 1.0;
+        w.reach = Dist::Fixed(0.5);
+        let load = level_load(&org, &w, 10.0);
+        assert!(
+            load[0].abs() < 1e-9 && (load[1] - 10.0).abs() < 1e-9,
+            "{load:?}"
+        );
+        // A reach of a tenth of a place mostly fits: 90% stay at the frontline.
+        w.reach = Dist::Fixed(0.025);
+        let load = level_load(&org, &w, 10.0);
+        assert!((load[0] - 9.0).abs() < 1e-6, "{load:?}");
+    }
+
+    #[test]
+    fn consults_load_the_unit_leads() {
+        let mut org = OrgSpec::teams("T", 10, 5, Network::Ring);
+        org.consult_effort = 0.5;
+        let mut w = work(Dist::Uniform([0.0, 1.0]));
+        w.cross_unit = 1.0;
+        w.reach = Dist::Fixed(0.2);
+        // A reach of 0.2 spans 2 teams' worth of places: 2 other units, 0.5 effort each.
+        let load = level_load(&org, &w, 10.0);
+        assert!(
+            (load[0] - (10.0 + 10.0 * 2.0 * 0.5)).abs() < 1e-9,
+            "{load:?}"
+        );
     }
 
     #[test]
