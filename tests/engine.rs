@@ -83,3 +83,59 @@ fn conservation_holds_at_every_tick() {
         assert!(executed > 10_000, "the run did real work: {executed}");
     }
 }
+
+fn share(run: &orgsim::metrics::RunOutput, name: &str) -> f64 {
+    metric(run, name).unwrap_or_else(|| panic!("{name} has a value"))
+}
+
+#[test]
+fn escalated_cross_unit_decisions_climb_to_their_common_manager() {
+    let mut org = OrgSpec::tree("Tree", 4, 3);
+    org.capacity = PerLevel::Levels(vec![1.0, 4.0, 8.0]);
+    org.competence = PerLevel::All(1.0);
+    let mut local = Scenario::new("local", 600, 4.0, vec![org]);
+    local.quality.rework = 0.0;
+    let mut reaching = local.clone();
+    reaching.work.cross_unit = 1.0;
+    // Wider than a unit (a quarter of the world): only the top holds every place touched.
+    reaching.work.reach = Dist::Fixed(0.3);
+    let (a, b) = (
+        Engine::new(&local, 0, 0).run(),
+        Engine::new(&reaching, 0, 0).run(),
+    );
+    assert_eq!(share(&a, "decided_at_frontline"), 1.0);
+    assert_eq!(share(&b, "decided_at.level.2"), 1.0);
+    assert!(
+        share(&b, "frustrated_share") > 0.99,
+        "able but obliged to pass it up"
+    );
+}
+
+#[test]
+fn consults_wait_at_most_patience_and_unheard_units_cost_quality() {
+    let mut teams = OrgSpec::teams("Teams", 10, 4, orgsim::scenario::Network::Ring);
+    teams.competence = PerLevel::All(0.9);
+    teams.patience = 3;
+    let mut s = Scenario::new("consult", 800, 4.0, vec![teams]);
+    s.work.cross_unit = 1.0;
+    s.work.reach = Dist::Fixed(0.25);
+    s.quality.rework = 0.0;
+    let heard = Engine::new(&s, 0, 0).run();
+    // Slow every lateral link beyond patience: answers never arrive in time.
+    s.orgs[0].link_delay = 5.0;
+    let unheard = Engine::new(&s, 0, 0).run();
+    // Heard: consult out and back on 1-tick links, so latency ≥ 2 for every decision.
+    assert!(share(&heard, "latency_p50") >= 2.0);
+    // Unheard: decided `patience` ticks after the consults went out, never later for waiting.
+    assert!(
+        share(&unheard, "latency_p99") <= 3.0 + 1.0,
+        "{}",
+        share(&unheard, "latency_p99")
+    );
+    assert!(
+        share(&unheard, "good_rate") < share(&heard, "good_rate") - 0.3,
+        "missing answers cost fidelity: {} vs {}",
+        share(&unheard, "good_rate"),
+        share(&heard, "good_rate")
+    );
+}
