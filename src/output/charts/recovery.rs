@@ -15,8 +15,8 @@ pub enum Outcome {
     Recovered {
         mean: f64,
         interval: Option<(f64, f64)>,
-        recovered: u32,
-        replicates: u32,
+        recovered: usize,
+        replicates: usize,
     },
     /// Never departed from its baseline: recovery time 0.
     Absorbed,
@@ -32,7 +32,7 @@ pub fn outcome(rs: &ResultSet, org: &str, shock: &str, metric: &str) -> Outcome 
     let share = rs
         .metric(org, &format!("recovered.{shock}.{metric}"))
         .and_then(|m| m.mean);
-    let replicates = rs.manifest.replications;
+    let replicates = rs.manifest.replications as usize;
     match (time, share) {
         (None, None) => Outcome::NoData,
         (_, Some(s)) if s <= 0.0 => Outcome::NotRecovered,
