@@ -2,6 +2,7 @@
 //! not recover is drawn as a hatched, labelled column (never a zero bar); one that absorbed the
 //! shock is labelled "absorbed".
 
+use super::frame::{axes, draw_frame, org_legend, plot_builder};
 use super::style::*;
 use crate::output::results::ResultSet;
 use plotters::coord::Shift;
@@ -102,48 +103,27 @@ where
         f64::from(sc.scenario.ticks.max(1)) / 4.0
     };
 
-    root.fill(&WHITE)?;
-    draw_header(
+    let body = draw_frame(
         root,
         "Time to recover from each shock",
         "Bar: mean over the replicates that recovered (n/m: in n of m replicates); \
          whisker: 95% interval; hatched: not recovered before the run ended",
+        &org_legend(&rs.orgs, false),
     )?;
     let styles: Vec<OrgStyle> = (0..rs.orgs.len()).map(OrgStyle::of).collect();
-    let legend: Vec<LegendItem> = rs
-        .orgs
-        .iter()
-        .zip(&styles)
-        .map(|(o, s)| LegendItem::Org {
-            name: &o.name,
-            style: *s,
-            line: false,
-        })
-        .collect();
-    let body_top = draw_legend(root, &legend, LEFT, LEGEND_Y)?;
 
     let n_groups = groups.len().max(1);
-    let body = root.margin(body_top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
+    let mut chart = plot_builder(&body)
         .margin_top(24)
         .margin_right(56)
-        .margin_left(16)
-        .margin_bottom(12)
         .x_label_area_size(96)
-        .y_label_area_size(116)
         .build_cartesian_2d(0f64..n_groups as f64, 0f64..y1)?;
     let fmt_y = |v: &f64| fmt_num(*v);
-    chart
-        .configure_mesh()
+    axes(&mut chart)
         .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(1))
-        .axis_style(MUTED.stroke_width(2))
         .x_labels(0)
         .y_labels(8)
         .y_label_formatter(&fmt_y)
-        .label_style(text(TICK_LABEL_SIZE, INK))
-        .axis_desc_style(text(AXIS_DESC_SIZE, INK))
         .y_desc(format!("recovery time ({units} after the shock starts)"))
         .draw()?;
 
