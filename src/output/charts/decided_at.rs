@@ -133,32 +133,20 @@ where
             let st = text(NOTE_SIZE, ink);
             let (tw, _) = root.estimate_text_size(&words, &st)?;
             if px1 - px0 > tw as i32 + 12 {
-                let at = (
-                    (px0 + px1 - tw as i32) / 2,
-                    py - text_half_height(NOTE_SIZE),
-                );
-                root.draw(&Text::new(words, at, st))?;
+                draw_text_centred(root, &words, ((px0 + px1 - tw as i32) / 2, py), st)?;
             }
             x += w;
         }
         if total <= 0.0 {
             let (px, py) = chart.backend_coord(&(0.0, centre));
-            root.draw(&Text::new(
-                "no data",
-                (px + 10, py - text_half_height(NOTE_SIZE)),
-                text(NOTE_SIZE, MUTED),
-            ))?;
+            draw_text_centred(root, "no data", (px + 10, py), text(NOTE_SIZE, MUTED))?;
         }
         // The org's name (with its marker) left of its bar, right-aligned to the axis.
         let (ax, py) = chart.backend_coord(&(0.0, centre));
         let (tw, _) = root.estimate_text_size(&org.name, &name_style)?;
         let tx = ax - 16 - tw as i32;
-        root.draw(&Text::new(
-            org.name.clone(),
-            (tx, py - text_half_height(AXIS_DESC_SIZE)),
-            name_style.clone(),
-        ))?;
-        draw_marker(root, style.marker, (tx - 22, py), style.colour, 9)?;
+        draw_text_centred(root, &org.name, (tx, py), name_style.clone())?;
+        draw_marker(root, &style, (tx - 22, py), 9)?;
         // Right: decided where it arose.
         if let Some(origin) = rs
             .metric(&org.name, "decided_at_origin")
@@ -166,11 +154,7 @@ where
         {
             let (rx, _) = chart.backend_coord(&(100.0, centre));
             let words = format!("{:.0}% at origin", origin * 100.0);
-            root.draw(&Text::new(
-                words,
-                (rx + 20, py - text_half_height(NOTE_SIZE)),
-                text(NOTE_SIZE, INK),
-            ))?;
+            draw_text_centred(root, &words, (rx + 20, py), text(NOTE_SIZE, INK))?;
         }
     }
     Ok(())

@@ -85,11 +85,7 @@ where
             MUTED.stroke_width(2),
         )))?;
         let (x, y) = chart.backend_coord(&(x_end, share));
-        root.draw(&Text::new(
-            name,
-            (x + 12, y - text_half_height(NOTE_SIZE)),
-            text(NOTE_SIZE, MUTED),
-        ))?;
+        draw_text_centred(root, name, (x + 12, y), text(NOTE_SIZE, MUTED))?;
     }
     for (org, style) in rs.orgs.iter().zip(&styles) {
         let pixels: Vec<(i32, i32)> = steps(&org.latency, x_end)
@@ -102,7 +98,7 @@ where
         for share in [0.5, 0.95] {
             if let Some(l) = org.latency.quantile(share) {
                 let at = chart.backend_coord(&((l as f64).min(x_end), share * 100.0));
-                draw_marker(root, style.marker, at, style.colour, 9)?;
+                draw_marker(root, style, at, 9)?;
             }
         }
     }

@@ -185,7 +185,7 @@ where
             let idx = ((at * points.len() as f64) as usize).min(points.len().saturating_sub(1));
             if let Some(Some(p)) = points.get(idx) {
                 let px = chart.backend_coord(&(f64::from(p.tick), clamp(p.mean)));
-                draw_marker(root, style.marker, px, style.colour, 8)?;
+                draw_marker(root, style, px, 8)?;
             }
         }
     }

@@ -176,7 +176,7 @@ where
                         ))?;
                         head = head.min(phi);
                     }
-                    draw_marker(root, style.marker, (pxc, head - 18), style.colour, 9)?;
+                    draw_marker(root, style, (pxc, head - 18), 9)?;
                     if recovered < replicates {
                         let note = format!("{recovered}/{replicates}");
                         let (w, _) = root.estimate_text_size(&note, &label)?;
@@ -188,14 +188,14 @@ where
                     }
                 }
                 Outcome::Absorbed => {
-                    draw_marker(root, style.marker, (pxc, base - 14), style.colour, 9)?;
+                    draw_marker(root, style, (pxc, base - 14), 9)?;
                     vertical_label(root, "absorbed", pxc, base - 34, INK, false)?;
                 }
                 Outcome::NotRecovered => {
                     // Full height: off the scale, not a number to read off the axis.
                     let top_px = ceiling;
                     hatch(root, (px0, top_px), (px1, base), style.colour)?;
-                    draw_marker(root, style.marker, (pxc, top_px - 18), style.colour, 9)?;
+                    draw_marker(root, style, (pxc, top_px - 18), 9)?;
                     vertical_label(root, "not recovered", pxc, (top_px + base) / 2, INK, true)?;
                 }
                 Outcome::NoData => {
