@@ -6,9 +6,10 @@
 //! [`render_all`] draws the charts and the report from a result folder's files alone, at the
 //! end of `orgsim run` and again for `orgsim report DIR`.
 
+use crate::metrics::SummaryRow;
 use crate::output::charts::style::{fmt_num, plural};
 use crate::output::charts::{Chart, ChartError, OrgStyle, extension, render_charts};
-use crate::output::results::{MetricSummary, ResultSet, ResultsError};
+use crate::output::results::{ResultSet, ResultsError};
 use crate::scenario::{
     Format, LossTarget, Network, OrgSpec, PerLevel, ShockKind, ShockSpec, Structure,
 };
@@ -322,12 +323,12 @@ fn fmt_value(v: f64, kind: Kind) -> String {
 }
 
 /// One table cell: the mean and its interval, or what a recovery outcome means in words.
-fn cell(rs: &ResultSet, m: Option<&MetricSummary>, kind: Kind) -> String {
+fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind) -> String {
     let Some(m) = m else {
         return "<td class=\"na\">—</td>".into();
     };
     let recovery = m.metric.strip_prefix("recovery.");
-    let replicates = rs.manifest.replications.max(m.n);
+    let replicates = (rs.manifest.replications as usize).max(m.n);
     let partial = match recovery {
         Some(_) if m.n < replicates && m.mean.is_some() => {
             format!(
@@ -401,21 +402,15 @@ fn comparisons_table(h: &mut String, rs: &ResultSet) {
     if rs.summary.comparisons.is_empty() {
         return;
     }
-    let reference = rs.summary.reference.clone().unwrap_or_else(|| {
-        rs.summary
-            .comparisons
-            .first()
-            .map(|c| c.reference.clone())
-            .unwrap_or_default()
-    });
+    let reference = &rs.summary.reference;
     let _ = write!(
         h,
         "<section>\n<h2>Compared with {}</h2>\n<p class=\"hint\">Ratios paired replicate by \
          replicate on identical work (geometric mean, 95% interval); below 1 means less than \
          {}.</p>\n<table class=\"comparisons\">\n<thead><tr><th>Organisation</th><th>Metric</th>\
          <th>Ratio</th><th>n</th><th>In words</th></tr></thead>\n<tbody>\n",
-        esc(&reference),
-        esc(&reference)
+        esc(reference),
+        esc(reference)
     );
     for c in &rs.summary.comparisons {
         let key = rs
@@ -734,9 +729,10 @@ fn footer(h: &mut String, rs: &ResultSet) {
     row("orgsim version", esc(&m.orgsim_version));
     row("Seed", m.seed.to_string());
     row("Replicates", m.replications.to_string());
-    if let Some(t) = m.threads {
-        row("Threads", format!("{t} (results do not depend on it)"));
-    }
+    row(
+        "Threads",
+        format!("{} (results do not depend on it)", m.threads),
+    );
     if !m.command.is_empty() {
         row(
             "Command",
@@ -752,16 +748,15 @@ fn footer(h: &mut String, rs: &ResultSet) {
     if !m.finished.is_empty() {
         row("Finished", esc(&m.finished));
     }
-    if let Some(w) = m.wall_seconds {
-        row("Wall time", format!("{w:.1} s"));
-    }
+    row("Wall time", format!("{:.1} s", m.wall_seconds));
     h.push_str("</dl>\n<h3>The scenario</h3>\n<pre>");
-    if m.scenario_text.trim().is_empty() {
-        // No text stored: show the resolved scenario, which reproduces the run just as well.
-        let json = serde_json::to_string_pretty(&m.scenario).unwrap_or_default();
-        h.push_str(&esc(&json));
-    } else {
-        h.push_str(&esc(&m.scenario_text));
+    match m.scenario_text.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(text) => h.push_str(&esc(text)),
+        None => {
+            // No text stored: show the resolved scenario, which reproduces the run just as well.
+            let json = serde_json::to_string_pretty(&m.scenario).unwrap_or_default();
+            h.push_str(&esc(&json));
+        }
     }
     h.push_str("</pre>\n</footer>\n");
 }

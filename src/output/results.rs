@@ -2,10 +2,15 @@
 //! summary, exactly as `orgsim run` wrote them (DESIGN.md §3).
 //!
 //! Charts and the report are drawn from these files only, never from engine types, so that
-//! `orgsim report DIR` can re-render an old result without re-running it.
+//! `orgsim report DIR` can re-render an old result without re-running it. The JSON files are
+//! read into the types that wrote them ([`Manifest`], [`SummaryFile`]) and the CSV columns are
+//! looked up by the writer's own headers, so a field or column added on one side is not
+//! forgotten on the other.
 
+use crate::metrics::SummaryRow;
+use crate::output::manifest::Manifest;
+use crate::output::tables::{LATENCY_HEADER, SummaryFile, TIMESERIES_HEADER};
 use crate::scenario::Scenario;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
@@ -23,72 +28,6 @@ pub enum ResultsError {
     /// A file is there but its content is not what orgsim writes.
     #[error("{}: {message}", .path.display())]
     Invalid { path: PathBuf, message: String },
-}
-
-/// The `manifest.json` of a run.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Manifest {
-    pub orgsim_version: String,
-    /// The scenario as resolved, defaults filled in.
-    pub scenario: Scenario,
-    #[serde(default)]
-    pub scenario_file: Option<String>,
-    #[serde(default)]
-    pub scenario_text: String,
-    pub seed: u64,
-    pub replications: u32,
-    #[serde(default)]
-    pub threads: Option<u32>,
-    #[serde(default)]
-    pub command: Vec<String>,
-    #[serde(default)]
-    pub started: String,
-    #[serde(default)]
-    pub finished: String,
-    #[serde(default)]
-    pub wall_seconds: Option<f64>,
-}
-
-/// One metric of one org, summarised across replicates (a row of `summary.csv`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct MetricSummary {
-    pub org: String,
-    pub metric: String,
-    /// `None` when no replicate had a value (e.g. a shock no replicate recovered from).
-    pub mean: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    /// Replicates that contributed.
-    pub n: u32,
-}
-
-/// A paired ratio of one org against the reference org.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Comparison {
-    pub org: String,
-    pub reference: String,
-    pub metric: String,
-    pub ratio: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub n: u32,
-    #[serde(default)]
-    pub text: String,
-}
-
-/// The `summary.json` of a run.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Summary {
-    pub scenario: String,
-    pub tick_unit: String,
-    #[serde(default)]
-    pub reference: Option<String>,
-    pub orgs: Vec<String>,
-    pub metrics: Vec<MetricSummary>,
-    #[serde(default)]
-    pub comparisons: Vec<Comparison>,
-    #[serde(default)]
-    pub headlines: Vec<String>,
 }
 
 /// One row of `timeseries.csv`; `None` where the field was empty (no value that tick) or the
@@ -159,7 +98,7 @@ pub struct OrgResults {
 pub struct ResultSet {
     pub dir: PathBuf,
     pub manifest: Manifest,
-    pub summary: Summary,
+    pub summary: SummaryFile,
     /// Orgs in scenario order.
     pub orgs: Vec<OrgResults>,
 }
@@ -168,7 +107,7 @@ impl ResultSet {
     /// Read `manifest.json`, `summary.json`, `timeseries.csv` and `latency.csv` from `dir`.
     pub fn load(dir: &Path) -> Result<ResultSet, ResultsError> {
         let manifest: Manifest = read_json(dir, "manifest.json")?;
-        let summary: Summary = read_json(dir, "summary.json")?;
+        let summary: SummaryFile = read_json(dir, "summary.json")?;
         let scenario = &manifest.scenario;
         let names: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
         if names.is_empty() {
@@ -209,7 +148,7 @@ impl ResultSet {
     }
 
     /// The summary of `metric` for `org`, if the run reported it.
-    pub fn metric(&self, org: &str, metric: &str) -> Option<&MetricSummary> {
+    pub fn metric(&self, org: &str, metric: &str) -> Option<&SummaryRow> {
         self.summary
             .metrics
             .iter()
@@ -352,27 +291,15 @@ fn parse_opt(column: &str, text: &str) -> Result<Option<f64>, String> {
     }
 }
 
-const SERIES_COLUMNS: [&str; 10] = [
-    "arrived",
-    "decided",
-    "executed",
-    "backlog",
-    "frozen",
-    "latency_mean",
-    "latency_p95",
-    "value",
-    "good_rate",
-    "utilisation_top",
-];
+/// The columns of `timeseries.csv` that identify a row; the rest are a [`TickRow`]'s values.
+const TIMESERIES_KEYS: usize = 3;
 
 fn read_timeseries(
     dir: &Path,
     names: &[String],
     ticks: u32,
 ) -> Result<Vec<Vec<ReplicateSeries>>, ResultsError> {
-    let mut wanted = vec!["org", "replicate", "tick"];
-    wanted.extend(SERIES_COLUMNS);
-    let table = Table::open(dir, "timeseries.csv", &wanted)?;
+    let table = Table::open(dir, "timeseries.csv", &TIMESERIES_HEADER)?;
     let mut by_org: Vec<BTreeMap<u32, Vec<TickRow>>> = vec![BTreeMap::new(); names.len()];
     table.for_each(|f| {
         let org = org_index(names, f[0])?;
@@ -384,21 +311,37 @@ fn read_timeseries(
                 "tick {tick} is beyond the scenario's {ticks} ticks"
             ));
         }
-        let mut v = [None; 10];
-        for (i, column) in SERIES_COLUMNS.iter().enumerate() {
-            v[i] = parse_opt(column, f[3 + i])?;
+        let (value_columns, values) =
+            (&TIMESERIES_HEADER[TIMESERIES_KEYS..], &f[TIMESERIES_KEYS..]);
+        let mut v = [None; TIMESERIES_HEADER.len() - TIMESERIES_KEYS];
+        for ((slot, column), text) in v.iter_mut().zip(value_columns).zip(values) {
+            *slot = parse_opt(column, text)?;
         }
+        // Destructured by position: a column added to the writer's header fails to compile
+        // here until `TickRow` has a field for it.
+        let [
+            arrived,
+            decided,
+            executed,
+            backlog,
+            frozen,
+            latency_mean,
+            latency_p95,
+            value,
+            good_rate,
+            utilisation_top,
+        ] = v;
         let row = TickRow {
-            arrived: v[0],
-            decided: v[1],
-            executed: v[2],
-            backlog: v[3],
-            frozen: v[4],
-            latency_mean: v[5],
-            latency_p95: v[6],
-            value: v[7],
-            good_rate: v[8],
-            utilisation_top: v[9],
+            arrived,
+            decided,
+            executed,
+            backlog,
+            frozen,
+            latency_mean,
+            latency_p95,
+            value,
+            good_rate,
+            utilisation_top,
         };
         let series = by_org[org]
             .entry(replicate)
@@ -423,7 +366,7 @@ fn read_timeseries(
 }
 
 fn read_latency(dir: &Path, names: &[String]) -> Result<Vec<LatencyHistogram>, ResultsError> {
-    let table = Table::open(dir, "latency.csv", &["org", "latency", "count"])?;
+    let table = Table::open(dir, "latency.csv", &LATENCY_HEADER)?;
     let mut by_org: Vec<BTreeMap<u64, u64>> = vec![BTreeMap::new(); names.len()];
     table.for_each(|f| {
         let org = org_index(names, f[0])?;
@@ -454,6 +397,54 @@ mod tests {
         assert_eq!(h.quantile(0.51), Some(2));
         assert_eq!(h.quantile(0.95), Some(10));
         assert_eq!(LatencyHistogram::default().quantile(0.5), None);
+    }
+
+    #[test]
+    fn every_column_the_writer_writes_is_read_into_its_own_field() {
+        use crate::metrics::{RunOutput, TickRecord};
+        // A distinct value per column, so a column read into the wrong field shows.
+        let record = TickRecord {
+            arrived: 1,
+            decided: 2,
+            executed: 3,
+            backlog: 4,
+            frozen: 5,
+            latency_mean: Some(6.5),
+            latency_p95: Some(7.5),
+            value: 8.5,
+            good_rate: Some(0.9),
+            utilisation_top: 0.1,
+        };
+        let run = RunOutput {
+            org: 0,
+            replicate: 3,
+            ticks: vec![record, TickRecord::default()],
+            metrics: vec![],
+            latency_counts: vec![],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let names = vec!["Hierarchy".to_string()];
+        let file = fs::File::create(dir.path().join("timeseries.csv")).unwrap();
+        crate::output::tables::write_timeseries(file, &names, &[run]).unwrap();
+
+        let series = read_timeseries(dir.path(), &names, 2).unwrap();
+        assert_eq!(series[0][0].replicate, 3);
+        assert_eq!(
+            series[0][0].ticks[0],
+            TickRow {
+                arrived: Some(1.0),
+                decided: Some(2.0),
+                executed: Some(3.0),
+                backlog: Some(4.0),
+                frozen: Some(5.0),
+                latency_mean: Some(6.5),
+                latency_p95: Some(7.5),
+                value: Some(8.5),
+                good_rate: Some(0.9),
+                utilisation_top: Some(0.1),
+            }
+        );
+        assert_eq!(series[0][0].ticks[1].latency_mean, None);
     }
 
     #[test]

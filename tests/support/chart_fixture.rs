@@ -10,11 +10,12 @@
 
 #![allow(dead_code)]
 
+use orgsim::metrics::{Comparison, SummaryRow, Verdict};
+use orgsim::output::{Manifest, SummaryFile};
 use orgsim::scenario::{
     CrossUnitMode, LossTarget, Network, OrgSpec, PerLevel, Recovery, RecoveryMetric, Scenario,
     ShockKind, ShockSpec,
 };
-use serde_json::json;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
@@ -195,19 +196,27 @@ pub fn write(dir: &Path) {
 /// only for the fixture's own three.
 pub fn write_with(dir: &Path, names: &[String]) {
     let sc = scenario_with(names);
-    let manifest = json!({
-        "orgsim_version": "0.1.0",
-        "scenario": serde_json::to_value(&sc).expect("scenario serialises"),
-        "scenario_file": "scenarios/surge-then-leader-loss.toml",
-        "scenario_text": SCENARIO_TEXT,
-        "seed": 7,
-        "replications": REPLICATES,
-        "threads": 2,
-        "command": ["orgsim", "run", "scenarios/surge-then-leader-loss.toml", "--replications", "5"],
-        "started": "2025-06-01T09:30:00Z",
-        "finished": "2025-06-01T09:30:04Z",
-        "wall_seconds": 4.2,
-    });
+    let manifest = Manifest {
+        orgsim_version: "0.1.0".into(),
+        scenario: sc.clone(),
+        scenario_file: Some("scenarios/surge-then-leader-loss.toml".into()),
+        scenario_text: Some(SCENARIO_TEXT.into()),
+        seed: 7,
+        replications: REPLICATES,
+        threads: 2,
+        command: [
+            "orgsim",
+            "run",
+            "scenarios/surge-then-leader-loss.toml",
+            "--replications",
+            "5",
+        ]
+        .map(String::from)
+        .to_vec(),
+        started: "2025-06-01T09:30:00Z".into(),
+        finished: "2025-06-01T09:30:04Z".into(),
+        wall_seconds: 4.2,
+    };
     fs::write(
         dir.join("manifest.json"),
         serde_json::to_string_pretty(&manifest).unwrap(),
@@ -317,34 +326,81 @@ pub fn write_with(dir: &Path, names: &[String]) {
     fs::write(dir.join("summary.csv"), summary_csv).unwrap();
     fs::write(dir.join("replicates.csv"), replicates_csv).unwrap();
 
-    let summary = json!({
-        "scenario": sc.scenario.name,
-        "tick_unit": "hour",
-        "reference": "Hierarchy",
-        "orgs": names,
-        "metrics": metrics.iter().map(|m| json!({
-            "org": m.0, "metric": m.1, "mean": m.2, "ci_low": m.3, "ci_high": m.4, "n": m.5,
-        })).collect::<Vec<_>>(),
-        "comparisons": if !own { json!([]) } else { json!([
-            {"org": "Distributed", "reference": "Hierarchy", "metric": "latency_mean",
-             "ratio": 0.31, "ci_low": 0.28, "ci_high": 0.35, "n": 5,
-             "text": "Distributed: latency 0.31x (0.28–0.35)"},
-            {"org": "Mission command", "reference": "Hierarchy", "metric": "latency_mean",
-             "ratio": 0.55, "ci_low": 0.5, "ci_high": 0.61, "n": 5,
-             "text": "Mission command: latency 0.55x (0.50–0.61)"},
-            {"org": "Distributed", "reference": "Hierarchy", "metric": "good_rate",
-             "ratio": 0.91, "ci_low": 0.88, "ci_high": 0.94, "n": 5,
-             "text": "Distributed: good decisions 0.91x (0.88–0.94)"},
-            {"org": "Distributed", "reference": "Hierarchy", "metric": "recovery.Demand surge.latency_mean",
-             "ratio": null, "ci_low": null, "ci_high": null, "n": 0,
-             "text": "Hierarchy did not recover from Demand surge (latency_mean) in any replicate; Distributed did in 5 of 5, after 310 hours"},
-        ]) },
-        "headlines": if !own { json!([]) } else { json!([
-            "Distributed answered 3.2× faster than Hierarchy (2.9–3.6) and recovered from the Demand surge in 310 hours; Hierarchy did not recover before the run ended.",
-            "Hierarchy made 9% fewer bad decisions than Distributed (6–12%).",
-            "Distributed absorbed the loss of its top leader; Hierarchy took 150 hours to recover.",
-        ]) },
-    });
+    // summary.json through the writer's own types, so the fixture has every field it writes.
+    let comparison =
+        |org: &str, metric: &str, ratio: Option<[f64; 3]>, verdict, text: &str| Comparison {
+            org: org.into(),
+            reference: "Hierarchy".into(),
+            metric: metric.into(),
+            ratio: ratio.map(|r| r[0]),
+            ci_low: ratio.map(|r| r[1]),
+            ci_high: ratio.map(|r| r[2]),
+            n: if ratio.is_some() { 5 } else { 0 },
+            verdict,
+            text: text.into(),
+            org_recovery: None,
+            reference_recovery: None,
+        };
+    let summary = SummaryFile {
+        scenario: sc.scenario.name.clone(),
+        tick_unit: "hour".into(),
+        reference: "Hierarchy".into(),
+        orgs: names.to_vec(),
+        metrics: metrics
+            .iter()
+            .map(|m| SummaryRow {
+                org: m.0.clone(),
+                metric: m.1.clone(),
+                mean: m.2,
+                ci_low: m.3,
+                ci_high: m.4,
+                n: m.5 as usize,
+            })
+            .collect(),
+        comparisons: if !own {
+            vec![]
+        } else {
+            vec![
+                comparison(
+                    "Distributed",
+                    "latency_mean",
+                    Some([0.31, 0.28, 0.35]),
+                    Verdict::Better,
+                    "Distributed: latency 0.31x (0.28–0.35)",
+                ),
+                comparison(
+                    "Mission command",
+                    "latency_mean",
+                    Some([0.55, 0.5, 0.61]),
+                    Verdict::Better,
+                    "Mission command: latency 0.55x (0.50–0.61)",
+                ),
+                comparison(
+                    "Distributed",
+                    "good_rate",
+                    Some([0.91, 0.88, 0.94]),
+                    Verdict::Worse,
+                    "Distributed: good decisions 0.91x (0.88–0.94)",
+                ),
+                comparison(
+                    "Distributed",
+                    "recovery.Demand surge.latency_mean",
+                    None,
+                    Verdict::NoRatio,
+                    "Hierarchy did not recover from Demand surge (latency_mean) in any replicate; Distributed did in 5 of 5, after 310 hours",
+                ),
+            ]
+        },
+        headlines: if !own {
+            vec![]
+        } else {
+            vec![
+            "Distributed answered 3.2× faster than Hierarchy (2.9–3.6) and recovered from the Demand surge in 310 hours; Hierarchy did not recover before the run ended.".into(),
+            "Hierarchy made 9% fewer bad decisions than Distributed (6–12%).".into(),
+            "Distributed absorbed the loss of its top leader; Hierarchy took 150 hours to recover.".into(),
+        ]
+        },
+    };
     fs::write(
         dir.join("summary.json"),
         serde_json::to_string_pretty(&summary).unwrap(),

@@ -1,5 +1,6 @@
 //! Where decisions are taken: per org, the share decided at each level, as a stacked bar.
 
+use super::frame::{axes, draw_frame, plot_builder};
 use super::style::*;
 use crate::output::results::ResultSet;
 use plotters::coord::Shift;
@@ -58,13 +59,6 @@ where
     let all: Vec<Vec<f64>> = rs.orgs.iter().map(|o| shares(rs, &o.name)).collect();
     let levels = all.iter().map(Vec::len).max().unwrap_or(0);
 
-    root.fill(&WHITE)?;
-    draw_header(
-        root,
-        "Where decisions are taken",
-        "Share of decisions taken at each level (level 0 = frontline), mean over replicates; \
-         right: share taken where the decision arose",
-    )?;
     let names: Vec<String> = (0..levels)
         .map(|l| match l {
             0 => "level 0 (frontline)".to_string(),
@@ -79,10 +73,15 @@ where
             fill: level_colour(l, levels),
         })
         .collect();
-    let body_top = draw_legend(root, &legend, LEFT, LEGEND_Y)?;
+    let body = draw_frame(
+        root,
+        "Where decisions are taken",
+        "Share of decisions taken at each level (level 0 = frontline), mean over replicates; \
+         right: share taken where the decision arose",
+        &legend,
+    )?;
 
     let n = rs.orgs.len().max(1);
-    let body = root.margin(body_top, 0, 0, 0);
     let label_width = rs
         .orgs
         .iter()
@@ -95,26 +94,17 @@ where
         .max()
         .unwrap_or(100)
         + 70;
-    let mut chart = ChartBuilder::on(&body)
+    let mut chart = plot_builder(&body)
         .margin_top(24)
         .margin_right(230)
-        .margin_left(16)
-        .margin_bottom(12)
-        .x_label_area_size(84)
         .y_label_area_size(label_width)
         .build_cartesian_2d(0f64..100f64, 0f64..n as f64)?;
     let fmt_x = |v: &f64| format!("{v:.0}%");
-    chart
-        .configure_mesh()
+    axes(&mut chart)
         .disable_y_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(1))
-        .axis_style(MUTED.stroke_width(2))
         .x_labels(11)
         .y_labels(0)
         .x_label_formatter(&fmt_x)
-        .label_style(text(TICK_LABEL_SIZE, INK))
-        .axis_desc_style(text(AXIS_DESC_SIZE, INK))
         .x_desc("share of decisions taken")
         .draw()?;
 
@@ -143,32 +133,20 @@ where
             let st = text(NOTE_SIZE, ink);
             let (tw, _) = root.estimate_text_size(&words, &st)?;
             if px1 - px0 > tw as i32 + 12 {
-                let at = (
-                    (px0 + px1 - tw as i32) / 2,
-                    py - text_half_height(NOTE_SIZE),
-                );
-                root.draw(&Text::new(words, at, st))?;
+                draw_text_centred(root, &words, ((px0 + px1 - tw as i32) / 2, py), st)?;
             }
             x += w;
         }
         if total <= 0.0 {
             let (px, py) = chart.backend_coord(&(0.0, centre));
-            root.draw(&Text::new(
-                "no data",
-                (px + 10, py - text_half_height(NOTE_SIZE)),
-                text(NOTE_SIZE, MUTED),
-            ))?;
+            draw_text_centred(root, "no data", (px + 10, py), text(NOTE_SIZE, MUTED))?;
         }
         // The org's name (with its marker) left of its bar, right-aligned to the axis.
         let (ax, py) = chart.backend_coord(&(0.0, centre));
         let (tw, _) = root.estimate_text_size(&org.name, &name_style)?;
         let tx = ax - 16 - tw as i32;
-        root.draw(&Text::new(
-            org.name.clone(),
-            (tx, py - text_half_height(AXIS_DESC_SIZE)),
-            name_style.clone(),
-        ))?;
-        draw_marker(root, style.marker, (tx - 22, py), style.colour, 9)?;
+        draw_text_centred(root, &org.name, (tx, py), name_style.clone())?;
+        draw_marker(root, &style, (tx - 22, py), 9)?;
         // Right: decided where it arose.
         if let Some(origin) = rs
             .metric(&org.name, "decided_at_origin")
@@ -176,11 +154,7 @@ where
         {
             let (rx, _) = chart.backend_coord(&(100.0, centre));
             let words = format!("{:.0}% at origin", origin * 100.0);
-            root.draw(&Text::new(
-                words,
-                (rx + 20, py - text_half_height(NOTE_SIZE)),
-                text(NOTE_SIZE, INK),
-            ))?;
+            draw_text_centred(root, &words, (rx + 20, py), text(NOTE_SIZE, INK))?;
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The latency distribution per org as a cumulative share: how many decisions were executed
 //! within a given time, with each org's median and 95th percentile marked.
 
+use super::frame::{axes, draw_frame, org_legend, plot_builder};
 use super::style::*;
 use crate::output::results::{LatencyHistogram, ResultSet};
 use plotters::coord::Shift;
@@ -48,8 +49,7 @@ where
         .max()
         .map_or(1.0, |l| (l as f64).max(1.0));
 
-    root.fill(&WHITE)?;
-    draw_header(
+    let body = draw_frame(
         root,
         "How quickly decisions are executed",
         &format!(
@@ -57,42 +57,21 @@ where
              95th percentile; axis ends at the slowest org's 99.5th percentile",
             rs.manifest.replications, sc.scenario.warmup
         ),
+        &org_legend(&rs.orgs, true),
     )?;
     let styles: Vec<OrgStyle> = (0..rs.orgs.len()).map(OrgStyle::of).collect();
-    let legend: Vec<LegendItem> = rs
-        .orgs
-        .iter()
-        .zip(&styles)
-        .map(|(o, s)| LegendItem::Org {
-            name: &o.name,
-            style: *s,
-            line: true,
-        })
-        .collect();
-    let body_top = draw_legend(root, &legend, LEFT, LEGEND_Y)?;
 
-    let body = root.margin(body_top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
+    let mut chart = plot_builder(&body)
         .margin_top(24)
         .margin_right(150)
-        .margin_left(16)
-        .margin_bottom(12)
-        .x_label_area_size(84)
-        .y_label_area_size(116)
         .build_cartesian_2d(0f64..x_end, 0f64..100f64)?;
     let fmt_x = |v: &f64| fmt_num(*v);
     let fmt_y = |v: &f64| format!("{v:.0}%");
-    chart
-        .configure_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(1))
-        .axis_style(MUTED.stroke_width(2))
+    axes(&mut chart)
         .x_labels(10)
         .y_labels(6)
         .x_label_formatter(&fmt_x)
         .y_label_formatter(&fmt_y)
-        .label_style(text(TICK_LABEL_SIZE, INK))
-        .axis_desc_style(text(AXIS_DESC_SIZE, INK))
         .x_desc(format!("latency, arrival to execution ({units})"))
         .y_desc("decisions executed within that time")
         .draw()?;
@@ -106,11 +85,7 @@ where
             MUTED.stroke_width(2),
         )))?;
         let (x, y) = chart.backend_coord(&(x_end, share));
-        root.draw(&Text::new(
-            name,
-            (x + 12, y - text_half_height(NOTE_SIZE)),
-            text(NOTE_SIZE, MUTED),
-        ))?;
+        draw_text_centred(root, name, (x + 12, y), text(NOTE_SIZE, MUTED))?;
     }
     for (org, style) in rs.orgs.iter().zip(&styles) {
         let pixels: Vec<(i32, i32)> = steps(&org.latency, x_end)
@@ -123,7 +98,7 @@ where
         for share in [0.5, 0.95] {
             if let Some(l) = org.latency.quantile(share) {
                 let at = chart.backend_coord(&((l as f64).min(x_end), share * 100.0));
-                draw_marker(root, style.marker, at, style.colour, 9)?;
+                draw_marker(root, style, at, 9)?;
             }
         }
     }

@@ -3,6 +3,7 @@
 //! ([`OrgStyle::of`]), so a chart reads in greyscale too.
 
 mod decided_at;
+mod frame;
 mod latency_cdf;
 mod over_time;
 mod recovery;

@@ -1,6 +1,7 @@
 //! Charts over time: latency, throughput, backlog and cumulative value, each with a mean line
 //! and a 95% band per org, and the warm-up and the shock windows shaded and named.
 
+use super::frame::{Plot, axes, draw_frame, org_legend, plot_builder};
 use super::series::{BandPoint, Quantity, band};
 use super::style::*;
 use crate::output::results::ResultSet;
@@ -100,35 +101,18 @@ where
     }
     let clamp = |v: f64| v.clamp(y0, y1);
 
-    root.fill(&WHITE)?;
-    draw_header(root, &title, &subtitle)?;
     let styles: Vec<OrgStyle> = (0..rs.orgs.len()).map(OrgStyle::of).collect();
-    let mut legend: Vec<LegendItem> = rs
-        .orgs
-        .iter()
-        .zip(&styles)
-        .map(|(o, s)| LegendItem::Org {
-            name: &o.name,
-            style: *s,
-            line: true,
-        })
-        .collect();
+    let mut legend = org_legend(&rs.orgs, true);
     if reference.is_some() {
         legend.push(LegendItem::Reference {
             name: "expected new work",
             colour: INK,
         });
     }
-    let body_top = draw_legend(root, &legend, LEFT, LEGEND_Y)?;
-
-    let body = root.margin(body_top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
+    let body = draw_frame(root, &title, &subtitle, &legend)?;
+    let mut chart = plot_builder(&body)
         .margin_top(48)
         .margin_right(56)
-        .margin_left(16)
-        .margin_bottom(12)
-        .x_label_area_size(84)
-        .y_label_area_size(116)
         .build_cartesian_2d(0f64..f64::from(ticks), y0..y1)?;
 
     // Warm-up and shock windows first, so lines and bands are drawn over them.
@@ -149,18 +133,12 @@ where
 
     let fmt_x = |v: &f64| fmt_num(*v);
     let fmt_y = |v: &f64| fmt_num(*v);
-    chart
-        .configure_mesh()
+    axes(&mut chart)
         .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(1))
-        .axis_style(MUTED.stroke_width(2))
         .x_labels(10)
         .y_labels(8)
         .x_label_formatter(&fmt_x)
         .y_label_formatter(&fmt_y)
-        .label_style(text(TICK_LABEL_SIZE, INK))
-        .axis_desc_style(text(AXIS_DESC_SIZE, INK))
         .x_desc(format!("time ({units})"))
         .y_desc(y_desc)
         .draw()?;
@@ -207,7 +185,7 @@ where
             let idx = ((at * points.len() as f64) as usize).min(points.len().saturating_sub(1));
             if let Some(Some(p)) = points.get(idx) {
                 let px = chart.backend_coord(&(f64::from(p.tick), clamp(p.mean)));
-                draw_marker(root, style.marker, px, style.colour, 8)?;
+                draw_marker(root, style, px, 8)?;
             }
         }
     }
@@ -239,10 +217,7 @@ pub fn shock_window(at: u32, end: Option<u32>, ticks: u32) -> (u32, u32) {
 /// Names of shaded windows in one or two rows above the plot, each starting at its window.
 fn draw_window_labels<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    chart: &ChartContext<
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+    chart: &Plot<DB>,
     labels: &[(u32, String, RGBColor)],
     y_top: f64,
 ) -> ChartResult

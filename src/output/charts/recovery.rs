@@ -2,6 +2,7 @@
 //! not recover is drawn as a hatched, labelled column (never a zero bar); one that absorbed the
 //! shock is labelled "absorbed".
 
+use super::frame::{axes, draw_frame, org_legend, plot_builder};
 use super::style::*;
 use crate::output::results::ResultSet;
 use plotters::coord::Shift;
@@ -15,8 +16,8 @@ pub enum Outcome {
     Recovered {
         mean: f64,
         interval: Option<(f64, f64)>,
-        recovered: u32,
-        replicates: u32,
+        recovered: usize,
+        replicates: usize,
     },
     /// Never departed from its baseline: recovery time 0.
     Absorbed,
@@ -32,7 +33,7 @@ pub fn outcome(rs: &ResultSet, org: &str, shock: &str, metric: &str) -> Outcome 
     let share = rs
         .metric(org, &format!("recovered.{shock}.{metric}"))
         .and_then(|m| m.mean);
-    let replicates = rs.manifest.replications;
+    let replicates = rs.manifest.replications as usize;
     match (time, share) {
         (None, None) => Outcome::NoData,
         (_, Some(s)) if s <= 0.0 => Outcome::NotRecovered,
@@ -102,48 +103,27 @@ where
         f64::from(sc.scenario.ticks.max(1)) / 4.0
     };
 
-    root.fill(&WHITE)?;
-    draw_header(
+    let body = draw_frame(
         root,
         "Time to recover from each shock",
         "Bar: mean over the replicates that recovered (n/m: in n of m replicates); \
          whisker: 95% interval; hatched: not recovered before the run ended",
+        &org_legend(&rs.orgs, false),
     )?;
     let styles: Vec<OrgStyle> = (0..rs.orgs.len()).map(OrgStyle::of).collect();
-    let legend: Vec<LegendItem> = rs
-        .orgs
-        .iter()
-        .zip(&styles)
-        .map(|(o, s)| LegendItem::Org {
-            name: &o.name,
-            style: *s,
-            line: false,
-        })
-        .collect();
-    let body_top = draw_legend(root, &legend, LEFT, LEGEND_Y)?;
 
     let n_groups = groups.len().max(1);
-    let body = root.margin(body_top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
+    let mut chart = plot_builder(&body)
         .margin_top(24)
         .margin_right(56)
-        .margin_left(16)
-        .margin_bottom(12)
         .x_label_area_size(96)
-        .y_label_area_size(116)
         .build_cartesian_2d(0f64..n_groups as f64, 0f64..y1)?;
     let fmt_y = |v: &f64| fmt_num(*v);
-    chart
-        .configure_mesh()
+    axes(&mut chart)
         .disable_x_mesh()
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID.stroke_width(1))
-        .axis_style(MUTED.stroke_width(2))
         .x_labels(0)
         .y_labels(8)
         .y_label_formatter(&fmt_y)
-        .label_style(text(TICK_LABEL_SIZE, INK))
-        .axis_desc_style(text(AXIS_DESC_SIZE, INK))
         .y_desc(format!("recovery time ({units} after the shock starts)"))
         .draw()?;
 
@@ -196,7 +176,7 @@ where
                         ))?;
                         head = head.min(phi);
                     }
-                    draw_marker(root, style.marker, (pxc, head - 18), style.colour, 9)?;
+                    draw_marker(root, style, (pxc, head - 18), 9)?;
                     if recovered < replicates {
                         let note = format!("{recovered}/{replicates}");
                         let (w, _) = root.estimate_text_size(&note, &label)?;
@@ -208,14 +188,14 @@ where
                     }
                 }
                 Outcome::Absorbed => {
-                    draw_marker(root, style.marker, (pxc, base - 14), style.colour, 9)?;
+                    draw_marker(root, style, (pxc, base - 14), 9)?;
                     vertical_label(root, "absorbed", pxc, base - 34, INK, false)?;
                 }
                 Outcome::NotRecovered => {
                     // Full height: off the scale, not a number to read off the axis.
                     let top_px = ceiling;
                     hatch(root, (px0, top_px), (px1, base), style.colour)?;
-                    draw_marker(root, style.marker, (pxc, top_px - 18), style.colour, 9)?;
+                    draw_marker(root, style, (pxc, top_px - 18), 9)?;
                     vertical_label(root, "not recovered", pxc, (top_px + base) / 2, INK, true)?;
                 }
                 Outcome::NoData => {

@@ -139,21 +139,21 @@ where
     Ok(())
 }
 
-/// Draws the org's marker centred on a pixel, with a white rim so it stands out on lines.
+/// Draws the org's marker in its colour centred on a pixel, with a white rim so it stands out
+/// on lines.
 pub fn draw_marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    marker: Marker,
+    style: &OrgStyle,
     (x, y): (i32, i32),
-    colour: RGBColor,
     radius: i32,
 ) -> ChartResult
 where
     DB::ErrorType: 'static,
 {
-    for (r, fill) in [(radius + 2, WHITE), (radius, colour)] {
+    for (r, fill) in [(radius + 2, WHITE), (radius, style.colour)] {
         let rf = f64::from(r);
         let shape = fill.filled();
-        match marker {
+        match style.marker {
             Marker::Circle => area.draw(&Circle::new((x, y), r, shape))?,
             Marker::Square => {
                 let h = (rf * 0.85).round() as i32;
@@ -260,12 +260,12 @@ where
                 style, line: true, ..
             } => {
                 draw_styled_path(root, vec![(x, y), (x + 64, y)], style, 4)?;
-                draw_marker(root, style.marker, (x + 32, y), style.colour, 8)?;
+                draw_marker(root, style, (x + 32, y), 8)?;
             }
             LegendItem::Org {
                 style, line: false, ..
             } => {
-                draw_marker(root, style.marker, (x + 10, y), style.colour, 9)?;
+                draw_marker(root, style, (x + 10, y), 9)?;
             }
             LegendItem::Swatch { fill, .. } => {
                 root.draw(&Rectangle::new(
@@ -286,8 +286,7 @@ where
                 ))?;
             }
         }
-        let at = (x + sample + 12, y - text_half_height(LEGEND_SIZE));
-        root.draw(&Text::new(name.to_string(), at, label.clone()))?;
+        draw_text_centred(root, name, (x + sample + 12, y), label.clone())?;
         x += width + 40;
     }
     Ok(BODY_TOP + (y - LEGEND_Y).max(0) as u32)
@@ -299,6 +298,21 @@ const LEGEND_ROW: i32 = 36;
 /// Half the drawn height of a line of text, to centre text on a point.
 pub fn text_half_height(size: f64) -> i32 {
     (size * 0.4).round() as i32
+}
+
+/// Draws `words` starting at `x`, vertically centred on `y`.
+pub fn draw_text_centred<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    words: &str,
+    (x, y): (i32, i32),
+    style: TextStyle,
+) -> ChartResult
+where
+    DB::ErrorType: 'static,
+{
+    let y = y - text_half_height(style.font.get_size());
+    area.draw(&Text::new(words, (x, y), style))?;
+    Ok(())
 }
 
 /// `unit` in the plural, for axis titles: "hour" → "hours".
