@@ -4,7 +4,7 @@
 use orgsim::scenario::{ScenarioError, parse_str, template};
 use proptest::prelude::*;
 
-const DESIGN: &str = include_str!("scenarios/design.toml");
+const DESIGN: &str = include_str!("../scenarios/design.toml");
 
 /// One edit to a scenario's text.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@ use std::path::Path;
 use assert_cmd::cargo::cargo_bin_cmd;
 use predicates::prelude::*;
 
-const QUICKSTART: &str = include_str!("../scenarios/quickstart.toml");
+const QUICKSTART: &str = include_str!("../../scenarios/quickstart.toml");
 
 fn new_in(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     cargo_bin_cmd!("orgsim")

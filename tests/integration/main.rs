@@ -1,0 +1,15 @@
+//! Integration tests, one binary with a module per feature: the engine's analytic values and
+//! invariants, shocks, determinism, the regimes the model can show, the command line, scenario
+//! validation, the shipped scenarios, and the charts and report.
+
+mod charts;
+mod cli_check;
+mod cli_new;
+mod cli_run;
+mod determinism;
+mod engine;
+mod regimes;
+mod scenario_fuzz;
+mod scenario_reference;
+mod shipped_scenarios;
+mod shocks;
