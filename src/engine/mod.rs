@@ -415,13 +415,14 @@ impl Engine {
         });
         // Agents are stepped, and their effects applied, in index order whatever the threads.
         self.active.sort_unstable();
-        let mut batch: Vec<(u32, AgentState)> = self
-            .active
-            .iter()
-            .map(|&a| (a, std::mem::take(&mut self.agents[a as usize])))
-            .collect();
         let snapshot = Snapshot {
-            routing: self.routing(),
+            routing: Routing {
+                shape: &self.shape,
+                competence: &self.competence,
+                gone: &self.gone,
+                acting_top: self.acting_top,
+                lead: &self.lead,
+            },
             decisions: &self.decisions,
             policy: Policy {
                 boundary: self.org.boundary,
@@ -430,27 +431,38 @@ impl Engine {
                 escalate: self.org.cross_unit == CrossUnitMode::Escalate && self.shape.is_tree(),
             },
         };
-        let step_chunk = |chunk: &mut [(u32, AgentState)]| {
+        let active = &self.active;
+        if active.len() < self.parallel_min {
             let mut out = Vec::new();
-            for (a, st) in chunk.iter_mut() {
-                work::step_agent(&snapshot, *a, st, &mut out);
+            for &a in active {
+                work::step_agent(&snapshot, a, &mut self.agents[a as usize], &mut out);
             }
-            out
-        };
-        let chunk = batch.len().div_ceil(CHUNKS).max(1);
-        let effects = if batch.len() >= self.parallel_min {
-            batch
-                .par_chunks_mut(chunk)
-                .map(step_chunk)
-                .collect::<Vec<_>>()
-                .concat()
-        } else {
-            step_chunk(&mut batch)
-        };
-        for (a, st) in batch {
-            self.agents[a as usize] = st;
+            return out;
         }
-        effects
+        // Split the agents into disjoint slices, one per chunk of active agents (the active
+        // list is sorted), so each chunk steps its own agents in place.
+        let chunk = active.len().div_ceil(CHUNKS).max(1);
+        let mut jobs = Vec::with_capacity(CHUNKS);
+        let mut rest: &mut [AgentState] = &mut self.agents;
+        let mut base = 0usize;
+        for ids in active.chunks(chunk) {
+            let end = ids[ids.len() - 1] as usize + 1;
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(end - base);
+            jobs.push((ids, head, base));
+            rest = tail;
+            base = end;
+        }
+        let per_chunk: Vec<Vec<Effect>> = jobs
+            .into_par_iter()
+            .map(|(ids, states, base)| {
+                let mut out = Vec::new();
+                for &a in ids {
+                    work::step_agent(&snapshot, a, &mut states[a as usize - base], &mut out);
+                }
+                out
+            })
+            .collect();
+        per_chunk.concat()
     }
 }
 
