@@ -8,6 +8,7 @@ mod cli_new;
 mod cli_run;
 mod determinism;
 mod engine;
+mod invariants;
 mod regimes;
 mod scenario_fuzz;
 mod scenario_reference;
