@@ -110,7 +110,8 @@ impl Engine {
                 self.delay(true),
             );
         }
-        self.deadlines.push_back((self.now + self.org.patience, d));
+        self.deadlines
+            .push_back((self.now + self.org.patience, d, generation));
     }
 
     /// In consult mode, the units a decision touches outside the decider's own.

@@ -18,6 +18,8 @@ mod decision;
 mod links;
 mod routing;
 mod shocks;
+#[cfg(test)]
+mod tests;
 mod work;
 
 use std::collections::VecDeque;
@@ -69,8 +71,10 @@ pub struct Engine {
     transit: VecDeque<Vec<Message>>,
     /// Messages sent with delay 0, taking effect in this tick's delivery phase.
     immediate: Vec<Message>,
-    /// Consult deadlines: `(tick, decision)`, in the order they were set.
-    deadlines: VecDeque<(u32, u32)>,
+    /// Consult deadlines: `(tick, decision, generation)`, in the order they were set. The
+    /// generation tells a deadline of a decision long executed from one for the decision now
+    /// using its arena slot.
+    deadlines: VecDeque<(u32, u32, u32)>,
     /// Rework decisions arriving next tick.
     rework: Vec<NewDecision>,
 
@@ -199,12 +203,13 @@ impl Engine {
         for m in due {
             self.deliver(m);
         }
-        while let Some(&(tick, d)) = self.deadlines.front() {
+        while let Some(&(tick, d, generation)) = self.deadlines.front() {
             if tick > t {
                 break;
             }
             self.deadlines.pop_front();
-            if self.decisions[d as usize].stage == Stage::Waiting {
+            let dec = &self.decisions[d as usize];
+            if dec.stage == Stage::Waiting && dec.generation == generation {
                 self.finalise(d);
             }
         }

@@ -1,0 +1,65 @@
+//! Engine internals that the public API cannot reach.
+
+use super::*;
+use crate::scenario::{Dist, Network, OrgSpec};
+
+/// A teams scenario where every decision consults other teams and answers take a while.
+fn consulting() -> Scenario {
+    let mut o = OrgSpec::teams("Teams", 8, 3, Network::Ring);
+    o.competence = crate::scenario::PerLevel::All(0.9);
+    o.patience = 40;
+    o.link_delay = 2.0;
+    let mut s = Scenario::new("consulting", 300, 3.0, vec![o]);
+    s.work.cross_unit = 1.0;
+    s.work.reach = Dist::Fixed(0.3);
+    s
+}
+
+#[test]
+fn a_stale_deadline_does_not_finalise_the_next_decision_in_its_slot() {
+    let s = consulting();
+    let mut e = Engine::new(&s, 0, 0);
+    while e.waiting == 0 {
+        e.step();
+    }
+    let d = (0..e.decisions.len())
+        .find(|&i| e.decisions[i].stage == Stage::Waiting)
+        .expect("a waiting decision") as u32;
+    let (generation, key) = (
+        e.decisions[d as usize].generation,
+        e.decisions[d as usize].key,
+    );
+    // A deadline left behind by the slot's previous occupant, due now.
+    e.deadlines
+        .push_front((e.now, d, generation.wrapping_sub(1)));
+    e.step();
+    let now = &e.decisions[d as usize];
+    assert_eq!(
+        (now.key, now.stage),
+        (key, Stage::Waiting),
+        "still waiting for its answers"
+    );
+}
+
+#[test]
+fn with_patience_to_spare_every_consulted_unit_is_heard() {
+    let s = consulting();
+    let mut e = Engine::new(&s, 0, 0);
+    let mut finalised_unheard = 0;
+    while !e.finished() {
+        e.step();
+        // Answers take 4 ticks (2 out, 2 back) plus queueing, far below patience 40: a decision
+        // finalised with a missing answer would mean a deadline fired for the wrong decision.
+        finalised_unheard += e
+            .decisions
+            .iter()
+            .filter(|d| matches!(d.stage, Stage::Down | Stage::Done))
+            .filter(|d| {
+                d.consults
+                    .as_ref()
+                    .is_some_and(|c| c.heard.iter().any(|h| !h))
+            })
+            .count();
+    }
+    assert_eq!(finalised_unheard, 0);
+}
