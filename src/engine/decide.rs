@@ -18,7 +18,6 @@ impl Engine {
             }
             Effect::Refer {
                 decision,
-                from: _,
                 to,
                 lateral,
                 frustrated,
@@ -85,10 +84,11 @@ impl Engine {
             return;
         }
         let n = units.len();
+        let leads: Vec<u32> = units.iter().map(|&u| self.unit_lead(u)).collect();
         self.decisions[d as usize].consults = Some(Box::new(Consults {
             heard: vec![false; n],
             pending: n as u32,
-            units: units.clone(),
+            units,
         }));
         self.decisions[d as usize].stage = Stage::Waiting;
         self.waiting += 1;
@@ -97,8 +97,7 @@ impl Engine {
             return;
         }
         let generation = self.decisions[d as usize].generation;
-        for (slot, &u) in units.iter().enumerate() {
-            let to = self.unit_lead(u);
+        for (slot, to) in leads.into_iter().enumerate() {
             let slot = slot as u32;
             self.send(
                 Message::Consult {

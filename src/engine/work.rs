@@ -65,7 +65,6 @@ pub enum Task {
 pub enum Effect {
     Refer {
         decision: u32,
-        from: u32,
         to: u32,
         lateral: bool,
         frustrated: bool,
@@ -136,7 +135,6 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut Vec<Eff
             (Task::Refer { frustrated }, Item::Decision(d)) => match ctx.routing.superior(a) {
                 Some(hop) => out.push(Effect::Refer {
                     decision: d,
-                    from: a,
                     to: hop.to,
                     lateral: hop.lateral,
                     frustrated,
