@@ -129,6 +129,18 @@ fn list(items: &[&str]) -> String {
         .join(", ")
 }
 
+/// If a syntax error sits on a `[[org]]` or `[[shock]]` header while the file also has the
+/// single-bracket `[org]` or `[shock]`, the name of that table: mixing the two is a common slip.
+fn single_bracket_array(text: &str, span: &std::ops::Range<usize>) -> Option<&'static str> {
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    ["org", "shock"]
+        .into_iter()
+        .find(|t| line == format!("[[{t}]]") && text.lines().any(|l| l.trim() == format!("[{t}]")))
+}
+
 /// Reads a scenario from TOML text. `stem` names the scenario when `[scenario] name` is absent.
 pub(crate) fn read(text: &str, stem: &str) -> Result<Read, Vec<Pending>> {
     let (root, syntax) = DeTable::parse_recoverable(text);
@@ -137,8 +149,14 @@ pub(crate) fn read(text: &str, stem: &str) -> Result<Read, Vec<Pending>> {
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
-                Pending::new(format!("invalid TOML: {}", e.message().trim()), span)
-                    .help("see https://toml.io for the file syntax")
+                let message = format!("invalid TOML: {}", e.message().trim());
+                match single_bracket_array(text, &span) {
+                    Some(table) => Pending::new(message, span).help(format!(
+                        "`[{table}]` with single brackets defines one table; write `[[{table}]]` for every {table} (one per {})",
+                        if table == "org" { "organisation design" } else { "shock" }
+                    )),
+                    None => Pending::new(message, span).help("see https://toml.io for the file syntax"),
+                }
             })
             .collect();
         errors.sort_by_key(|e| e.span.start);

@@ -705,3 +705,15 @@ fn show() {
         println!("{e}");
     }
 }
+
+#[test]
+fn mixing_single_and_double_bracket_orgs_says_what_to_write() {
+    let text = "[scenario]\nticks = 100\n[work]\nrate = 2\n[org]\nname = \"A\"\nstructure = \"tree\"\nspan = 2\nlevels = 2\n[[org]]\nname = \"B\"\nstructure = \"teams\"\nteams = 2\nteam_size = 2\n";
+    let err = parse_str(text, "mixed.toml").expect_err("invalid");
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.location.as_ref().map(|l| l.line), Some(10));
+    assert!(
+        d.help.iter().any(|h| h.contains("write `[[org]]`")),
+        "{d:#?}"
+    );
+}
