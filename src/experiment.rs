@@ -5,7 +5,7 @@
 //! (org, replicate) order, which makes the output identical whatever the thread count.
 
 use std::io::IsTerminal;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -61,11 +61,9 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Vec<RunOutput>, 
     Ok(outputs)
 }
 
-/// A progress bar that appears only on a terminal, and only once a run has taken a second.
+/// A progress bar that appears only on a terminal, and only once the work has taken a second.
 struct Progress {
     bar: ProgressBar,
-    start: Instant,
-    enabled: bool,
 }
 
 impl Progress {
@@ -76,18 +74,22 @@ impl Progress {
         ) {
             bar.set_style(style);
         }
-        Progress {
-            bar,
-            start: Instant::now(),
-            enabled: wanted && std::io::stderr().is_terminal(),
+        if wanted && std::io::stderr().is_terminal() {
+            // Reveal the bar after a second, even if no run has finished yet (one long run).
+            let later = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(1));
+                if !later.is_finished() {
+                    later.set_draw_target(ProgressDrawTarget::stderr());
+                    later.enable_steady_tick(Duration::from_millis(250));
+                }
+            });
         }
+        Progress { bar }
     }
 
     fn tick(&self) {
         self.bar.inc(1);
-        if self.enabled && self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
     }
 
     fn done(&self) {
