@@ -96,9 +96,31 @@ fn large_org(c: &mut Criterion) {
     group.finish();
 }
 
+/// Idle agents cost nothing: the same light work (2 decisions a tick) through a 100-person and
+/// a 100,000-person org of teams. Per tick the two should cost about the same; only building
+/// the org grows with headcount (measured separately).
+fn idle_agents(c: &mut Criterion) {
+    let mut group = c.benchmark_group("light_work_2000_ticks");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(4));
+    for teams in [10u32, 10_000] {
+        let org = OrgSpec::teams("Teams", teams, 10, Network::Ring);
+        let s = Scenario::new("idle", 2000, 2.0, vec![org]);
+        let headcount = teams as u64 * 10;
+        group.bench_with_input(BenchmarkId::new("run", headcount), &s, |b, s| {
+            b.iter(|| Engine::new(s, 0, 0).run())
+        });
+        group.bench_with_input(BenchmarkId::new("build_only", headcount), &s, |b, s| {
+            b.iter(|| Engine::new(s, 0, 0))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().without_plots();
-    targets = quickstart_decisions, quickstart_agent_ticks, large_org
+    targets = quickstart_decisions, quickstart_agent_ticks, large_org, idle_agents
 }
 criterion_main!(benches);
