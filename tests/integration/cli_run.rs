@@ -164,3 +164,52 @@ fn an_invalid_scenario_writes_nothing() {
         .stderr(predicate::str::contains("bad.toml:4:8"));
     assert!(!out.exists());
 }
+
+#[test]
+fn report_redraws_charts_and_page_from_the_files_with_an_edited_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    run_quickstart(&out, "2");
+    for f in ["report.html", "latency.png", "latency.svg"] {
+        fs::remove_file(out.join(f)).unwrap();
+    }
+    let manifest = out.join("manifest.json");
+    let edited = fs::read_to_string(&manifest).unwrap().replace(
+        "Quickstart: hierarchy, distributed teams and mission command",
+        "Client workshop, March",
+    );
+    fs::write(&manifest, edited).unwrap();
+    let before = fs::read(out.join("timeseries.csv")).unwrap();
+    cargo_bin_cmd!("orgsim")
+        .arg("report")
+        .arg(&out)
+        .args(["--formats", "png"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("latency.png").and(predicate::str::contains("report.html")),
+        );
+    assert!(out.join("latency.png").exists());
+    assert!(
+        !out.join("latency.svg").exists(),
+        "only the formats asked for"
+    );
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("Client workshop, March"));
+    assert_eq!(
+        fs::read(out.join("timeseries.csv")).unwrap(),
+        before,
+        "nothing is re-run"
+    );
+}
+
+#[test]
+fn report_on_a_folder_that_is_not_a_result_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    cargo_bin_cmd!("orgsim")
+        .arg("report")
+        .arg(tmp.path())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("manifest.json is missing"));
+}
