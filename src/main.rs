@@ -170,6 +170,25 @@ fn run(
             .map_or_else(|| "scenario".into(), |s| s.to_os_string());
         Path::new("results").join(stem)
     });
+    // Refuse before the work, not after it: a folder that is not ours, or overrides that no
+    // longer fit in memory.
+    output::check_destination(&dest)
+        .with_context(|| format!("could not write the result to {}", dest.display()))?;
+    let workers = threads.unwrap_or_else(rayon::current_num_threads);
+    let (need, limit) = (
+        scenario::estimate_bytes(&s, workers),
+        scenario::memory_limit() as f64,
+    );
+    if need > limit {
+        bail!(
+            "this run needs about {:.1} GiB ({} replications of {} orgs over {} ticks); this machine allows {:.1} GiB: use fewer replications or ticks",
+            need / f64::from(1u32 << 30),
+            s.scenario.replications,
+            s.orgs.len(),
+            s.scenario.ticks,
+            limit / f64::from(1u32 << 30)
+        );
+    }
     let options = RunOptions {
         threads,
         progress: !quiet,
@@ -179,7 +198,7 @@ fn run(
     let facts = RunFacts {
         scenario_file: Some(path.to_path_buf()),
         scenario_text: Some(text),
-        threads: threads.unwrap_or_else(rayon::current_num_threads),
+        threads: workers,
         command: std::env::args().collect(),
         started,
         finished: SystemTime::now(),

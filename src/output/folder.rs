@@ -207,6 +207,12 @@ enum Existing {
     Result(bool),
 }
 
+/// Check, before a long run, that a result could be written to `dest`: nothing there, or a
+/// folder holding only orgsim's files. [`write_atomically`] checks again before it writes.
+pub fn check_destination(dest: &Path) -> Result<(), OutputError> {
+    inspect(dest).map(drop)
+}
+
 /// Check the destination: refuse anything orgsim would not have written.
 fn inspect(dest: &Path) -> Result<Existing, OutputError> {
     let meta = match fs::symlink_metadata(dest) {

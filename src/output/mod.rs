@@ -11,8 +11,8 @@ pub mod results;
 pub mod tables;
 
 pub use folder::{
-    HookError, OutputError, RESULT_FILES, Written, is_result_file, write_atomically, write_result,
-    write_tables,
+    HookError, OutputError, RESULT_FILES, Written, check_destination, is_result_file,
+    write_atomically, write_result, write_tables,
 };
 pub use manifest::{Manifest, RunFacts, rfc3339};
 pub use tables::SummaryFile;

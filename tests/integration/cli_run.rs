@@ -213,3 +213,26 @@ fn report_on_a_folder_that_is_not_a_result_says_so() {
         .failure()
         .stderr(predicate::str::contains("manifest.json is missing"));
 }
+
+#[test]
+fn replications_that_would_not_fit_in_memory_are_refused_before_running() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    cargo_bin_cmd!("orgsim")
+        .args([
+            "run",
+            QUICKSTART,
+            "--quiet",
+            "--replications",
+            "4000000000",
+            "--out",
+        ])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("GiB").and(predicate::str::contains("fewer replications")),
+        );
+    assert!(!out.exists());
+}
