@@ -239,7 +239,22 @@ pub fn describe(s: &Scenario) -> String {
         "\nUtilisation is an estimate at the base rate of {} per {unit}: it counts escalations and consults of cross-unit work but ignores rework, queueing and learning.",
         w.rate
     );
+    if let Some(warning) = floor_warning(&s.recovery) {
+        let _ = writeln!(out, "\nwarning: {warning}");
+    }
     out
+}
+
+/// `recovery.floor` is one tolerance in every metric's own units: the default 0.5 decisions or
+/// hours is sensible for latency and backlog, but half the whole range of `good_rate`, so a
+/// good rate that falls from 0.9 to 0.5 would still count as "back".
+fn floor_warning(r: &Recovery) -> Option<String> {
+    (r.metrics.contains(&RecoveryMetric::GoodRate) && r.floor >= 0.1).then(|| {
+        format!(
+            "recovery.floor is {} in each metric's own units, so good_rate counts as recovered whenever it is within {} of its baseline (a share between 0 and 1); for good_rate set a floor such as 0.02, or measure its recovery in a separate run",
+            r.floor, r.floor
+        )
+    })
 }
 
 fn describe_org(out: &mut String, org: &OrgSpec, s: &Scenario, reference: bool) {
@@ -434,6 +449,18 @@ mod tests {
         let load = level_load(&org, &work(Dist::Beta([2.0, 5.0])), 1.0);
         assert!((load[0] - 0.890625).abs() < 1e-3, "{load:?}");
         assert!((load[1] - 0.109375).abs() < 1e-3, "{load:?}");
+    }
+
+    #[test]
+    fn a_floor_too_wide_for_good_rate_is_warned_about() {
+        let mut s = Scenario::new("t", 100, 1.0, vec![OrgSpec::tree("H", 2, 2)]);
+        s.recovery.metrics = vec![RecoveryMetric::LatencyMean, RecoveryMetric::GoodRate];
+        assert!(describe(&s).contains("warning: recovery.floor is 0.5"));
+        s.recovery.floor = 0.02;
+        assert!(!describe(&s).contains("warning: recovery.floor"));
+        s.recovery.floor = 0.5;
+        s.recovery.metrics = vec![RecoveryMetric::LatencyMean];
+        assert!(!describe(&s).contains("warning: recovery.floor"));
     }
 
     #[test]
