@@ -57,33 +57,6 @@ fn a_three_level_tree_escalating_everything_adds_the_trip_up_and_down() {
     );
 }
 
-#[test]
-fn conservation_holds_at_every_tick() {
-    let mut s = Scenario::new(
-        "conservation",
-        600,
-        30.0,
-        vec![
-            OrgSpec::tree("Hierarchy", 4, 4),
-            OrgSpec::teams("Teams", 16, 6, Default::default()),
-        ],
-    );
-    s.work.cross_unit = 0.3;
-    for org in 0..2 {
-        let mut e = Engine::new(&s, org, 0);
-        let (mut arrived, mut executed) = (0u64, 0u64);
-        while !e.finished() {
-            let r = e.step().clone();
-            arrived += r.arrived;
-            executed += r.executed;
-            let census = e.census();
-            assert_eq!(arrived, executed + census.backlog(), "tick {}", e.now() - 1);
-            assert_eq!(r.backlog, census.backlog());
-        }
-        assert!(executed > 10_000, "the run did real work: {executed}");
-    }
-}
-
 fn share(run: &orgsim::metrics::RunOutput, name: &str) -> f64 {
     metric(run, name).unwrap_or_else(|| panic!("{name} has a value"))
 }
