@@ -247,7 +247,7 @@ impl Engine {
             self.census().backlog(),
             "tick {t}: backlog"
         );
-        self.tally.end_tick(t, &mut self.record);
+        self.tally.end_tick(&mut self.record);
         self.now += 1;
         &self.record
     }

@@ -141,7 +141,7 @@ impl Tally {
     }
 
     /// Fill in the tick's derived columns and keep the record.
-    pub fn end_tick(&mut self, _t: u32, record: &mut TickRecord) {
+    pub fn end_tick(&mut self, record: &mut TickRecord) {
         let n = self.latencies.len();
         if n > 0 {
             self.latencies.sort_unstable();
