@@ -2,7 +2,7 @@
 //! work and to shocks.
 //!
 //! The flow is scenario → model → engine → metrics → experiment → output; each module owns one
-//! step (see `DESIGN.md` §5).
+//! step (see `docs/architecture.md`).
 //!
 //! ```
 //! use orgsim::{experiment, metrics, scenario};

@@ -205,6 +205,7 @@ impl Engine {
         dec.stage = Stage::Done;
         dec.consults = None;
         let latency = self.now - dec.arrived;
+        self.pending_arrivals -= dec.arrived as u64;
         let value = rules::value(
             dec.good,
             dec.stake,

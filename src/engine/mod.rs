@@ -1,4 +1,4 @@
-//! The tick loop: queues, messages, shocks and parallel stepping (DESIGN.md §1 "Time").
+//! The tick loop: queues, messages, shocks and parallel stepping (`docs/model.md` "Time").
 //!
 //! ```
 //! use orgsim::engine::Engine;
@@ -81,6 +81,8 @@ pub struct Engine {
     queued: u64,
     in_transit: u64,
     waiting: u64,
+    /// Sum of the arrival ticks of every decision not yet executed (for `age_mean`).
+    pending_arrivals: u64,
 
     shocks: Vec<Scheduled>,
     surges: Vec<Surge>,
@@ -127,6 +129,7 @@ impl Engine {
             queued: 0,
             in_transit: 0,
             waiting: 0,
+            pending_arrivals: 0,
             shocks: scenario
                 .shocks
                 .iter()
@@ -243,6 +246,18 @@ impl Engine {
         self.record.backlog = self.queued + self.in_transit + self.waiting;
         self.record.frozen = self.frozen();
         debug_assert_eq!(
+            self.pending_arrivals,
+            self.decisions
+                .iter()
+                .filter(|d| d.stage != Stage::Done)
+                .map(|d| d.arrived as u64)
+                .sum::<u64>(),
+            "tick {t}: arrival ticks of the backlog"
+        );
+        // Age at the end of tick t is t - arrived: the latency it would have if executed now.
+        self.record.age_mean = (self.record.backlog > 0)
+            .then(|| t as f64 - self.pending_arrivals as f64 / self.record.backlog as f64);
+        debug_assert_eq!(
             self.record.backlog,
             self.census().backlog(),
             "tick {t}: backlog"
@@ -353,6 +368,7 @@ impl Engine {
             }
         };
         self.record.arrived += 1;
+        self.pending_arrivals += self.now as u64;
         self.enqueue_decision(origin, d);
     }
 

@@ -1,4 +1,4 @@
-//! Recovery time after a shock, exactly as DESIGN.md §1 "Recovery time" defines it.
+//! Recovery time after a shock, exactly as `docs/model.md` "Recovery time" defines it.
 //!
 //! Choices the design leaves open, made here:
 //! - A smoothed tick is *empty* when its whole trailing window has no value (for example no
@@ -101,7 +101,7 @@ pub fn smooth(series: &[Option<f64>], window: u32) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Recovery time of one org from one shock on one metric (DESIGN.md §1 "Recovery time").
+/// Recovery time of one org from one shock on one metric (`docs/model.md` "Recovery time").
 ///
 /// `series` is the raw per-tick metric (index = tick, `None` where empty); `ticks` is the horizon
 /// (only `series[..ticks]` is read).

@@ -1,6 +1,6 @@
 //! Statistics across replicates and over latency histograms.
 //!
-//! Intervals are 95% Student-t intervals across replicates (DESIGN.md §1, "Timing and
+//! Intervals are 95% Student-t intervals across replicates (`docs/model.md` "Choices in the statistics"; "Timing and
 //! accounting"): replicates are independent, their number is small, and the t interval is what a
 //! reader of a results table expects. Sums run in slice order so results are bit-identical
 //! however the replicates were computed.

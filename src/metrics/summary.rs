@@ -1,5 +1,5 @@
 //! From per-replicate metric values to the summary table, the paired comparisons against the
-//! reference org, and headline sentences (DESIGN.md §1 "Comparisons", §3 `summary.*`).
+//! reference org, and headline sentences (`docs/model.md` "Metrics"; README "What a run writes").
 //!
 //! Words are generated from the numbers with one rule throughout: a difference is only claimed
 //! when its 95% interval excludes 1, and whichever org wins a metric is named as the winner, the

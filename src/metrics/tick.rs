@@ -23,6 +23,10 @@ pub struct TickRecord {
     pub good_rate: Option<f64>,
     /// Effort spent by the highest level / its capacity.
     pub utilisation_top: f64,
+    /// Mean age in ticks (`tick - arrived`) of the decisions not yet executed at the end of
+    /// the tick; `None` if there are none. It rises while work is frozen, when latency (which
+    /// counts only executed decisions) can fall.
+    pub age_mean: Option<f64>,
 }
 
 /// Everything one run produced: its time series, its summary metrics and its latencies.

@@ -1,6 +1,6 @@
 //! Keyed randomness: every draw is a pure function of what it is about.
 //!
-//! DESIGN.md §1 "Randomness and determinism": no shared generator, so results never depend on
+//! `docs/model.md` "Randomness and fairness": no shared generator, so results never depend on
 //! the order in which runs or agents are processed, and two orgs with identical settings get
 //! identical draws. A key mixes the scenario seed, the replicate, a subject (a decision key, an
 //! agent index, a tick) and a purpose tag.

@@ -1,4 +1,4 @@
-//! The decision rules of DESIGN.md §1 as small pure functions; the engine applies them.
+//! The decision rules of `docs/model.md` ("Deciding or referring", "Quality", "Value", "Learning") as small pure functions; the engine applies them.
 
 /// What an agent does with a decision at the head of its queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Writing a result folder atomically (DESIGN.md §3): everything goes into a temporary folder
+//! Writing a result folder atomically (README "What a run writes"): everything goes into a temporary folder
 //! beside the destination, which is renamed into place only when complete, so an interrupted
 //! run never leaves a half-written result that looks whole.
 //!

@@ -1,4 +1,4 @@
-//! `manifest.json`: what was run, how, and when (DESIGN.md §3), so a result can be reproduced.
+//! `manifest.json`: what was run, how, and when (README "What a run writes"), so a result can be reproduced.
 
 use std::io::Write;
 use std::path::PathBuf;

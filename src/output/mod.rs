@@ -1,5 +1,5 @@
 //! Result files: the CSV tables, `summary.json`, `manifest.json`, charts and the HTML report,
-//! and writing a result folder atomically (DESIGN.md §3). Charts and the report are rendered
+//! and writing a result folder atomically (README "What a run writes"). Charts and the report are rendered
 //! from the folder's own files, so `orgsim report DIR` can redraw them without re-running.
 
 pub mod charts;

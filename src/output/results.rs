@@ -1,5 +1,5 @@
 //! Reading a result folder back: the manifest, the time series, the latency histogram and the
-//! summary, exactly as `orgsim run` wrote them (DESIGN.md §3).
+//! summary, exactly as `orgsim run` wrote them (README "What a run writes").
 //!
 //! Charts and the report are drawn from these files only, never from engine types, so that
 //! `orgsim report DIR` can re-render an old result without re-running it. The JSON files are
@@ -414,6 +414,8 @@ mod tests {
             value: 8.5,
             good_rate: Some(0.9),
             utilisation_top: 0.1,
+            // Not written to timeseries.csv yet.
+            age_mean: None,
         };
         let run = RunOutput {
             org: 0,

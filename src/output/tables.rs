@@ -1,5 +1,5 @@
 //! The tables of a result folder: `timeseries.csv`, `replicates.csv`, `summary.csv`,
-//! `latency.csv` and `summary.json` (DESIGN.md §3).
+//! `latency.csv` and `summary.json` (README "What a run writes").
 //!
 //! Every writer orders its rows by org (scenario order), then replicate, then tick or metric,
 //! whatever order the runs arrive in, and prints floats with Rust's `Display` (the shortest
@@ -262,6 +262,7 @@ mod tests {
                     value: 0.1 + 0.2,
                     good_rate: Some(1.0),
                     utilisation_top: 1e-7,
+                    age_mean: None,
                 },
                 TickRecord::default(),
             ],

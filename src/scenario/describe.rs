@@ -1,7 +1,7 @@
 //! What `orgsim check` prints: each org's shape and an estimate of where its load falls, and
 //! the shock timeline.
 //!
-//! The load estimate follows the decision rule of DESIGN.md §1: a decision of complexity `c`
+//! The load estimate follows the decision rule of `docs/model.md` "Deciding or referring": a decision of complexity `c`
 //! climbs from the frontline to the first level whose authority ≥ c and competence + boundary ≥
 //! c (the top takes the rest), costing a referral at every level it passes and its effort where
 //! it is decided. Cross-unit decisions count too: in `escalate` mode a decision of reach `r`

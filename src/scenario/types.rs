@@ -2,7 +2,7 @@
 //!
 //! These types are what the rest of orgsim works from. They serialise to the JSON stored in
 //! `manifest.json` (and back, so `orgsim report` can re-render a result folder), in the same
-//! shape and with the same names as the TOML scenario file (DESIGN.md §2).
+//! shape and with the same names as the TOML scenario file (`docs/scenario-reference.md`).
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;

@@ -310,3 +310,53 @@ fn a_shock_injected_from_code_acts_like_one_in_the_scenario() {
     live.inject(surge);
     assert_eq!(live.run(), from_file);
 }
+
+#[test]
+fn age_mean_rises_during_a_freeze_while_latency_falls() {
+    // The top leaves for good and its work is never rerouted: whatever climbs to it waits.
+    let mut s = Scenario::new("freeze", 600, 4.0, vec![hierarchy()]);
+    s.quality.rework = 0.0;
+    s.shocks.push(shock(
+        "top leaves",
+        300,
+        None,
+        ShockKind::Loss {
+            target: LossTarget::Top,
+            reroute_after: None,
+        },
+    ));
+    let ticks = series(&s, 0, 0);
+    let before = 200..300;
+    let during = 400..600;
+    let (age0, age1) = (
+        mean_of(&ticks, before.clone(), |r| r.age_mean),
+        mean_of(&ticks, during.clone(), |r| r.age_mean),
+    );
+    let (lat0, lat1) = (
+        mean_of(&ticks, before, |r| r.latency_mean),
+        mean_of(&ticks, during, |r| r.latency_mean),
+    );
+    assert!(
+        age1 > 3.0 * age0,
+        "the waiting work ages: {age0:.2} → {age1:.2} ticks"
+    );
+    assert!(
+        lat1 < lat0,
+        "only decisions that need not reach the top execute: latency {lat0:.2} → {lat1:.2}"
+    );
+    // age_mean is the mean of (tick - arrived) over the backlog: a frozen decision that
+    // arrived before the shock is at least as old as the time since the shock.
+    let t = 599;
+    assert!(ticks[t].age_mean.unwrap() <= t as f64);
+}
+
+#[test]
+fn age_mean_is_empty_exactly_when_nothing_waits() {
+    let s = Scenario::new("quiet", 200, 0.2, vec![hierarchy()]);
+    for (t, r) in series(&s, 0, 0).iter().enumerate() {
+        assert_eq!(r.age_mean.is_none(), r.backlog == 0, "tick {t}");
+        if let Some(a) = r.age_mean {
+            assert!((0.0..=t as f64).contains(&a), "tick {t}: age {a}");
+        }
+    }
+}

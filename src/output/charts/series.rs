@@ -35,7 +35,7 @@ pub fn replicate_series(rows: &[TickRow], q: Quantity) -> Vec<Option<f64>> {
 }
 
 /// Trailing mean over `window` ticks, skipping ticks with no value (as recovery time does,
-/// DESIGN.md §1 "Recovery time"); `None` where the window holds no value at all.
+/// `docs/model.md` "Recovery time"); `None` where the window holds no value at all.
 pub fn trailing_mean(values: impl Iterator<Item = Option<f64>>, window: u32) -> Vec<Option<f64>> {
     let values: Vec<Option<f64>> = values.collect();
     let window = window.max(1) as usize;

@@ -1,5 +1,5 @@
 //! A synthetic but realistic result folder, written the way `orgsim run` writes one
-//! (DESIGN.md §3), so charts and the report can be built and tested without the engine.
+//! (README "What a run writes"), so charts and the report can be built and tested without the engine.
 //!
 //! Three orgs face the same work: a demand surge and then the permanent loss of the top
 //! leader. The numbers come from a fluid queue per org (backlog grows while work arrives
