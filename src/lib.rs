@@ -38,4 +38,5 @@ pub mod experiment;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod sampling;
 pub mod scenario;
