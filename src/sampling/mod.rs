@@ -81,10 +81,12 @@ impl Points {
 /// Why a design cannot be built; each message says what would be valid.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SamplingError {
+    /// No points or no dimensions.
     #[error(
         "a design needs at least one point and one dimension (got {points} points in {dims} dimensions)"
     )]
     Empty { points: usize, dims: usize },
+    /// A Saltelli base size that is not a power of two, with the nearest powers.
     #[error(
         "a Sobol sensitivity design needs a base sample size that is a power of two, got {n}; use {}",
         suggest_powers(*below, *above)
@@ -94,33 +96,40 @@ pub enum SamplingError {
         below: usize,
         above: usize,
     },
+    /// Fewer points than the design can use.
     #[error("{design} needs at least {min} points, got {n}")]
     TooFewPoints {
         design: &'static str,
         n: usize,
         min: usize,
     },
+    /// More points than the design supports.
     #[error("{design} supports at most {max} points, got {n}")]
     TooManyPoints {
         design: &'static str,
         n: usize,
         max: usize,
     },
+    /// More dimensions than the design supports.
     #[error("{design} supports at most {max} swept parameters, got {dims}; sweep fewer parameters")]
     TooManyDimensions {
         design: &'static str,
         dims: usize,
         max: usize,
     },
+    /// A Morris level count that is odd or below 2.
     #[error("Morris sampling needs an even number of levels of at least 2, got {levels}; use {}", suggest_levels(*levels))]
     BadLevels { levels: usize },
+    /// A range whose ends are not finite with `from` < `to`.
     #[error("a swept range needs finite `from` < `to`, got from = {from}, to = {to}")]
     BadRange { from: f64, to: f64 },
+    /// A whole-number key whose range has fractional ends.
     #[error(
         "a whole-number key's range needs whole-number ends, got from = {from}, to = {to}; use from = {}, to = {}",
         from.floor(), to.ceil()
     )]
     NotWholeRange { from: f64, to: f64 },
+    /// A logarithmic range that does not stay above zero.
     #[error("a logarithmic range needs `from` > 0, got from = {from}")]
     BadLogRange { from: f64 },
 }
