@@ -1,6 +1,7 @@
 //! Per-tick recording, per-replicate summaries, recovery time and statistics.
 
 pub mod recovery;
+pub mod sensitivity;
 pub mod stats;
 pub mod summary;
 mod tally;

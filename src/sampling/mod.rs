@@ -41,7 +41,13 @@ pub struct Points {
 }
 
 impl Points {
-    /// Points from a row-major buffer of `values.len() / dims` rows.
+    /// Points from a row-major buffer of `values.len() / dims` rows (for example a design's
+    /// points mapped onto parameter values); `None` when `dims` is 0 or does not divide the
+    /// buffer.
+    pub fn new(dims: usize, values: Vec<f64>) -> Option<Self> {
+        (dims > 0 && values.len() % dims == 0).then_some(Points { dims, values })
+    }
+
     fn from_rows(dims: usize, values: Vec<f64>) -> Self {
         debug_assert!(dims > 0 && values.len() % dims == 0);
         Points { dims, values }
