@@ -16,8 +16,9 @@
 //!   gain in the other; [`Selection::MinCoverage`] takes the densest box that still covers a
 //!   given share of the cases.
 //! - Pasting (optional, on by default): the chosen box is then widened, one `paste_alpha` share
-//!   of points at a time, on whichever side keeps the density highest, while the density does
-//!   not fall.
+//!   of its points at a time (1% by default, finer than the peels, as in the `prim` R package),
+//!   on whichever side keeps the density highest, while the density does not fall. This undoes
+//!   peels that cut past an edge of the region, which coarse early peels do.
 //! - Simplifying: a limit whose removal adds no point to the box is dropped, so only the
 //!   parameters that matter are named.
 //!
@@ -33,7 +34,7 @@ use crate::sampling::Points;
 pub struct PrimOptions {
     /// Share of the box's points each peeling step removes (0 < α < 1).
     pub peel_alpha: f64,
-    /// Share of the box's points each pasting step adds.
+    /// Share of the box's points each pasting step adds (finer than peeling).
     pub paste_alpha: f64,
     /// Peeling stops before a box would hold less than this share of all points.
     pub min_mass: f64,
@@ -47,7 +48,7 @@ impl Default for PrimOptions {
     fn default() -> Self {
         PrimOptions {
             peel_alpha: 0.05,
-            paste_alpha: 0.05,
+            paste_alpha: 0.01,
             min_mass: 0.05,
             paste: true,
             selection: Selection::Balanced,
@@ -267,51 +268,38 @@ fn pastes(col: &[(f64, bool)], bounds: &Bounds, k: usize, chunk: usize) -> Vec<M
     let inside: Vec<&(f64, bool)> = col.iter().filter(|c| lo < c.0 && c.0 < hi).collect();
     let (n_in, c_in) = (inside.len(), inside.iter().filter(|c| c.1).count());
     let mut moves = Vec::new();
-    if lo.is_finite() {
-        let below: Vec<&(f64, bool)> = col.iter().filter(|c| c.0 <= lo).collect();
-        if !below.is_empty() {
-            let mut take = chunk.min(below.len());
-            let start = below.len() - take;
-            // Take whole tied values.
-            let mut s = start;
-            while s > 0 && below[s - 1].0 == below[s].0 {
-                s -= 1;
-            }
-            take = below.len() - s;
-            let bound = if s == 0 {
-                f64::NEG_INFINITY
-            } else {
-                midpoint(below[s - 1].0, below[s].0)
-            };
-            moves.push(Move {
-                param: k,
-                low_side: true,
-                bound,
-                points: n_in + take,
-                cases: c_in + below[s..].iter().filter(|c| c.1).count(),
-            });
+    for low_side in [true, false] {
+        let (limit, far) = if low_side {
+            (lo, f64::NEG_INFINITY)
+        } else {
+            (hi, f64::INFINITY)
+        };
+        if !limit.is_finite() {
+            continue;
         }
-    }
-    if hi.is_finite() {
-        let above: Vec<&(f64, bool)> = col.iter().filter(|c| c.0 >= hi).collect();
-        if !above.is_empty() {
-            let mut end = chunk.min(above.len());
-            while end < above.len() && above[end - 1].0 == above[end].0 {
-                end += 1;
-            }
-            let bound = if end == above.len() {
-                f64::INFINITY
-            } else {
-                midpoint(above[end - 1].0, above[end].0)
-            };
-            moves.push(Move {
-                param: k,
-                low_side: false,
-                bound,
-                points: n_in + end,
-                cases: c_in + above[..end].iter().filter(|c| c.1).count(),
-            });
+        // The points beyond this limit, nearest first.
+        let outside: Vec<(f64, bool)> = if low_side {
+            col.iter().rev().filter(|c| c.0 <= lo).copied().collect()
+        } else {
+            col.iter().filter(|c| c.0 >= hi).copied().collect()
+        };
+        if outside.is_empty() {
+            continue;
         }
+        // Take the nearest `chunk`, and whole tied values.
+        let mut take = chunk.min(outside.len());
+        while take < outside.len() && outside[take - 1].0 == outside[take].0 {
+            take += 1;
+        }
+        moves.push(Move {
+            param: k,
+            low_side,
+            bound: outside
+                .get(take)
+                .map_or(far, |next| midpoint(outside[take - 1].0, next.0)),
+            points: n_in + take,
+            cases: c_in + outside[..take].iter().filter(|c| c.1).count(),
+        });
     }
     moves
 }
@@ -602,6 +590,45 @@ mod tests {
             "{x3:?}"
         );
         assert!(b.density > 0.97 && b.coverage > 0.97, "{b:?}");
+    }
+
+    #[test]
+    fn pasting_widens_a_box_peeled_past_the_edges_of_the_region() {
+        let n = 2000;
+        let values: Vec<f64> = (0..3 * n as u64)
+            .map(|i| uniform(mix(i ^ 0x5a5a)))
+            .collect();
+        let points = Points::new(3, values).unwrap();
+        let cases: Vec<bool> = points
+            .rows()
+            .map(|x| x[0] > 0.2 && x[1] > 0.2 && x[2] < 0.9)
+            .collect();
+        let dense = PrimOptions {
+            selection: Selection::MinCoverage(0.3),
+            paste: false,
+            ..PrimOptions::default()
+        };
+        let peeled = prim(&points, &cases, &dense).unwrap().chosen;
+        let pasted = prim(
+            &points,
+            &cases,
+            &PrimOptions {
+                paste: true,
+                ..dense
+            },
+        )
+        .unwrap()
+        .chosen;
+        assert_eq!((peeled.density, pasted.density), (1.0, 1.0));
+        assert!(
+            pasted.coverage > peeled.coverage + 0.05,
+            "{peeled:?} {pasted:?}"
+        );
+        let x3 = limit(&pasted, 2).unwrap().upper.unwrap();
+        assert!(
+            (x3 - 0.9).abs() < 0.015
+                && (limit(&peeled, 2).unwrap().upper.unwrap() - 0.9).abs() > 0.03
+        );
     }
 
     #[test]
