@@ -1,7 +1,7 @@
 //! Messages on links: delays, sending, and delivery at the start of the arrival tick.
 
 use super::Engine;
-use super::decision::{Item, Message, Stage};
+use super::in_flight::{Item, Message, Stage};
 
 impl Engine {
     pub(super) fn delay(&self, lateral: bool) -> u32 {

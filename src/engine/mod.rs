@@ -13,28 +13,28 @@
 //! assert_eq!(run.ticks.len(), 100);
 //! ```
 
-mod decide;
-mod decision;
+mod in_flight;
 mod links;
+mod outcome;
 mod routing;
 mod shocks;
+mod step;
 #[cfg(test)]
 mod tests;
-mod work;
 
 use std::collections::VecDeque;
 
 use rayon::prelude::*;
 
-pub use decision::Stage;
-use decision::{Decision, Item, Message};
+pub use in_flight::Stage;
+use in_flight::{Decision, Item, Message};
 use routing::{Hop, Routing};
 use shocks::Scheduled;
-use work::{AgentState, Effect, Policy, Snapshot};
+use step::{AgentState, Effect, Policy, Snapshot};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
 use crate::model::structure::{NONE, Shape};
-use crate::model::work::{NewDecision, Surge, WorkStream};
+use crate::model::work_stream::{NewDecision, Surge, WorkStream};
 use crate::scenario::{CrossUnitMode, OrgSpec, Quality, Scenario, ShockSpec};
 
 /// Agents with work from which one tick's work phase is split into parallel chunks.
@@ -56,10 +56,12 @@ pub struct Engine {
 
     agents: Vec<AgentState>,
     competence: Vec<f64>,
-    /// Shocks holding each agent away.
-    away: Vec<u16>,
-    /// Shocks holding each agent away whose work has been rerouted.
-    gone: Vec<u16>,
+    /// Per agent: how many active loss or absence shocks hold it away (0: present). An agent
+    /// held away is not stepped; its queue is frozen.
+    absent_for: Vec<u16>,
+    /// Per agent: how many of the shocks counted in `absent_for` have passed their
+    /// `reroute_after`, so work sent to the agent goes around it (0: it receives its own work).
+    rerouted_for: Vec<u16>,
     acting_top: u32,
     lead: Vec<u32>,
     in_active: Vec<bool>,
@@ -114,8 +116,8 @@ impl Engine {
             now: 0,
             stream: WorkStream::new(&scenario.work, seed, replicate),
             agents: vec![AgentState::default(); n],
-            away: vec![0; n],
-            gone: vec![0; n],
+            absent_for: vec![0; n],
+            rerouted_for: vec![0; n],
             acting_top: NONE,
             lead: Vec::new(),
             in_active: vec![false; n],
@@ -175,7 +177,7 @@ impl Engine {
 
     /// Whether agent `a` is away (lost or absent) now.
     pub fn is_away(&self, a: u32) -> bool {
-        self.away[a as usize] > 0
+        self.absent_for[a as usize] > 0
     }
 
     /// Step agents in parallel chunks once this many have work (default 4096). Results do
@@ -307,7 +309,7 @@ impl Engine {
             .filter(|d| d.stage == Stage::Waiting)
             .count() as u64;
         let frozen = (0..self.agents.len())
-            .filter(|&a| self.away[a] > 0)
+            .filter(|&a| self.absent_for[a] > 0)
             .map(|a| {
                 self.agents[a]
                     .queue
@@ -372,7 +374,7 @@ impl Engine {
         self.enqueue_decision(origin, d);
     }
 
-    /// Put decision `d` in `to`'s queue, or around `to` if `to` is gone.
+    /// Put decision `d` in `to`'s queue, or around `to` if `to`'s work is rerouted.
     fn enqueue_decision(&mut self, to: u32, d: u32) {
         let (to, hops) = self.route_around(to);
         let dec = &mut self.decisions[d as usize];
@@ -383,12 +385,12 @@ impl Engine {
         self.push(to, Item::Decision(d));
     }
 
-    /// Follow reroutes from `to` while it is gone: the agent who gets the work, and the
+    /// Follow reroutes from `to` while its work is rerouted: the agent who gets the work, and the
     /// vertical and lateral hops taken to reach it.
     fn route_around(&self, mut to: u32) -> (u32, (u16, u16)) {
         let mut hops = (0u16, 0u16);
         let mut guard = 0;
-        while self.gone[to as usize] > 0 && guard < 64 {
+        while self.rerouted_for[to as usize] > 0 && guard < 64 {
             match self.routing().around(to) {
                 Some(Hop { to: next, lateral }) => {
                     if lateral {
@@ -417,7 +419,7 @@ impl Engine {
         Routing {
             shape: &self.shape,
             competence: &self.competence,
-            gone: &self.gone,
+            rerouted_for: &self.rerouted_for,
             acting_top: self.acting_top,
             lead: &self.lead,
         }
@@ -426,9 +428,9 @@ impl Engine {
     // ----- the work phase --------------------------------------------------------------------
 
     fn work_phase(&mut self) -> Vec<Effect> {
-        let (agents, away, in_active) = (&self.agents, &self.away, &mut self.in_active);
+        let (agents, absent_for, in_active) = (&self.agents, &self.absent_for, &mut self.in_active);
         self.active.retain(|&a| {
-            let keep = !agents[a as usize].queue.is_empty() && away[a as usize] == 0;
+            let keep = !agents[a as usize].queue.is_empty() && absent_for[a as usize] == 0;
             if !keep {
                 in_active[a as usize] = false;
             }
@@ -440,7 +442,7 @@ impl Engine {
             routing: Routing {
                 shape: &self.shape,
                 competence: &self.competence,
-                gone: &self.gone,
+                rerouted_for: &self.rerouted_for,
                 acting_top: self.acting_top,
                 lead: &self.lead,
             },
@@ -456,7 +458,7 @@ impl Engine {
         if active.len() < self.parallel_min {
             let mut out = Vec::new();
             for &a in active {
-                work::step_agent(&snapshot, a, &mut self.agents[a as usize], &mut out);
+                step::step_agent(&snapshot, a, &mut self.agents[a as usize], &mut out);
             }
             return out;
         }
@@ -478,7 +480,7 @@ impl Engine {
             .map(|(ids, states, base)| {
                 let mut out = Vec::new();
                 for &a in ids {
-                    work::step_agent(&snapshot, a, &mut states[a as usize - base], &mut out);
+                    step::step_agent(&snapshot, a, &mut states[a as usize - base], &mut out);
                 }
                 out
             })

@@ -10,7 +10,7 @@ pub struct Routing<'a> {
     pub shape: &'a Shape,
     pub competence: &'a [f64],
     /// Number of shocks for which each agent is away *and* its work has been rerouted.
-    pub gone: &'a [u16],
+    pub rerouted_for: &'a [u16],
     /// The agent acting as top while the top is gone (`NONE` otherwise).
     pub acting_top: u32,
     /// Teams: each team's lead, its most competent member who is not gone (`NONE` if all are).
@@ -26,7 +26,7 @@ pub struct Hop {
 
 impl Routing<'_> {
     fn is_gone(&self, a: u32) -> bool {
-        self.gone[a as usize] > 0
+        self.rerouted_for[a as usize] > 0
     }
 
     /// The agent `a` refers to, or `None` when nobody is above it.

@@ -1,11 +1,11 @@
 //! Shocks: when they start, reroute and end, and whom they hit.
 
 use super::Engine;
-use super::decision::Item;
+use super::in_flight::Item;
 use super::routing::most_competent;
 use crate::model::rng::{self, Purpose};
 use crate::model::structure::{NONE, Shape};
-use crate::model::work::Surge;
+use crate::model::work_stream::Surge;
 use crate::scenario::{LossTarget, ShockKind, ShockSpec};
 
 /// A shock scheduled in an engine, with its progress.
@@ -17,8 +17,8 @@ pub struct Scheduled {
     pub started: bool,
     pub rerouted: bool,
     pub ended: bool,
-    /// Agents away because of this shock, with the competence they left with.
-    pub away: Vec<(u32, f64)>,
+    /// Agents this shock holds away while it is in force, with the competence each left with.
+    pub absent: Vec<(u32, f64)>,
 }
 
 impl Scheduled {
@@ -30,7 +30,7 @@ impl Scheduled {
             started: false,
             rerouted: false,
             ended: false,
-            away: Vec::new(),
+            absent: Vec::new(),
         }
     }
 
@@ -193,9 +193,9 @@ impl Engine {
                     self.shocks[i].id,
                 );
                 for &a in &who {
-                    self.away[a as usize] += 1;
+                    self.absent_for[a as usize] += 1;
                 }
-                self.shocks[i].away = who
+                self.shocks[i].absent = who
                     .iter()
                     .map(|&a| (a, self.competence[a as usize]))
                     .collect();
@@ -206,9 +206,9 @@ impl Engine {
 
     pub(super) fn reroute_shock(&mut self, i: usize) {
         self.shocks[i].rerouted = true;
-        let who: Vec<u32> = self.shocks[i].away.iter().map(|&(a, _)| a).collect();
+        let who: Vec<u32> = self.shocks[i].absent.iter().map(|&(a, _)| a).collect();
         for &a in &who {
-            self.gone[a as usize] += 1;
+            self.rerouted_for[a as usize] += 1;
         }
         self.refresh_routing();
         // Their frozen queues move at once, in agent order, with no delay.
@@ -240,10 +240,10 @@ impl Engine {
             }
             ShockKind::Loss { .. } | ShockKind::Absence { .. } => {
                 let rerouted = self.shocks[i].rerouted;
-                for (a, c) in std::mem::take(&mut self.shocks[i].away) {
-                    self.away[a as usize] -= 1;
+                for (a, c) in std::mem::take(&mut self.shocks[i].absent) {
+                    self.absent_for[a as usize] -= 1;
                     if rerouted {
-                        self.gone[a as usize] -= 1;
+                        self.rerouted_for[a as usize] -= 1;
                     }
                     // A replacement arrives with the competence the agent left with.
                     self.competence[a as usize] = c;
@@ -260,7 +260,7 @@ impl Engine {
 
     /// Recompute the acting top and team leads after who-is-gone or competences changed.
     pub(super) fn refresh_routing(&mut self) {
-        let gone = &self.gone;
+        let gone = &self.rerouted_for;
         if self.shape.is_tree() {
             let top = self.shape.top();
             self.acting_top = if gone[top as usize] > 0 && self.shape.levels >= 2 {
@@ -307,7 +307,7 @@ impl Engine {
             .shocks
             .iter()
             .filter(|s| s.active())
-            .flat_map(|s| s.away.iter().map(|&(a, _)| a))
+            .flat_map(|s| s.absent.iter().map(|&(a, _)| a))
             .collect();
         away.sort_unstable();
         away.dedup();

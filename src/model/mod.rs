@@ -3,4 +3,8 @@
 pub mod rng;
 pub mod rules;
 pub mod structure;
-pub mod work;
+pub mod work_stream;
+
+/// The work stream's earlier path, kept so `orgsim::model::work::{NewDecision, Surge,
+/// WorkStream}` still resolves.
+pub use work_stream as work;

@@ -1,13 +1,13 @@
-//! The work phase: each agent with work spends its capacity on its queue.
+//! An agent's step in the work phase: it spends its capacity on the head of its queue.
 //!
-//! An agent's step reads shared state only through a read-only snapshot and changes only its
+//! The step reads shared state only through a read-only snapshot and changes only its
 //! own queue and progress; everything else it does is returned as [`Effect`]s, applied in
 //! agent order afterwards. So stepping agents in parallel chunks gives the same results as
 //! stepping them one by one.
 
 use std::collections::VecDeque;
 
-use crate::engine::decision::{Decision, Item, Stage};
+use crate::engine::in_flight::{Decision, Item, Stage};
 use crate::engine::routing::Routing;
 use crate::model::rules::{self, Choice};
 

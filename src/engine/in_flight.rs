@@ -1,4 +1,4 @@
-//! Decisions in flight, queue items and messages.
+//! What is in flight: decisions in the arena, items in agents' queues, and messages on links.
 
 /// Where a decision is; every decision is in exactly one of these until executed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! down, executed and valued.
 
 use super::Engine;
-use super::decision::{Consults, Message, Stage};
-use super::work::Effect;
+use super::in_flight::{Consults, Message, Stage};
+use super::step::Effect;
 use crate::model::rng::{self, Purpose};
 use crate::model::rules;
 use crate::model::structure::NONE;
@@ -69,7 +69,7 @@ impl Engine {
                 let team = self.shape.team_of(by) as usize;
                 let lead = self.lead[team];
                 if lead == NONE
-                    || (self.gone[by as usize] == 0
+                    || (self.rerouted_for[by as usize] == 0
                         && (self.competence[by as usize] > self.competence[lead as usize]
                             || (self.competence[by as usize] == self.competence[lead as usize]
                                 && by < lead)))
