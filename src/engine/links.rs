@@ -40,7 +40,7 @@ impl Engine {
                 generation,
                 to,
             } => {
-                let (to, _) = self.route_around(to);
+                let (to, _) = self.routing().destination(to);
                 self.push(
                     to,
                     Item::Consult {

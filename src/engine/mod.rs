@@ -16,7 +16,7 @@
 mod in_flight;
 mod links;
 mod outcome;
-mod routing;
+mod reroute;
 mod shocks;
 mod step;
 #[cfg(test)]
@@ -28,7 +28,6 @@ use rayon::prelude::*;
 
 pub use in_flight::Stage;
 use in_flight::{Decision, Item, Message};
-use routing::{Hop, Routing};
 use shocks::Scheduled;
 use step::{AgentState, Effect, Policy, Snapshot};
 
@@ -374,54 +373,11 @@ impl Engine {
         self.enqueue_decision(origin, d);
     }
 
-    /// Put decision `d` in `to`'s queue, or around `to` if `to`'s work is rerouted.
-    fn enqueue_decision(&mut self, to: u32, d: u32) {
-        let (to, hops) = self.route_around(to);
-        let dec = &mut self.decisions[d as usize];
-        dec.hops_vertical += hops.0;
-        dec.hops_lateral += hops.1;
-        dec.stage = Stage::Queued;
-        self.queued += 1;
-        self.push(to, Item::Decision(d));
-    }
-
-    /// Follow reroutes from `to` while its work is rerouted: the agent who gets the work, and the
-    /// vertical and lateral hops taken to reach it.
-    fn route_around(&self, mut to: u32) -> (u32, (u16, u16)) {
-        let mut hops = (0u16, 0u16);
-        let mut guard = 0;
-        while self.rerouted_for[to as usize] > 0 && guard < 64 {
-            match self.routing().around(to) {
-                Some(Hop { to: next, lateral }) => {
-                    if lateral {
-                        hops.1 += 1
-                    } else {
-                        hops.0 += 1
-                    }
-                    to = next;
-                }
-                None => break,
-            }
-            guard += 1;
-        }
-        (to, hops)
-    }
-
     fn push(&mut self, to: u32, item: Item) {
         self.agents[to as usize].push(item);
         if !self.in_active[to as usize] {
             self.in_active[to as usize] = true;
             self.active.push(to);
-        }
-    }
-
-    fn routing(&self) -> Routing<'_> {
-        Routing {
-            shape: &self.shape,
-            competence: &self.competence,
-            rerouted_for: &self.rerouted_for,
-            acting_top: self.acting_top,
-            lead: &self.lead,
         }
     }
 
@@ -438,14 +394,10 @@ impl Engine {
         });
         // Agents are stepped, and their effects applied, in index order whatever the threads.
         self.active.sort_unstable();
+        // The agents' states are stepped in place while everything else is read as a snapshot.
+        let mut agents = std::mem::take(&mut self.agents);
         let snapshot = Snapshot {
-            routing: Routing {
-                shape: &self.shape,
-                competence: &self.competence,
-                rerouted_for: &self.rerouted_for,
-                acting_top: self.acting_top,
-                lead: &self.lead,
-            },
+            routing: self.routing(),
             decisions: &self.decisions,
             policy: Policy {
                 boundary: self.org.boundary,
@@ -454,39 +406,51 @@ impl Engine {
                 escalate: self.org.cross_unit == CrossUnitMode::Escalate && self.shape.is_tree(),
             },
         };
-        let active = &self.active;
-        if active.len() < self.parallel_min {
-            let mut out = Vec::new();
-            for &a in active {
-                step::step_agent(&snapshot, a, &mut self.agents[a as usize], &mut out);
-            }
-            return out;
-        }
-        // Split the agents into disjoint slices, one per chunk of active agents (the active
-        // list is sorted), so each chunk steps its own agents in place.
-        let chunk = active.len().div_ceil(CHUNKS).max(1);
-        let mut jobs = Vec::with_capacity(CHUNKS);
-        let mut rest: &mut [AgentState] = &mut self.agents;
-        let mut base = 0usize;
-        for ids in active.chunks(chunk) {
-            let end = ids[ids.len() - 1] as usize + 1;
-            let (head, tail) = std::mem::take(&mut rest).split_at_mut(end - base);
-            jobs.push((ids, head, base));
-            rest = tail;
-            base = end;
-        }
-        let per_chunk: Vec<Vec<Effect>> = jobs
-            .into_par_iter()
-            .map(|(ids, states, base)| {
-                let mut out = Vec::new();
-                for &a in ids {
-                    step::step_agent(&snapshot, a, &mut states[a as usize - base], &mut out);
-                }
-                out
-            })
-            .collect();
-        per_chunk.concat()
+        let effects = step_all(&snapshot, &self.active, &mut agents, self.parallel_min);
+        self.agents = agents;
+        effects
     }
+}
+
+/// Step the `active` agents (sorted), one by one or in parallel chunks once there are
+/// `parallel_min` of them; their effects come back in agent order either way.
+fn step_all(
+    snapshot: &Snapshot,
+    active: &[u32],
+    agents: &mut [AgentState],
+    parallel_min: usize,
+) -> Vec<Effect> {
+    if active.len() < parallel_min {
+        let mut out = Vec::new();
+        for &a in active {
+            step::step_agent(snapshot, a, &mut agents[a as usize], &mut out);
+        }
+        return out;
+    }
+    // Split the agents into disjoint slices, one per chunk of active agents, so each chunk
+    // steps its own agents in place.
+    let chunk = active.len().div_ceil(CHUNKS).max(1);
+    let mut jobs = Vec::with_capacity(CHUNKS);
+    let mut rest: &mut [AgentState] = agents;
+    let mut base = 0usize;
+    for ids in active.chunks(chunk) {
+        let end = ids[ids.len() - 1] as usize + 1;
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(end - base);
+        jobs.push((ids, head, base));
+        rest = tail;
+        base = end;
+    }
+    let per_chunk: Vec<Vec<Effect>> = jobs
+        .into_par_iter()
+        .map(|(ids, states, base)| {
+            let mut out = Vec::new();
+            for &a in ids {
+                step::step_agent(snapshot, a, &mut states[a as usize - base], &mut out);
+            }
+            out
+        })
+        .collect();
+    per_chunk.concat()
 }
 
 /// The backlog counted from the engine's state.

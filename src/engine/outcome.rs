@@ -7,7 +7,6 @@ use super::in_flight::{Consults, Message, Stage};
 use super::step::Effect;
 use crate::model::rng::{self, Purpose};
 use crate::model::rules;
-use crate::model::structure::NONE;
 use crate::scenario::CrossUnitMode;
 
 impl Engine {
@@ -66,16 +65,7 @@ impl Engine {
         if self.org.learning > 0.0 {
             self.competence[by as usize] = rules::learn(c, self.org.learning);
             if !self.shape.is_tree() {
-                let team = self.shape.team_of(by) as usize;
-                let lead = self.lead[team];
-                if lead == NONE
-                    || (self.rerouted_for[by as usize] == 0
-                        && (self.competence[by as usize] > self.competence[lead as usize]
-                            || (self.competence[by as usize] == self.competence[lead as usize]
-                                && by < lead)))
-                {
-                    self.lead[team] = by;
-                }
+                self.refresh_lead(self.shape.team_of(by));
             }
         }
         let units = self.units_to_consult(d, by);
@@ -84,7 +74,8 @@ impl Engine {
             return;
         }
         let n = units.len();
-        let leads: Vec<u32> = units.iter().map(|&u| self.unit_lead(u)).collect();
+        let routing = self.routing();
+        let leads: Vec<u32> = units.iter().map(|&u| routing.consulted(u)).collect();
         self.decisions[d as usize].consults = Some(Box::new(Consults {
             heard: vec![false; n],
             pending: n as u32,
@@ -125,20 +116,6 @@ impl Engine {
             .map(|k| (first + k) % self.shape.units)
             .filter(|u| !domain.contains(u))
             .collect()
-    }
-
-    /// The agent who answers consults for unit `u`: a tree unit's first-line manager, a team's lead.
-    pub(super) fn unit_lead(&self, u: u32) -> u32 {
-        if self.shape.is_tree() {
-            self.shape.unit_manager(u)
-        } else {
-            let lead = self.lead[u as usize];
-            if lead == NONE {
-                self.shape.team_members(u).start
-            } else {
-                lead
-            }
-        }
     }
 
     /// The decision is taken: draw its quality and send it down to where it arose.

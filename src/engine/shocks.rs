@@ -1,9 +1,8 @@
 //! Shocks: when they start, reroute and end, and whom they hit.
 
 use super::Engine;
-use super::in_flight::Item;
-use super::routing::most_competent;
 use crate::model::rng::{self, Purpose};
+use crate::model::routing::most_competent;
 use crate::model::structure::{NONE, Shape};
 use crate::model::work_stream::Surge;
 use crate::scenario::{LossTarget, ShockKind, ShockSpec};
@@ -143,7 +142,7 @@ impl Engine {
                 && !self.shocks[i].rerouted
                 && self.shocks[i].reroute_tick().is_some_and(|r| r <= t)
             {
-                self.reroute_shock(i);
+                self.reroute(i);
                 changed = true;
             }
             if self.shocks[i].active() && self.shocks[i].spec.end().is_some_and(|e| e <= t) {
@@ -204,31 +203,6 @@ impl Engine {
         }
     }
 
-    pub(super) fn reroute_shock(&mut self, i: usize) {
-        self.shocks[i].rerouted = true;
-        let who: Vec<u32> = self.shocks[i].absent.iter().map(|&(a, _)| a).collect();
-        for &a in &who {
-            self.rerouted_for[a as usize] += 1;
-        }
-        self.refresh_routing();
-        // Their frozen queues move at once, in agent order, with no delay.
-        for &a in &who {
-            let items = self.agents[a as usize].drain();
-            for item in items {
-                match item {
-                    Item::Decision(d) => {
-                        self.queued -= 1;
-                        self.enqueue_decision(a, d);
-                    }
-                    consult @ Item::Consult { .. } => {
-                        let (to, _) = self.route_around(a);
-                        self.push(to, consult);
-                    }
-                }
-            }
-        }
-    }
-
     pub(super) fn end_shock(&mut self, i: usize) {
         self.shocks[i].ended = true;
         let kind = self.shocks[i].spec.kind.clone();
@@ -255,28 +229,6 @@ impl Engine {
                 self.refresh_routing();
             }
             ShockKind::Surge { .. } | ShockKind::Outage { .. } => {}
-        }
-    }
-
-    /// Recompute the acting top and team leads after who-is-gone or competences changed.
-    pub(super) fn refresh_routing(&mut self) {
-        let gone = &self.rerouted_for;
-        if self.shape.is_tree() {
-            let top = self.shape.top();
-            self.acting_top = if gone[top as usize] > 0 && self.shape.levels >= 2 {
-                let below = self.shape.level_agents(self.shape.levels - 2);
-                most_competent(below, &self.competence, |a| gone[a as usize] == 0)
-            } else {
-                NONE
-            };
-        } else {
-            self.lead = (0..self.shape.units)
-                .map(|t| {
-                    most_competent(self.shape.team_members(t), &self.competence, |a| {
-                        gone[a as usize] == 0
-                    })
-                })
-                .collect();
         }
     }
 

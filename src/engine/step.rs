@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use crate::engine::in_flight::{Decision, Item, Stage};
-use crate::engine::routing::Routing;
+use crate::model::routing::Routing;
 use crate::model::rules::{self, Choice};
 
 /// Tolerance for comparing effort (capacities like 0.1 do not add up exactly in binary).

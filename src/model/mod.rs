@@ -1,6 +1,7 @@
 //! Structures, agents, decisions and decision rules: data and pure rules.
 
 pub mod rng;
+pub mod routing;
 pub mod rules;
 pub mod structure;
 pub mod work_stream;

@@ -1,0 +1,83 @@
+//! Going around absent agents (`docs/model.md` "Shocks"): the engine's side of the routing
+//! rules in [`crate::model::routing`].
+//!
+//! Once a loss or absence passes its `reroute_after`, the agents it holds away count in
+//! `rerouted_for`; the leads and the acting top are chosen again, the agents' frozen queues move
+//! at once, and from then on work sent to them goes to [`Routing::destination`].
+
+use super::Engine;
+use super::in_flight::{Item, Stage};
+use crate::model::routing::{self, Routing};
+
+impl Engine {
+    /// The routing state now, for the rules of [`crate::model::routing`].
+    pub(super) fn routing(&self) -> Routing<'_> {
+        Routing {
+            shape: &self.shape,
+            competence: &self.competence,
+            rerouted_for: &self.rerouted_for,
+            acting_top: self.acting_top,
+            lead: &self.lead,
+        }
+    }
+
+    /// Choose the acting top (a tree) or every team's lead (teams) again, after whose work is
+    /// rerouted or competences changed.
+    pub(super) fn refresh_routing(&mut self) {
+        let (shape, competence, rerouted_for) = (&self.shape, &self.competence, &self.rerouted_for);
+        if shape.is_tree() {
+            self.acting_top = routing::acting_top(shape, competence, rerouted_for);
+        } else {
+            self.lead = (0..shape.units)
+                .map(|t| routing::team_lead(shape.team_members(t), competence, rerouted_for))
+                .collect();
+        }
+    }
+
+    /// Choose team `team`'s lead again after one member's competence changed.
+    pub(super) fn refresh_lead(&mut self, team: u32) {
+        self.lead[team as usize] = routing::team_lead(
+            self.shape.team_members(team),
+            &self.competence,
+            &self.rerouted_for,
+        );
+    }
+
+    /// Shock `i` reaches its `reroute_after`: work sent to the agents it holds away goes around
+    /// them from now on, and their frozen queues move at once, in agent order, with no delay.
+    pub(super) fn reroute(&mut self, i: usize) {
+        self.shocks[i].rerouted = true;
+        let who: Vec<u32> = self.shocks[i].absent.iter().map(|&(a, _)| a).collect();
+        for &a in &who {
+            self.rerouted_for[a as usize] += 1;
+        }
+        self.refresh_routing();
+        for &a in &who {
+            let items = self.agents[a as usize].drain();
+            for item in items {
+                match item {
+                    Item::Decision(d) => {
+                        self.queued -= 1;
+                        self.enqueue_decision(a, d);
+                    }
+                    consult @ Item::Consult { .. } => {
+                        let (to, _) = self.routing().destination(a);
+                        self.push(to, consult);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Put decision `d` in `to`'s queue, or in the queue of whoever takes `to`'s rerouted work;
+    /// the hops around count for the way down.
+    pub(super) fn enqueue_decision(&mut self, to: u32, d: u32) {
+        let (to, hops) = self.routing().destination(to);
+        let dec = &mut self.decisions[d as usize];
+        dec.hops_vertical += hops.vertical;
+        dec.hops_lateral += hops.lateral;
+        dec.stage = Stage::Queued;
+        self.queued += 1;
+        self.push(to, Item::Decision(d));
+    }
+}
