@@ -32,9 +32,10 @@ use shocks::Scheduled;
 use step::{AgentState, Effect, Policy, Snapshot};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
+use crate::model::rules;
 use crate::model::structure::{NONE, Shape};
 use crate::model::work_stream::{NewDecision, Surge, WorkStream};
-use crate::scenario::{CrossUnitMode, OrgSpec, Quality, Scenario, ShockSpec};
+use crate::scenario::{OrgSpec, Quality, Scenario, ShockSpec};
 
 /// Agents with work from which one tick's work phase is split into parallel chunks.
 const PARALLEL_MIN_AGENTS: usize = 4096;
@@ -330,11 +331,7 @@ impl Engine {
     fn arrive(&mut self, nd: NewDecision) {
         let origin = self.shape.frontline_at(nd.locus);
         let complexity = (nd.complexity + self.complexity_shift).clamp(0.0, 1.0);
-        let min_level = if self.org.cross_unit == CrossUnitMode::Escalate && self.shape.is_tree() {
-            self.shape.lowest_common_level(nd.locus, nd.reach) as u8
-        } else {
-            0
-        };
+        let min_level = rules::min_level(self.escalates(), &self.shape, nd.locus, nd.reach);
         let decision = Decision {
             key: nd.key,
             arrived: self.now,
@@ -373,6 +370,11 @@ impl Engine {
         self.enqueue_decision(origin, d);
     }
 
+    /// Whether cross-unit decisions escalate in this org.
+    fn escalates(&self) -> bool {
+        rules::escalates(self.org.cross_unit, &self.shape)
+    }
+
     fn push(&mut self, to: u32, item: Item) {
         self.agents[to as usize].push(item);
         if !self.in_active[to as usize] {
@@ -403,7 +405,7 @@ impl Engine {
                 boundary: self.org.boundary,
                 referral_effort: self.org.referral_effort,
                 consult_effort: self.org.consult_effort,
-                escalate: self.org.cross_unit == CrossUnitMode::Escalate && self.shape.is_tree(),
+                escalate: self.escalates(),
             },
         };
         let effects = step_all(&snapshot, &self.active, &mut agents, self.parallel_min);

@@ -7,7 +7,6 @@ use super::in_flight::{Consults, Message, Stage};
 use super::step::Effect;
 use crate::model::rng::{self, Purpose};
 use crate::model::rules;
-use crate::scenario::CrossUnitMode;
 
 impl Engine {
     pub(super) fn apply(&mut self, effect: Effect) {
@@ -68,7 +67,9 @@ impl Engine {
                 self.refresh_lead(self.shape.team_of(by));
             }
         }
-        let units = self.units_to_consult(d, by);
+        let dec = &self.decisions[d as usize];
+        let units =
+            rules::units_to_consult(self.org.cross_unit, &self.shape, by, dec.locus, dec.reach);
         if units.is_empty() {
             self.finalise(d);
             return;
@@ -104,20 +105,6 @@ impl Engine {
             .push_back((self.now + self.org.patience, d, generation));
     }
 
-    /// In consult mode, the units a decision touches outside the decider's own.
-    pub(super) fn units_to_consult(&self, d: u32, by: u32) -> Vec<u32> {
-        let dec = &self.decisions[d as usize];
-        if self.org.cross_unit != CrossUnitMode::Consult || dec.reach <= 0.0 {
-            return Vec::new();
-        }
-        let (first, count) = self.shape.touched_units(dec.locus, dec.reach);
-        let domain = self.shape.domain_units(by);
-        (0..count)
-            .map(|k| (first + k) % self.shape.units)
-            .filter(|u| !domain.contains(u))
-            .collect()
-    }
-
     /// The decision is taken: draw its quality and send it down to where it arose.
     pub(super) fn finalise(&mut self, d: u32) {
         let shape = &self.shape;
@@ -125,21 +112,12 @@ impl Engine {
         let was_waiting = dec.stage == Stage::Waiting;
         let by = dec.decider;
         let level = shape.level[by as usize] as u32;
-        let climbed = if shape.is_tree() {
-            level
-        } else {
-            (dec.hops_vertical + dec.hops_lateral) as u32
-        };
-        let unheard: f64 = dec.consults.as_ref().map_or(0.0, |c| {
-            c.units
-                .iter()
-                .zip(&c.heard)
-                .filter(|(_, heard)| !**heard)
-                .map(|(&u, _)| shape.unit_share_of_reach(u, dec.locus, dec.reach))
-                .sum()
+        let climbed = rules::levels_climbed(shape, by, dec.hops_vertical, dec.hops_lateral);
+        let unheard = dec.consults.as_ref().map_or(0.0, |c| {
+            rules::unheard_share(shape, &c.units, &c.heard, dec.locus, dec.reach)
         });
         let fidelity = rules::fidelity(self.quality.filter_loss, climbed, unheard);
-        let at_top = shape.is_tree() && (level + 1 == shape.levels || by == self.acting_top);
+        let at_top = rules::at_top(shape, by, self.acting_top);
         let p = rules::p_good(
             fidelity,
             dec.competence,
@@ -154,12 +132,14 @@ impl Engine {
             Purpose::Quality,
             0,
         )) < p;
-        let down = if shape.is_tree() {
-            climbed * self.delay_vertical
-        } else {
-            dec.hops_vertical as u32 * self.delay_vertical
-                + dec.hops_lateral as u32 * self.delay_lateral
-        };
+        let down = rules::return_delay(
+            shape,
+            climbed,
+            dec.hops_vertical,
+            dec.hops_lateral,
+            self.delay_vertical,
+            self.delay_lateral,
+        );
         self.record.decided += 1;
         self.tally.decided(by, level, by == dec.origin);
         if was_waiting {

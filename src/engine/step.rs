@@ -183,7 +183,7 @@ fn choose(ctx: &Snapshot, a: u32, item: Item) -> Option<(Task, f64)> {
         Item::Decision(decision) => {
             let d = &ctx.decisions[decision as usize];
             let shape = ctx.routing.shape;
-            let must_climb = p.escalate && (shape.level[a as usize]) < d.min_level;
+            let must_climb = rules::must_climb(p.escalate, shape.level[a as usize], d.min_level);
             let choice = rules::decide_or_refer(
                 d.complexity,
                 ctx.routing.competence[a as usize],

@@ -1,4 +1,9 @@
-//! The decision rules of `docs/model.md` ("Deciding or referring", "Quality", "Value", "Learning") as small pure functions; the engine applies them.
+//! The decision rules of `docs/model.md` ("Deciding or referring", "Decisions that reach
+//! beyond one unit", "Quality", "Value", "Learning") as small pure functions; the engine
+//! applies them.
+
+use crate::model::structure::Shape;
+use crate::scenario::CrossUnitMode;
 
 /// What an agent does with a decision at the head of its queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +34,92 @@ pub fn decide_or_refer(
         Choice::Refer {
             frustrated: able && !allowed,
         }
+    }
+}
+
+/// Whether cross-unit decisions escalate: `cross_unit = "escalate"` applies to trees only.
+pub fn escalates(mode: CrossUnitMode, shape: &Shape) -> bool {
+    mode == CrossUnitMode::Escalate && shape.is_tree()
+}
+
+/// The lowest level allowed to take a decision at `locus` with `reach`: when decisions
+/// escalate, the level of the lowest manager over every frontline agent it touches; else 0.
+pub fn min_level(escalate: bool, shape: &Shape, locus: f64, reach: f64) -> u8 {
+    if escalate {
+        shape.lowest_common_level(locus, reach) as u8
+    } else {
+        0
+    }
+}
+
+/// Whether escalation forces an agent at `level` to pass up a decision that must be taken at
+/// `min_level` or above.
+pub fn must_climb(escalate: bool, level: u8, min_level: u8) -> bool {
+    escalate && level < min_level
+}
+
+/// In consult mode, the units a decision touches outside the decider's own, on the circle of
+/// units from the first touched; none for a local decision or in escalate mode.
+pub fn units_to_consult(
+    mode: CrossUnitMode,
+    shape: &Shape,
+    decider: u32,
+    locus: f64,
+    reach: f64,
+) -> Vec<u32> {
+    if mode != CrossUnitMode::Consult || reach <= 0.0 {
+        return Vec::new();
+    }
+    let (first, count) = shape.touched_units(locus, reach);
+    let own = shape.domain_units(decider);
+    (0..count)
+        .map(|k| (first + k) % shape.units)
+        .filter(|u| !own.contains(u))
+        .collect()
+}
+
+/// The levels a decision climbed, for its fidelity and its way down: in a tree the decider's
+/// level; in teams the hops it took (to leads, to neighbouring leads, around absent members).
+pub fn levels_climbed(shape: &Shape, decider: u32, hops_vertical: u16, hops_lateral: u16) -> u32 {
+    if shape.is_tree() {
+        shape.level[decider as usize] as u32
+    } else {
+        (hops_vertical + hops_lateral) as u32
+    }
+}
+
+/// Whether the decider counts as the top, where alignment does not apply: a tree's top or its
+/// acting top. Teams have no top.
+pub fn at_top(shape: &Shape, decider: u32, acting_top: u32) -> bool {
+    shape.is_tree()
+        && (shape.level[decider as usize] as u32 + 1 == shape.levels || decider == acting_top)
+}
+
+/// The share of a decision's reach `[locus, locus + reach)` lying in the consulted `units`
+/// whose answer was not `heard` in time.
+pub fn unheard_share(shape: &Shape, units: &[u32], heard: &[bool], locus: f64, reach: f64) -> f64 {
+    units
+        .iter()
+        .zip(heard)
+        .filter(|(_, heard)| !**heard)
+        .map(|(&u, _)| shape.unit_share_of_reach(u, locus, reach))
+        .sum()
+}
+
+/// Ticks a decision takes back down to where it arose: in a tree one vertical delay per level
+/// climbed; in teams one delay per hop taken, of the hop's kind.
+pub fn return_delay(
+    shape: &Shape,
+    climbed: u32,
+    hops_vertical: u16,
+    hops_lateral: u16,
+    delay_vertical: u32,
+    delay_lateral: u32,
+) -> u32 {
+    if shape.is_tree() {
+        climbed * delay_vertical
+    } else {
+        hops_vertical as u32 * delay_vertical + hops_lateral as u32 * delay_lateral
     }
 }
 
@@ -90,6 +181,105 @@ pub fn learn(competence: f64, learning: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::structure::NONE;
+    use crate::scenario::{Network, OrgSpec};
+
+    /// Span 3, three levels: frontline 0..9 (units of three), managers 9..12, top 12.
+    fn tree() -> Shape {
+        Shape::build(&OrgSpec::tree("t", 3, 3), 1, 0)
+    }
+
+    /// Four teams of three.
+    fn teams() -> Shape {
+        Shape::build(&OrgSpec::teams("t", 4, 3, Network::Ring), 1, 0)
+    }
+
+    #[test]
+    fn only_trees_escalate() {
+        assert!(escalates(CrossUnitMode::Escalate, &tree()));
+        assert!(!escalates(CrossUnitMode::Escalate, &teams()));
+        assert!(!escalates(CrossUnitMode::Consult, &tree()));
+    }
+
+    #[test]
+    fn an_escalated_decision_climbs_to_the_lowest_common_manager_and_no_further() {
+        let s = tree();
+        // [0.05, 0.15) touches frontline agents 0 and 1, both under manager 9 (level 1).
+        assert_eq!(min_level(true, &s, 0.05, 0.1), 1);
+        assert_eq!(min_level(false, &s, 0.05, 0.1), 0);
+        assert!(must_climb(true, 0, 1));
+        assert!(
+            !must_climb(true, 1, 1),
+            "the common manager itself may decide"
+        );
+        assert!(!must_climb(false, 0, 2));
+    }
+
+    #[test]
+    fn consults_go_to_the_touched_units_outside_the_deciders_own() {
+        let s = tree();
+        let consult = CrossUnitMode::Consult;
+        // [0.05, 0.55) touches frontline 0..=4: units 0 and 1.
+        assert_eq!(units_to_consult(consult, &s, 0, 0.05, 0.5), vec![1]);
+        assert_eq!(units_to_consult(consult, &s, 4, 0.05, 0.5), vec![0]);
+        assert!(
+            units_to_consult(consult, &s, 12, 0.05, 0.5).is_empty(),
+            "the top owns all"
+        );
+        // [0.9, 1.2) wraps: frontline 8, 0, 1, so units 2 then 0.
+        assert_eq!(units_to_consult(consult, &s, 8, 0.9, 0.3), vec![0]);
+        assert_eq!(units_to_consult(consult, &s, 10, 0.9, 0.3), vec![2, 0]);
+        assert!(
+            units_to_consult(consult, &s, 0, 0.05, 0.0).is_empty(),
+            "a local decision"
+        );
+        assert!(units_to_consult(CrossUnitMode::Escalate, &s, 0, 0.05, 0.5).is_empty());
+        let t = teams();
+        // Team 1 owns [0.25, 0.5); [0.3, 0.6) reaches into team 2.
+        assert_eq!(units_to_consult(consult, &t, 4, 0.3, 0.3), vec![2]);
+    }
+
+    #[test]
+    fn a_tree_climbs_by_level_and_teams_by_hops() {
+        assert_eq!(levels_climbed(&tree(), 12, 0, 0), 2);
+        assert_eq!(
+            levels_climbed(&tree(), 9, 5, 5),
+            1,
+            "hops around count nothing in a tree"
+        );
+        assert_eq!(levels_climbed(&teams(), 4, 1, 2), 3);
+        assert_eq!(levels_climbed(&teams(), 4, 0, 0), 0);
+    }
+
+    #[test]
+    fn the_top_and_the_acting_top_count_as_the_top_and_teams_have_none() {
+        let s = tree();
+        assert!(at_top(&s, 12, NONE));
+        assert!(!at_top(&s, 9, NONE));
+        assert!(at_top(&s, 9, 9), "the acting top");
+        assert!(!at_top(&s, 10, 9));
+        assert!(!at_top(&teams(), 0, NONE));
+    }
+
+    #[test]
+    fn unheard_share_is_the_reach_in_units_not_heard() {
+        let s = tree();
+        let (locus, reach) = (0.2, 0.6);
+        let all = [0, 1, 2];
+        assert_eq!(unheard_share(&s, &all, &[true; 3], locus, reach), 0.0);
+        let total = unheard_share(&s, &all, &[false; 3], locus, reach);
+        assert!((total - 1.0).abs() < 1e-12, "{total}");
+        // Unit 1 is [1/3, 2/3): a third of the world, 1/0.6 of the reach.
+        let one = unheard_share(&s, &all, &[true, false, true], locus, reach);
+        assert!((one - (1.0 / 3.0) / 0.6).abs() < 1e-12, "{one}");
+    }
+
+    #[test]
+    fn the_way_down_takes_a_delay_per_level_or_per_hop_of_its_kind() {
+        assert_eq!(return_delay(&tree(), 2, 7, 7, 3, 5), 6);
+        assert_eq!(return_delay(&teams(), 3, 1, 2, 3, 5), 13);
+        assert_eq!(return_delay(&teams(), 0, 0, 0, 3, 5), 0);
+    }
 
     #[test]
     fn decides_when_allowed_and_able() {
