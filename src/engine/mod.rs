@@ -17,7 +17,7 @@ mod in_flight;
 mod links;
 mod outcome;
 mod reroute;
-mod shocks;
+mod schedule;
 mod step;
 #[cfg(test)]
 mod tests;
@@ -28,13 +28,13 @@ use rayon::prelude::*;
 
 pub use in_flight::Stage;
 use in_flight::{Decision, Item, Message};
-use shocks::Scheduled;
+use schedule::Scheduled;
 use step::{AgentState, Effect, Policy, Snapshot};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
-use crate::model::rules;
 use crate::model::structure::{NONE, Shape};
 use crate::model::work_stream::{NewDecision, Surge, WorkStream};
+use crate::model::{rules, shocks};
 use crate::scenario::{OrgSpec, Quality, Scenario, ShockSpec};
 
 /// Agents with work from which one tick's work phase is split into parallel chunks.
@@ -330,7 +330,7 @@ impl Engine {
 
     fn arrive(&mut self, nd: NewDecision) {
         let origin = self.shape.frontline_at(nd.locus);
-        let complexity = (nd.complexity + self.complexity_shift).clamp(0.0, 1.0);
+        let complexity = shocks::shifted_complexity(nd.complexity, self.complexity_shift);
         let min_level = rules::min_level(self.escalates(), &self.shape, nd.locus, nd.reach);
         let decision = Decision {
             key: nd.key,
@@ -375,11 +375,17 @@ impl Engine {
         rules::escalates(self.org.cross_unit, &self.shape)
     }
 
+    /// Add `item` to the back of `to`'s queue.
     fn push(&mut self, to: u32, item: Item) {
         self.agents[to as usize].push(item);
-        if !self.in_active[to as usize] {
-            self.in_active[to as usize] = true;
-            self.active.push(to);
+        self.activate(to);
+    }
+
+    /// Put agent `a` on the list of agents with work (it is stepped unless away).
+    fn activate(&mut self, a: u32) {
+        if !self.in_active[a as usize] {
+            self.in_active[a as usize] = true;
+            self.active.push(a);
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod rng;
 pub mod routing;
 pub mod rules;
+pub mod shocks;
 pub mod structure;
 pub mod work_stream;
 
