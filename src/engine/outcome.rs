@@ -125,13 +125,8 @@ impl Engine {
             self.quality.sharpness,
             (!at_top).then_some(self.org.alignment),
         );
-        let good = rng::uniform(rng::key(
-            self.seed,
-            self.replicate,
-            dec.key,
-            Purpose::Quality,
-            0,
-        )) < p;
+        let quality_key = rng::key(self.seed, self.replicate, dec.key, Purpose::Quality, 0);
+        let good = rng::chance(quality_key, p);
         let down = rules::return_delay(
             shape,
             climbed,
@@ -173,15 +168,8 @@ impl Engine {
         self.record.executed += 1;
         self.record.value += value;
         self.tally.executed(latency, dec.good, value);
-        if !dec.good
-            && rng::uniform(rng::key(
-                self.seed,
-                self.replicate,
-                dec.key,
-                Purpose::Rework,
-                0,
-            )) < self.quality.rework
-        {
+        let rework_key = rng::key(self.seed, self.replicate, dec.key, Purpose::Rework, 0);
+        if !dec.good && rng::chance(rework_key, self.quality.rework) {
             let again = self.stream.rework(dec.key, dec.locus);
             self.rework.push(again);
         }

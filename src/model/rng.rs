@@ -47,6 +47,12 @@ pub fn uniform(key: u64) -> f64 {
     (mix(key) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
+/// A draw that comes out true with probability `p`: `uniform(key) < p`.
+#[inline]
+pub fn chance(key: u64, p: f64) -> bool {
+    uniform(key) < p
+}
+
 /// A generator for a sequence of draws about one subject (a tick's arrivals, a rework's
 /// attributes). ChaCha8 is a named algorithm whose output is fixed across crate versions.
 pub fn generator(key: u64) -> ChaCha8Rng {
@@ -87,6 +93,15 @@ mod tests {
         assert_ne!(base, key(1, 2, 4, Purpose::Quality, 4));
         assert_ne!(base, key(1, 2, 3, Purpose::Rework, 4));
         assert_ne!(base, key(1, 2, 3, Purpose::Quality, 5));
+    }
+
+    #[test]
+    fn a_chance_of_zero_never_happens_and_of_one_always_does() {
+        for i in 0..1000 {
+            let k = key(3, 0, i, Purpose::Rework, 0);
+            assert!(!chance(k, 0.0) && chance(k, 1.0));
+            assert_eq!(chance(k, 0.3), uniform(k) < 0.3);
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The static shape of an org: agents, levels, units, places and, for teams, the network.
+//! The static shape of an org (`docs/model.md` "The world and the work", "Agents and
+//! structures"): agents, levels, units, places and, for teams, the network.
 //!
 //! Agents are numbered frontline first. In a tree, level `l` holds `span^(levels-1-l)` agents
 //! and agent `j` of level `l` reports to agent `j / span` of level `l + 1`. In teams, agent

@@ -1,4 +1,5 @@
-//! The work stream: the decisions that arrive, identical for every org of a replicate.
+//! The work stream (`docs/model.md` "The world and the work"): the decisions that arrive,
+//! identical for every org of a replicate.
 //!
 //! Every attribute is drawn from a generator keyed by `(seed, replicate, tick)` — or, for a
 //! rework, by the key of the decision it reworks — so every org faces the very same work
@@ -128,13 +129,10 @@ impl WorkStream {
             let kept = surges.iter().all(|s| {
                 s.factor >= 1.0
                     || !in_region(locus, s.region)
-                    || rng::uniform(rng::key(
-                        self.seed,
-                        self.replicate,
-                        key,
-                        Purpose::SurgeArrivals,
-                        s.id,
-                    )) < s.factor
+                    || rng::chance(
+                        rng::key(self.seed, self.replicate, key, Purpose::SurgeArrivals, s.id),
+                        s.factor,
+                    )
             });
             if kept {
                 out.push(d);
