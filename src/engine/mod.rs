@@ -1,5 +1,17 @@
 //! The tick loop: queues, messages, shocks and parallel stepping (`docs/model.md` "Time").
 //!
+//! The engine applies the rules of [`crate::model`]; it holds the state they read:
+//!
+//! | file | what it does |
+//! |---|---|
+//! | `mod.rs` | the tick's phases, arrivals, the work phase (one by one or in parallel chunks) |
+//! | `step.rs` | an agent's step in the work phase: decide, refer or answer, within its capacity |
+//! | `outcome.rs` | what follows a finished task: a referral travels; a decision is learnt from, consulted on, drawn good or bad, sent down, executed and valued |
+//! | `links.rs` | messages on links: delays, sending, delivery |
+//! | `reroute.rs` | going around absent agents: leads and the acting top, moving frozen queues, queueing work around them |
+//! | `schedule.rs` | shocks starting, rerouting and ending on their ticks |
+//! | `in_flight.rs` | decisions in the arena, queue items, messages |
+//!
 //! ```
 //! use orgsim::engine::Engine;
 //! use orgsim::scenario::{OrgSpec, Scenario};

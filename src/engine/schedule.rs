@@ -13,8 +13,11 @@ pub struct Scheduled {
     pub spec: ShockSpec,
     /// Keys the shock's random draws; derived from its name.
     pub id: u64,
+    /// Whether it has started.
     pub started: bool,
+    /// Whether work sent to the agents it holds away goes around them yet.
     pub rerouted: bool,
+    /// Whether it has ended.
     pub ended: bool,
     /// Agents this shock holds away while it is in force, with the competence each left with.
     pub absent: Vec<(u32, f64)>,
@@ -40,6 +43,8 @@ impl Scheduled {
 }
 
 impl Engine {
+    /// Phase 1 of tick `t`: start, reroute and end the shocks due, then fix the surges and the
+    /// link delays in force.
     pub(super) fn apply_shocks(&mut self, t: u32) {
         let mut changed = false;
         for i in 0..self.shocks.len() {
@@ -77,6 +82,8 @@ impl Engine {
         }
     }
 
+    /// Shock `i` starts: a shift changes complexity and competence, a loss or an absence takes
+    /// its targets away (surges and outages act through `apply_shocks`).
     pub(super) fn start_shock(&mut self, i: usize) {
         self.shocks[i].started = true;
         let kind = self.shocks[i].spec.kind.clone();
@@ -112,6 +119,8 @@ impl Engine {
         }
     }
 
+    /// Shock `i` ends: a shift's complexity rise is undone; the agents a loss or an absence took
+    /// come back (or are replaced) with the competence they left with.
     pub(super) fn end_shock(&mut self, i: usize) {
         self.shocks[i].ended = true;
         let kind = self.shocks[i].spec.kind.clone();
@@ -159,15 +168,16 @@ impl Engine {
 
     /// Decisions sitting in the queues of agents who are away.
     pub(super) fn frozen(&self) -> u64 {
-        let mut away: Vec<u32> = self
+        let mut absent: Vec<u32> = self
             .shocks
             .iter()
             .filter(|s| s.active())
             .flat_map(|s| s.absent.iter().map(|&(a, _)| a))
             .collect();
-        away.sort_unstable();
-        away.dedup();
-        away.iter()
+        absent.sort_unstable();
+        absent.dedup();
+        absent
+            .iter()
             .map(|&a| self.agents[a as usize].decisions as u64)
             .sum()
     }
