@@ -84,10 +84,6 @@ impl Engine {
         }));
         self.decisions[d as usize].stage = Stage::Waiting;
         self.waiting += 1;
-        if self.org.patience == 0 {
-            self.finalise(d);
-            return;
-        }
         let generation = self.decisions[d as usize].generation;
         for (slot, to) in leads.into_iter().enumerate() {
             let slot = slot as u32;
@@ -100,6 +96,11 @@ impl Engine {
                 },
                 self.delay(true),
             );
+        }
+        // With patience 0 the consults still go out (and cost their leads), but nobody waits.
+        if self.org.patience == 0 {
+            self.finalise(d);
+            return;
         }
         self.deadlines
             .push_back((self.now + self.org.patience, d, generation));

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use crate::engine::in_flight::{Decision, Item, Stage};
+use crate::engine::in_flight::{Decision, Item};
 use crate::model::routing::Routing;
 use crate::model::rules::{self, Choice};
 
@@ -111,11 +111,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut Vec<Eff
         let (task, cost) = match st.started {
             Some(started) => started,
             None => {
-                let Some(chosen) = choose(ctx, a, item) else {
-                    // A consult whose decision no longer waits: nobody needs the answer.
-                    st.pop();
-                    continue;
-                };
+                let chosen = choose(ctx, a, item);
                 st.started = Some(chosen);
                 st.progress = 0.0;
                 chosen
@@ -165,21 +161,13 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut Vec<Eff
     }
 }
 
-/// Choose what to do with `item` and what it costs; `None` for an item that needs nothing.
-fn choose(ctx: &Snapshot, a: u32, item: Item) -> Option<(Task, f64)> {
+/// Choose what to do with `item` and what it costs.
+fn choose(ctx: &Snapshot, a: u32, item: Item) -> (Task, f64) {
     let p = ctx.policy;
     match item {
-        Item::Consult {
-            decision,
-            slot,
-            generation,
-        } => {
-            let d = &ctx.decisions[decision as usize];
-            let open = d.generation == generation
-                && d.stage == Stage::Waiting
-                && d.consults.as_ref().is_some_and(|c| !c.heard[slot as usize]);
-            open.then_some((Task::Answer, p.consult_effort))
-        }
+        // A consult, once sent, is worked at its turn whatever became of its decision: no
+        // message tells the lead it is no longer needed (a late answer is discarded on arrival).
+        Item::Consult { .. } => (Task::Answer, p.consult_effort),
         Item::Decision(decision) => {
             let d = &ctx.decisions[decision as usize];
             let shape = ctx.routing.shape;
@@ -192,10 +180,10 @@ fn choose(ctx: &Snapshot, a: u32, item: Item) -> Option<(Task, f64)> {
                 must_climb,
                 ctx.routing.superior(a).is_some(),
             );
-            Some(match choice {
+            match choice {
                 Choice::Decide => (Task::Decide, d.effort),
                 Choice::Refer { frustrated } => (Task::Refer { frustrated }, p.referral_effort),
-            })
+            }
         }
     }
 }
