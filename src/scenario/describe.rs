@@ -1,10 +1,11 @@
 //! What `orgsim check` prints: each org's shape and an estimate of where its load falls, and
 //! the shock timeline.
 //!
-//! The load estimate follows the decision rule of `docs/model.md` "Deciding or referring": a decision of complexity `c`
-//! climbs from the frontline to the first level whose authority ≥ c and competence + boundary ≥
-//! c (the top takes the rest), costing a referral at every level it passes and its effort where
-//! it is decided. Cross-unit decisions count too: in `escalate` mode a decision of reach `r`
+//! The load estimate applies the engine's own decision rule (`model::rules::decide_or_refer`,
+//! `docs/model.md` "Deciding or referring"): a decision of complexity `c` climbs from the
+//! frontline to the first level whose authority ≥ c and competence + boundary ≥ c (the top
+//! takes the rest), costing a referral at every level it passes and its effort where it is
+//! decided. Cross-unit decisions count too: in `escalate` mode a decision of reach `r`
 //! climbs at least to the lowest level whose blocks of frontline places it fits in (for a
 //! uniform locus, a level whose blocks span `B` places holds it with probability
 //! `max(0, 1 - r / B)`); in `consult` mode each other unit it touches costs its lead
@@ -12,6 +13,7 @@
 //! capacities, not a result.
 
 use super::types::*;
+use crate::model::rules::{Choice, decide_or_refer};
 use std::fmt::Write;
 
 /// Number of midpoint cells used to integrate over the complexity distribution.
@@ -100,9 +102,24 @@ pub fn level_load(org: &OrgSpec, work: &Work, rate: f64) -> Vec<f64> {
         load[0] += rate * effort;
         return load;
     };
-    let threshold: Vec<f64> = (0..levels as u32)
-        .map(|l| org.authority.at(l).min(org.competence.at(l) + org.boundary))
-        .collect();
+    // The lowest level that decides a decision of complexity `c` by the engine's own rule; the
+    // reach of cross-unit work is accounted for separately, by `fits`.
+    let decider = |c: f64| -> usize {
+        (0..levels)
+            .position(|l| {
+                let at = l as u32;
+                let choice = decide_or_refer(
+                    c,
+                    org.competence.at(at),
+                    org.authority.at(at),
+                    org.boundary,
+                    false,
+                    l + 1 < levels,
+                );
+                choice == Choice::Decide
+            })
+            .unwrap_or(levels - 1)
+    };
     // P(the lowest level allowed to take it is <= l) for a decision of reach r.
     let fits = |r: f64, l: usize| -> f64 {
         if l + 1 >= levels || r <= 0.0 {
@@ -118,7 +135,7 @@ pub fn level_load(org: &OrgSpec, work: &Work, rate: f64) -> Vec<f64> {
         reach_cases.extend(reaches.iter().map(|&(r, m)| (r, m * work.cross_unit)));
     }
     for (c, mass) in complexity_masses(&work.complexity) {
-        let by_complexity = threshold.iter().position(|t| c <= *t).unwrap_or(levels - 1);
+        let by_complexity = decider(c);
         for &(r, reach_mass) in &reach_cases {
             let mut below = 0.0;
             for level in by_complexity..levels {
