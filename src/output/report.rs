@@ -73,7 +73,7 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"orgsim {}\">\n<title>{} — orgsim report</title>\n\
-         <style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+         <style>\n{CSS}</style>\n</head>\n<body>\n<main>\n",
         esc(&rs.manifest.orgsim_version),
         esc(&meta.name)
     );
@@ -763,70 +763,7 @@ fn footer(h: &mut String, rs: &ResultSet) {
 
 /// The page's style: readable on screen, and printed with colours kept and no chart split
 /// across pages.
-const CSS: &str = r#"
-:root { --ink: #222; --muted: #606060; --rule: #d8d8d8; --shock: #eae4d6; }
-* { box-sizing: border-box; }
-body { margin: 0; color: var(--ink); background: #fff;
-  font: 16px/1.5 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 1120px; margin: 0 auto; padding: 32px 28px 64px; }
-h1 { font-size: 2.1em; line-height: 1.2; margin: 0.1em 0 0.3em; }
-h2 { font-size: 1.35em; margin: 2em 0 0.6em; padding-bottom: 0.2em; border-bottom: 2px solid var(--rule); }
-h3 { font-size: 1.1em; margin: 0 0 0.5em; }
-.kicker { text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); font-size: 0.8em; margin: 0; }
-.description { font-size: 1.15em; margin: 0.3em 0; }
-.meta, .hint, figcaption, .files { color: var(--muted); }
-.hint { font-size: 0.9em; }
-.orgs { list-style: none; padding: 0; margin: 1em 0 0; display: flex; flex-wrap: wrap; gap: 0.5em 2em; }
-.key { display: inline-block; width: 2.2em; vertical-align: middle; margin-right: 0.5em; }
-.headline p { font-size: 1.2em; line-height: 1.55; background: #f5f7fa; border-left: 5px solid #0072b2;
-  padding: 0.8em 1.1em; margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; font-size: 0.95em; }
-th, td { text-align: left; padding: 0.45em 0.7em; border-bottom: 1px solid var(--rule); vertical-align: top; }
-thead th { border-bottom: 2px solid var(--ink); white-space: nowrap; }
-tbody th { font-weight: 600; }
-table.summary td, table.summary thead th.org { text-align: right; }
-td .mean { display: block; font-weight: 600; font-variant-numeric: tabular-nums; }
-td .ci, td .note { display: block; color: var(--muted); font-size: 0.85em; font-variant-numeric: tabular-nums; }
-span.ci { color: var(--muted); }
-table.summary td.unit { color: var(--muted); font-size: 0.85em; text-align: left; }
-td.word { font-style: italic; text-align: right; }
-td.na { color: var(--muted); text-align: right; }
-.timeline { margin: 0.5em 0 1.2em; }
-.lane { display: flex; align-items: center; margin: 0.25em 0; }
-.lane .name { flex: 0 0 11em; font-size: 0.9em; padding-right: 0.8em; text-align: right; overflow: hidden; }
-.track { position: relative; flex: 1; height: 1.3em; background: #fafafa; border: 1px solid var(--rule); }
-.bar { position: absolute; top: 0; bottom: 0; background: #b9a98a; }
-.bar.warm { background: #dcdcdc; }
-.lane.axis .track { background: none; border: none; height: 1.4em; }
-.lane.axis .track span { position: absolute; transform: translateX(-50%); font-size: 0.8em; color: var(--muted); white-space: nowrap; }
-.lane.axis .track span:last-child { transform: translateX(-100%); }
-figure.chart { margin: 1.2em 0 2em; }
-figure.chart svg { width: 100%; height: auto; display: block; border: 1px solid #eee; }
-figcaption { font-size: 0.9em; margin-top: 0.4em; }
-table.design td { font-size: 0.95em; }
-table.design thead th.org { text-align: left; }
-dt { color: var(--muted); }
-dd { margin: 0; }
-table.levels td { text-align: right; font-variant-numeric: tabular-nums; }
-table.levels td:first-of-type { text-align: left; }
-table.levels thead th:nth-child(n+3) { text-align: right; }
-table.levels tbody { border-top: 2px solid var(--rule); }
-footer { margin-top: 3em; font-size: 0.9em; }
-footer dl { display: grid; grid-template-columns: auto 1fr; gap: 0.2em 1em; }
-pre { background: #f6f6f6; border: 1px solid var(--rule); padding: 1em; overflow-x: auto;
-  font: 0.85em/1.45 "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: pre-wrap; }
-code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.92em; }
-@media print {
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  body { font-size: 11pt; }
-  main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  figure.chart, table, .headline, .timeline { break-inside: avoid; page-break-inside: avoid; }
-  figure.chart svg { border: none; }
-  pre { white-space: pre-wrap; }
-}
-@page { size: A4; margin: 16mm; }
-"#;
+const CSS: &str = include_str!("report.css");
 
 #[cfg(test)]
 mod tests {
