@@ -10,9 +10,8 @@ use crate::metrics::SummaryRow;
 use crate::output::charts::style::{fmt_num, plural};
 use crate::output::charts::{Chart, ChartError, OrgStyle, extension, render_charts};
 use crate::output::results::{ResultSet, ResultsError};
-use crate::scenario::{
-    Format, LossTarget, Network, OrgSpec, PerLevel, ShockKind, ShockSpec, Structure,
-};
+use crate::scenario::wording::{self, Voice};
+use crate::scenario::{Format, OrgSpec, PerLevel, Structure};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -439,76 +438,6 @@ fn comparisons_table(h: &mut String, rs: &ResultSet) {
     h.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-/// A shock in words: what it does to the organisations.
-fn shock_words(s: &ShockSpec, unit: &str) -> String {
-    let units = plural(unit);
-    let reroute = |r: Option<u32>| match r {
-        Some(t) => format!("; their work is rerouted after {t} {units}"),
-        None => "; their work waits for their return".to_string(),
-    };
-    match &s.kind {
-        ShockKind::Surge { factor, region } => match region {
-            None => format!("work arrives {}× as fast", fmt_num(*factor)),
-            Some([a, b]) => format!(
-                "work arrives {}× as fast in places {}–{}",
-                fmt_num(*factor),
-                fmt_num(*a),
-                fmt_num(*b)
-            ),
-        },
-        ShockKind::Loss {
-            target,
-            reroute_after,
-        } => {
-            let who = match target {
-                LossTarget::Top => "the top leader leaves".to_string(),
-                LossTarget::Level(l) => format!("everyone at level {l} leaves"),
-                LossTarget::Fraction(f) => {
-                    format!("{}% of agents, drawn at random, leave", fmt_num(f * 100.0))
-                }
-                LossTarget::Region([a, b]) => {
-                    format!(
-                        "the agents covering places {}–{} leave",
-                        fmt_num(*a),
-                        fmt_num(*b)
-                    )
-                }
-            };
-            format!("{who}{}", reroute(*reroute_after))
-        }
-        ShockKind::Outage {
-            delay_factor,
-            links,
-        } => {
-            let links = match links {
-                crate::scenario::Links::All => "all links",
-                crate::scenario::Links::Vertical => "vertical links",
-                crate::scenario::Links::Lateral => "lateral links",
-            };
-            format!(
-                "messages take {}× as long on {links}",
-                fmt_num(*delay_factor)
-            )
-        }
-        ShockKind::Shift {
-            complexity_shift,
-            competence_drop,
-        } => format!(
-            "new work is {} more complex and competence drops by {}",
-            fmt_num(*complexity_shift),
-            fmt_num(*competence_drop)
-        ),
-        ShockKind::Absence {
-            fraction,
-            reroute_after,
-        } => format!(
-            "{}% of agents are away{}",
-            fmt_num(fraction * 100.0),
-            reroute(*reroute_after)
-        ),
-    }
-}
-
 fn shock_timeline(h: &mut String, rs: &ResultSet) {
     let sc = rs.scenario();
     let ticks = sc.scenario.ticks.max(1);
@@ -563,7 +492,7 @@ fn shock_timeline(h: &mut String, rs: &ResultSet) {
             esc(s.kind_name()),
             group(u64::from(s.at)),
             esc(&until),
-            esc(&shock_words(s, unit))
+            esc(&wording::shock(&s.kind, prose(unit)))
         );
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
@@ -589,14 +518,12 @@ fn structures(h: &mut String, rs: &ResultSet) {
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     let rows: [(&str, &OrgField); 9] = [
-        ("Structure", &|o| esc(&structure_words(o))),
+        ("Structure", &|o| {
+            esc(&wording::structure(&o.structure, prose(unit)))
+        }),
         ("Headcount", &|o| group(o.headcount())),
         ("Decisions reaching other units", &|o| {
-            match o.cross_unit {
-                crate::scenario::CrossUnitMode::Escalate => "escalated to a common manager",
-                crate::scenario::CrossUnitMode::Consult => "decided, then other units consulted",
-            }
-            .to_string()
+            wording::cross_unit(o.cross_unit, prose(unit)).to_string()
         }),
         ("Link delay", &|o| esc(&count_of(o.link_delay, unit))),
         ("Learning per decision", &|o| fmt_num(o.learning)),
@@ -669,37 +596,20 @@ fn structures(h: &mut String, rs: &ResultSet) {
     );
 }
 
+/// The report's voice: numbers as the charts write them, times in the scenario's unit.
+fn prose(tick_unit: &str) -> Voice<'_> {
+    Voice::Prose {
+        number: fmt_num,
+        tick_unit,
+    }
+}
+
 /// A quantity of time units: `1 hour`, `2.5 hours`.
 fn count_of(n: f64, unit: &str) -> String {
     if n == 1.0 {
         format!("1 {unit}")
     } else {
         format!("{} {}", fmt_num(n), plural(unit))
-    }
-}
-
-fn structure_words(org: &OrgSpec) -> String {
-    match &org.structure {
-        Structure::Tree { span, levels } => {
-            format!("hierarchy of {levels} levels, {span} reports per manager")
-        }
-        Structure::Teams {
-            teams,
-            team_size,
-            network,
-        } => {
-            let net = match network {
-                Network::Ring => "a ring".to_string(),
-                Network::Complete => "every team to every other".to_string(),
-                Network::SmallWorld { degree, rewire } => {
-                    format!(
-                        "a small world (degree {degree}, rewiring {})",
-                        fmt_num(*rewire)
-                    )
-                }
-            };
-            format!("{teams} teams of {team_size}, no managers, linked as {net}")
-        }
     }
 }
 

@@ -13,6 +13,7 @@
 //! capacities, not a result.
 
 use super::types::*;
+use super::wording::{self, Voice};
 use crate::model::rules::{Choice, decide_or_refer};
 use std::fmt::Write;
 
@@ -184,14 +185,6 @@ fn dist(d: &Dist) -> String {
     }
 }
 
-fn plural(unit: &str, n: f64) -> String {
-    if n == 1.0 || unit.ends_with('s') {
-        unit.to_string()
-    } else {
-        format!("{unit}s")
-    }
-}
-
 /// A human summary of a valid scenario: orgs, estimated load by level, shocks.
 pub fn describe(s: &Scenario) -> String {
     let m = &s.scenario;
@@ -205,7 +198,11 @@ pub fn describe(s: &Scenario) -> String {
         out,
         "  {} {} (warm-up {}), {} replications, seed {}",
         m.ticks,
-        plural(unit, f64::from(m.ticks)),
+        if m.ticks == 1 {
+            unit.clone()
+        } else {
+            wording::plural(unit)
+        },
         m.warmup,
         m.replications,
         m.seed
@@ -241,7 +238,7 @@ pub fn describe(s: &Scenario) -> String {
                 sh.kind_name(),
                 sh.at,
                 end,
-                shock_params(&sh.kind)
+                wording::shock(&sh.kind, Voice::Terse)
             );
         }
     }
@@ -276,23 +273,7 @@ fn floor_warning(r: &Recovery) -> Option<String> {
 
 fn describe_org(out: &mut String, org: &OrgSpec, s: &Scenario, reference: bool) {
     let sizes = org.level_sizes();
-    let shape = match org.structure {
-        Structure::Tree { span, levels } => format!("tree, span {span}, {levels} levels"),
-        Structure::Teams {
-            teams,
-            team_size,
-            network,
-        } => {
-            let net = match network {
-                Network::Ring => "ring".to_string(),
-                Network::Complete => "complete network".to_string(),
-                Network::SmallWorld { degree, rewire } => {
-                    format!("small world, degree {degree}, rewire {rewire}")
-                }
-            };
-            format!("{teams} teams of {team_size}, {net}")
-        }
-    };
+    let shape = wording::structure(&org.structure, Voice::Terse);
     let tag = if reference {
         " (ratios are taken against this org)"
     } else {
@@ -306,10 +287,7 @@ fn describe_org(out: &mut String, org: &OrgSpec, s: &Scenario, reference: bool) 
         org.headcount(),
         frontline,
         org.levels(),
-        match org.cross_unit {
-            CrossUnitMode::Escalate => "escalate",
-            CrossUnitMode::Consult => "consult",
-        }
+        wording::cross_unit(org.cross_unit, Voice::Terse)
     );
     let util = level_utilisation(org, &s.work, s.work.rate);
     let _ = writeln!(
@@ -381,55 +359,6 @@ fn describe_org(out: &mut String, org: &OrgSpec, s: &Scenario, reference: bool) 
             out,
             "  note: referrals to team leads are not counted in this estimate"
         );
-    }
-}
-
-fn shock_params(kind: &ShockKind) -> String {
-    let reroute = |r: &Option<u32>| {
-        r.map_or(", no rerouting".to_string(), |r| {
-            format!(", reroute after {r}")
-        })
-    };
-    match kind {
-        ShockKind::Surge { factor, region } => match region {
-            Some([a, b]) => format!("work × {factor} in [{a}, {b})"),
-            None => format!("work × {factor}"),
-        },
-        ShockKind::Loss {
-            target,
-            reroute_after,
-        } => {
-            let t = match target {
-                LossTarget::Top => "the top".to_string(),
-                LossTarget::Level(n) => format!("level {n}"),
-                LossTarget::Fraction(f) => format!("a random {f} of agents"),
-                LossTarget::Region([a, b]) => format!("agents in [{a}, {b})"),
-            };
-            format!("loses {t}{}", reroute(reroute_after))
-        }
-        ShockKind::Outage {
-            delay_factor,
-            links,
-        } => {
-            let l = match links {
-                Links::All => "all",
-                Links::Vertical => "vertical",
-                Links::Lateral => "lateral",
-            };
-            format!("{l} link delays × {delay_factor}")
-        }
-        ShockKind::Shift {
-            complexity_shift,
-            competence_drop,
-        } => {
-            format!("complexity +{complexity_shift}, competence −{competence_drop}")
-        }
-        ShockKind::Absence {
-            fraction,
-            reroute_after,
-        } => {
-            format!("{fraction} of agents away{}", reroute(reroute_after))
-        }
     }
 }
 

@@ -15,6 +15,7 @@ mod schema;
 mod shipped;
 mod sweep;
 mod types;
+pub mod wording;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,9 @@
 //! The look shared by every chart: the embedded font, the org palette, line styles and markers,
 //! the header (title, subtitle, legend) and number formats.
 
+/// `unit` in the plural, for axis titles: "hour" → "hours".
+pub use crate::scenario::wording::plural;
+
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -313,17 +316,6 @@ where
     let y = y - text_half_height(style.font.get_size());
     area.draw(&Text::new(words, (x, y), style))?;
     Ok(())
-}
-
-/// `unit` in the plural, for axis titles: "hour" → "hours".
-pub fn plural(unit: &str) -> String {
-    if unit.is_empty() {
-        "ticks".to_string()
-    } else if unit.ends_with('s') {
-        unit.to_string()
-    } else {
-        format!("{unit}s")
-    }
 }
 
 /// A number for an axis or a label: no trailing zeros, thousands without decimals.
