@@ -1,5 +1,6 @@
 //! Per-tick recording, per-replicate summaries, recovery time and statistics.
 
+pub mod metric;
 pub mod recovery;
 pub mod sensitivity;
 pub mod stats;
@@ -7,6 +8,10 @@ pub mod summary;
 mod tally;
 mod tick;
 
+pub use metric::{
+    Better, Bounds, LevelMetric, Metric, OrgMetric, ShockMetric, Spec, TickMetric, Unit,
+    of_recovery,
+};
 pub use recovery::{RecoveryOutcome, metric_series, recovery_metrics, recovery_time};
 pub use stats::{
     Interval, Ratio, gini, mean_ci, mean_from_counts, paired_ratio, quantile_from_counts,

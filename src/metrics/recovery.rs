@@ -11,7 +11,7 @@
 //! - A hold still running when the horizon ends is *not recovered*: we cannot say it stayed back.
 //! - A `window` of 0 is treated as 1 (no smoothing).
 
-use crate::metrics::TickRecord;
+use crate::metrics::{Better, Metric, ShockMetric, TickRecord, of_recovery};
 use crate::scenario::{Recovery, RecoveryMetric, ShockSpec};
 
 /// How one org came through one shock on one metric, in one replicate.
@@ -49,38 +49,10 @@ impl RecoveryOutcome {
     }
 }
 
-/// Which way "no worse than the baseline" points for a metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    LowerIsBetter,
-    HigherIsBetter,
-    /// Throughput above the work rate means a backlog is still being worked off.
-    TwoSided,
-}
-
-fn direction(metric: RecoveryMetric) -> Direction {
-    match metric {
-        RecoveryMetric::LatencyMean | RecoveryMetric::LatencyP95 | RecoveryMetric::Backlog => {
-            Direction::LowerIsBetter
-        }
-        RecoveryMetric::Value | RecoveryMetric::GoodRate => Direction::HigherIsBetter,
-        RecoveryMetric::Throughput => Direction::TwoSided,
-    }
-}
-
 /// The raw per-tick series of `metric` from a run's records (index = tick; `None` = empty).
 pub fn metric_series(metric: RecoveryMetric, ticks: &[TickRecord]) -> Vec<Option<f64>> {
-    ticks
-        .iter()
-        .map(|t| match metric {
-            RecoveryMetric::LatencyMean => t.latency_mean,
-            RecoveryMetric::LatencyP95 => t.latency_p95,
-            RecoveryMetric::Backlog => Some(t.backlog as f64),
-            RecoveryMetric::Throughput => Some(t.executed as f64),
-            RecoveryMetric::Value => Some(t.value),
-            RecoveryMetric::GoodRate => t.good_rate,
-        })
-        .collect()
+    let column = of_recovery(metric);
+    ticks.iter().map(|t| column.of(t)).collect()
 }
 
 /// Trailing mean over `window` ticks (this tick and the `window - 1` before it), skipping empty
@@ -126,16 +98,17 @@ pub fn recovery_time(
     let b = present.iter().sum::<f64>() / present.len() as f64;
     let d = (params.band * b.abs()).max(params.floor);
     let empty_is_departure = present.len() == before.len();
-    let dir = direction(metric);
+    let better = of_recovery(metric).spec().better;
 
     // Some(true): back; Some(false): not back; None: neutral (an empty tick where emptiness
     // was normal before the shock).
     let back = |t: usize| -> Option<bool> {
         match smoothed[t] {
-            Some(m) => Some(match dir {
-                Direction::LowerIsBetter => m <= b + d,
-                Direction::HigherIsBetter => m >= b - d,
-                Direction::TwoSided => (m - b).abs() <= d,
+            Some(m) => Some(match better {
+                Better::Lower => m <= b + d,
+                Better::Higher => m >= b - d,
+                // A metric that does not rank is back when it is near its baseline.
+                Better::Nearer | Better::Neither => (m - b).abs() <= d,
             }),
             None if empty_is_departure => Some(false),
             None => None,
@@ -193,9 +166,9 @@ pub fn recovery_metrics(
     for shock in shocks {
         for (&metric, series) in params.metrics.iter().zip(&series) {
             let outcome = recovery_time(series, metric, shock, params, horizon);
-            let key = format!("{}.{}", shock.name, metric.name());
-            out.push((format!("recovery.{key}"), outcome.value()));
-            out.push((format!("recovered.{key}"), outcome.recovered_flag()));
+            let name = |family| Metric::shock(family, &shock.name, metric).name();
+            out.push((name(ShockMetric::Recovery), outcome.value()));
+            out.push((name(ShockMetric::Recovered), outcome.recovered_flag()));
         }
     }
     out

@@ -9,9 +9,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::RunOutput;
+use crate::metrics::OrgMetric::{
+    GoodRate, LatencyMean, LatencyP50, LatencyP95, LatencyP99, Throughput, ValueTotal,
+};
 use crate::metrics::stats::{Ratio, mean_ci, mean_from_counts, paired_ratio, quantile_from_counts};
-use crate::scenario::Scenario;
+use crate::metrics::{Better, Metric, RunOutput, ShockMetric, of_recovery};
+use crate::scenario::wording::plural;
+use crate::scenario::{RecoveryMetric, Scenario};
 
 /// One summary metric of one org in one replicate.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,43 +91,22 @@ pub struct Summary {
     pub headlines: Vec<String>,
 }
 
-/// Metrics compared between orgs besides `recovery.*`: name, label, whether lower is better.
-const COMPARED: [(&str, &str, bool); 6] = [
-    ("latency_mean", "mean latency", true),
-    ("latency_p95", "95th-percentile latency", true),
-    ("throughput", "throughput", false),
-    ("backlog_mean", "mean backlog", true),
-    ("value_total", "total value", false),
-    ("good_rate", "good-decision rate", false),
-];
-
-/// Label and direction of a compared metric; `None` for metrics not compared.
+/// Label and direction of a metric orgs are compared on; `None` for the others.
 fn compared(metric: &str) -> Option<(String, bool)> {
-    if let Some((shock, m)) = split_recovery(metric, "recovery.") {
-        return Some((
-            format!("recovery from `{shock}` ({})", recovery_label(m)),
-            true,
-        ));
-    }
-    COMPARED
-        .iter()
-        .find(|(name, _, _)| *name == metric)
-        .map(|&(_, label, lower)| (label.to_string(), lower))
+    let m = Metric::parse(metric).filter(Metric::compared)?;
+    Some((m.label(), m.better() == Better::Lower))
 }
 
-/// `(shock, metric)` of `<prefix><shock>.<metric>`; shock names may contain dots, metric
-/// names never do.
-fn split_recovery<'a>(name: &'a str, prefix: &str) -> Option<(&'a str, &'a str)> {
-    name.strip_prefix(prefix)?.rsplit_once('.')
+/// `(shock, recovery metric)` of a `recovery.<shock>.<metric>` name.
+fn split_recovery(name: &str) -> Option<(String, RecoveryMetric)> {
+    match Metric::parse(name)? {
+        Metric::Shock(ShockMetric::Recovery, shock, metric) => Some((shock, metric)),
+        _ => None,
+    }
 }
 
-fn recovery_label(metric: &str) -> &str {
-    match metric {
-        "latency_mean" => "mean latency",
-        "latency_p95" => "95th-percentile latency",
-        "good_rate" => "good-decision rate",
-        other => other,
-    }
+fn recovery_label(metric: RecoveryMetric) -> &'static str {
+    of_recovery(metric).label()
 }
 
 /// The per-replicate summary metrics of `runs`, ordered by org, replicate, then the run's order.
@@ -159,10 +142,10 @@ pub fn summarise_runs(scenario: &Scenario, runs: &[RunOutput]) -> Summary {
 /// decision was executed).
 pub fn latency_metrics(counts: &[u64]) -> [(&'static str, Option<f64>); 4] {
     [
-        ("latency_mean", mean_from_counts(counts)),
-        ("latency_p50", quantile_from_counts(counts, 0.50)),
-        ("latency_p95", quantile_from_counts(counts, 0.95)),
-        ("latency_p99", quantile_from_counts(counts, 0.99)),
+        (LatencyMean.name(), mean_from_counts(counts)),
+        (LatencyP50.name(), quantile_from_counts(counts, 0.50)),
+        (LatencyP95.name(), quantile_from_counts(counts, 0.95)),
+        (LatencyP99.name(), quantile_from_counts(counts, 0.99)),
     ]
 }
 
@@ -195,7 +178,8 @@ pub fn summarise(
         for &metric in &metrics {
             let present: Vec<f64> = get(o, metric).values().flatten().copied().collect();
             let iv = mean_ci(&present);
-            let (floor, ceiling) = natural_bounds(metric, &present);
+            let (floor, ceiling) =
+                Metric::parse(metric).map_or((None, None), |m| m.bounds().range());
             rows.push(SummaryRow {
                 org: name.clone(),
                 metric: metric.to_string(),
@@ -249,8 +233,11 @@ fn flags<'t>(
     org: usize,
     metric: &str,
 ) -> Option<&'t ByReplicate> {
-    let rest = metric.strip_prefix("recovery.")?;
-    let table = get(org, &format!("recovered.{rest}"));
+    let (shock, m) = split_recovery(metric)?;
+    let table = get(
+        org,
+        &Metric::shock(ShockMetric::Recovered, &shock, m).name(),
+    );
     (!table.is_empty()).then_some(table)
 }
 
@@ -320,7 +307,7 @@ impl Words {
         let col = |m: &ByReplicate| replicates.iter().map(|r| m[r]).collect::<Vec<_>>();
         let ratio = paired_ratio(&col(s.a), &col(s.b));
         let total = replicates.len();
-        let recovery = split_recovery(metric, "recovery.");
+        let recovery = split_recovery(metric);
         let (oa, ob) = (
             recovery_counts(s.a, s.a_flags, &replicates),
             recovery_counts(s.b, s.b_flags, &replicates),
@@ -336,16 +323,16 @@ impl Words {
             n: 0,
             verdict: Verdict::NoRatio,
             text: String::new(),
-            org_recovery: recovery.map(|_| oa),
-            reference_recovery: recovery.map(|_| ob),
+            org_recovery: recovery.as_ref().map(|_| oa),
+            reference_recovery: recovery.as_ref().map(|_| ob),
         };
         // A ratio over a minority of replicates would describe the few that happened to pair,
         // not the org: below a majority we describe each side in words instead.
         let usable = ratio.filter(|r| r.n * 2 > total);
         let Some(r) = usable else {
-            c.text = match recovery {
+            c.text = match &recovery {
                 Some((shock, m)) => {
-                    let label = recovery_label(m);
+                    let label = recovery_label(*m);
                     format!(
                         "{}; {}",
                         self.recovery_side(s.org, shock, label, &oa, total),
@@ -386,9 +373,13 @@ impl Words {
         } else {
             format!("{} paired replicates", r.n)
         };
-        c.text = match recovery {
+        c.text = match &recovery {
             Some((shock, m)) => {
-                let head = format!("{} recovered from `{shock}` ({})", s.org, recovery_label(m));
+                let head = format!(
+                    "{} recovered from `{shock}` ({})",
+                    s.org,
+                    recovery_label(*m)
+                );
                 let mut t = match c.verdict {
                     Verdict::Better => format!(
                         "{head} {}× faster than {} ({}, {paired})",
@@ -525,18 +516,18 @@ impl Words {
         if orgs.len() == 1 {
             let o = &orgs[0];
             let mut parts = Vec::new();
-            if let Some(m) = mean(o, "latency_mean") {
+            if let Some(m) = mean(o, LatencyMean.name()) {
                 parts.push(format!(
                     "answered in {} {} on average",
                     num(m),
                     self.tick_unit
                 ));
             }
-            if let Some(m) = mean(o, "throughput") {
+            if let Some(m) = mean(o, Throughput.name()) {
                 let unit = self.tick_unit.strip_suffix('s').unwrap_or(&self.tick_unit);
                 parts.push(format!("executed {} decisions per {unit}", num(m)));
             }
-            if let Some(m) = mean(o, "good_rate") {
+            if let Some(m) = mean(o, GoodRate.name()) {
                 parts.push(format!("took {}% of decisions well", num(m * 100.0)));
             }
             return if parts.is_empty() {
@@ -560,21 +551,21 @@ impl Words {
                 .find(|c| c.org == org && c.metric == metric)
         };
         let clauses = |org: &str| -> Vec<Vec<String>> {
-            let speed = find(org, "latency_mean")
+            let speed = find(org, LatencyMean.name())
                 .map(|c| self.speed(c, &mean))
                 .into_iter();
-            let mut shocks: Vec<&str> = Vec::new();
+            let mut shocks: Vec<String> = Vec::new();
             let mut recovery = Vec::new();
             for c in comparisons.iter().filter(|c| c.org == org) {
-                if let Some((shock, _)) = split_recovery(&c.metric, "recovery.")
+                if let Some((shock, _)) = split_recovery(&c.metric)
                     && !shocks.contains(&shock)
                 {
+                    recovery.push(self.recovery(c, &shock, &mean));
                     shocks.push(shock);
-                    recovery.push(self.recovery(c, shock, &mean));
                 }
             }
-            let quality = find(org, "good_rate").map(|c| self.quality(c, &mean));
-            let value = find(org, "value_total").map(|c| self.value(c));
+            let quality = find(org, GoodRate.name()).map(|c| self.quality(c, &mean));
+            let value = find(org, ValueTotal.name()).map(|c| self.value(c));
             vec![
                 speed.collect(),
                 recovery,
@@ -604,7 +595,8 @@ impl Words {
 
     fn speed(&self, c: &Comparison, mean: &dyn Fn(&str, &str) -> Option<f64>) -> String {
         let (o, r) = (&c.org, &c.reference);
-        let (mo, mr) = (mean(o, "latency_mean"), mean(r, "latency_mean"));
+        let latency = LatencyMean.name();
+        let (mo, mr) = (mean(o, latency), mean(r, latency));
         let means = |first: Option<f64>, second: Option<f64>| match (first, second) {
             (Some(x), Some(y)) => {
                 format!("; {} vs {} {} on average", num(x), num(y), self.tick_unit)
@@ -712,9 +704,11 @@ impl Words {
 
     fn quality(&self, c: &Comparison, mean: &dyn Fn(&str, &str) -> Option<f64>) -> String {
         let (o, r) = (&c.org, &c.reference);
-        let (Some(go), Some(gr)) = (mean(o, "good_rate"), mean(r, "good_rate")) else {
+        let rate = GoodRate.name();
+        let (Some(go), Some(gr)) = (mean(o, rate), mean(r, rate)) else {
             return c.text.clone();
         };
+        let label = GoodRate.label();
         let fewer = |better: f64, worse: f64| {
             let (bb, bw) = (1.0 - better, 1.0 - worse);
             if bw > 0.0 {
@@ -725,19 +719,19 @@ impl Words {
         };
         match c.verdict {
             Verdict::Better => format!(
-                "{o} made {}% fewer bad decisions than {r} (good-decision rate {} vs {})",
+                "{o} made {}% fewer bad decisions than {r} ({label} {} vs {})",
                 fewer(go, gr),
                 num(go),
                 num(gr)
             ),
             Verdict::Worse => format!(
-                "{r} made {}% fewer bad decisions than {o} (good-decision rate {} vs {})",
+                "{r} made {}% fewer bad decisions than {o} ({label} {} vs {})",
                 fewer(gr, go),
                 num(gr),
                 num(go)
             ),
             Verdict::AboutTheSame => format!(
-                "{o} and {r} made about as many bad decisions (good-decision rate {} vs {}; {})",
+                "{o} and {r} made about as many bad decisions ({label} {} vs {}; {})",
                 num(go),
                 num(gr),
                 range_of(c)
@@ -844,15 +838,6 @@ fn inverse_range_of(c: &Comparison) -> String {
     inverse_range(&as_ratio(c))
 }
 
-/// The tick unit in the plural, simply: "hour" → "hours", "hours" stays.
-fn plural(unit: &str) -> String {
-    if unit.ends_with('s') {
-        unit.to_string()
-    } else {
-        format!("{unit}s")
-    }
-}
-
 /// Capitalise the first letter and end with a full stop.
 fn sentence(text: &str) -> String {
     let mut chars = text.chars();
@@ -869,25 +854,3 @@ fn sentence(text: &str) -> String {
 #[cfg(test)]
 #[path = "summary_tests.rs"]
 mod tests;
-
-/// The range a metric cannot leave, to clip a symmetric t interval to: a share stays in [0, 1],
-/// and a metric whose every replicate is non-negative (a time, a count, a rate) stays at or
-/// above 0. A recovery time of "-18 hours" is an artefact of the interval, not a finding.
-fn natural_bounds(metric: &str, values: &[f64]) -> (Option<f64>, Option<f64>) {
-    let share = matches!(
-        metric,
-        "good_rate"
-            | "decided_at_frontline"
-            | "decided_at_origin"
-            | "frustrated_share"
-            | "leadership_gini"
-    ) || metric.starts_with("decided_at.level.")
-        || metric.starts_with("recovered.");
-    if share {
-        return (Some(0.0), Some(1.0));
-    }
-    let non_negative = !metric.starts_with("value")
-        && !metric.starts_with("competence_gain")
-        && values.iter().all(|&v| v >= 0.0);
-    (non_negative.then_some(0.0), None)
-}

@@ -1,7 +1,12 @@
 //! Recording one run: the per-tick record and the accumulators behind its summary metrics.
 
+use crate::metrics::LevelMetric::{CompetenceGain, DecidedAt, Utilisation};
+use crate::metrics::OrgMetric::{
+    BacklogMean, DecidedAtFrontline, DecidedAtOrigin, FrustratedShare, GoodRate, LeadershipGini,
+    Throughput, ValueTotal,
+};
 use crate::metrics::stats::gini;
-use crate::metrics::{RunOutput, TickRecord, latency_metrics, recovery_metrics};
+use crate::metrics::{Metric, RunOutput, TickRecord, latency_metrics, recovery_metrics};
 use crate::model::structure::Shape;
 use crate::scenario::{Recovery, Scenario, ShockSpec};
 
@@ -179,36 +184,41 @@ impl Tally {
             put(name.into(), v);
         }
         let w = self.window_ticks as f64;
-        put("throughput".into(), ratio(n as f64, w));
-        put("backlog_mean".into(), ratio(self.backlog_total, w));
-        put("value_total".into(), Some(self.value_total));
-        put("good_rate".into(), ratio(self.good_total as f64, n as f64));
+        put(Throughput.name().into(), ratio(n as f64, w));
+        put(BacklogMean.name().into(), ratio(self.backlog_total, w));
+        put(ValueTotal.name().into(), Some(self.value_total));
+        put(
+            GoodRate.name().into(),
+            ratio(self.good_total as f64, n as f64),
+        );
         let decided = self.decided_total as f64;
         put(
-            "decided_at_frontline".into(),
+            DecidedAtFrontline.name().into(),
             ratio(self.decided_by_level[0] as f64, decided),
         );
         put(
-            "decided_at_origin".into(),
+            DecidedAtOrigin.name().into(),
             ratio(self.decided_at_origin as f64, decided),
         );
-        for (l, &k) in self.decided_by_level.iter().enumerate() {
-            put(format!("decided_at.level.{l}"), ratio(k as f64, decided));
+        for (l, &k) in (0..).zip(&self.decided_by_level) {
+            put(Metric::Level(DecidedAt, l).name(), ratio(k as f64, decided));
         }
-        put("leadership_gini".into(), Some(gini(&self.taken)));
+        put(LeadershipGini.name().into(), Some(gini(&self.taken)));
         let levels = self.level_size.len();
         let now = level_means(competence, &self.level_of, levels);
-        for (l, (end, start)) in now.iter().zip(&self.competence_at_warmup).enumerate() {
-            put(format!("competence_gain.level.{l}"), Some(end - start));
+        for (l, (end, start)) in (0..).zip(now.iter().zip(&self.competence_at_warmup)) {
+            put(Metric::Level(CompetenceGain, l).name(), Some(end - start));
         }
         put(
-            "frustrated_share".into(),
+            FrustratedShare.name().into(),
             ratio(self.frustrated as f64, self.referrals as f64),
         );
-        for l in 0..levels {
+        for (l, (effort, capacity)) in
+            (0..).zip(self.effort_by_level.iter().zip(&self.level_capacity))
+        {
             put(
-                format!("utilisation.level.{l}"),
-                ratio(self.effort_by_level[l], self.level_capacity[l] * w),
+                Metric::Level(Utilisation, l).name(),
+                ratio(*effort, capacity * w),
             );
         }
         // Recovery covers the scenario's shocks and any injected from code.

@@ -2,12 +2,15 @@
 
 use std::fmt::Write;
 
-use crate::metrics::Summary;
+use crate::metrics::OrgMetric::{GoodRate, LatencyMean, Throughput, ValueTotal};
+use crate::metrics::{Metric, ShockMetric, Summary};
 use crate::scenario::Scenario;
+use crate::scenario::wording::plural;
 
 /// A few lines per org (latency, throughput, value, quality, recovery) and the headlines.
 pub fn summary_text(scenario: &Scenario, summary: &Summary) -> String {
     let unit = &scenario.scenario.tick_unit;
+    let units = plural(unit);
     let mut out = String::new();
     let find = |org: &str, metric: &str| {
         summary
@@ -36,7 +39,7 @@ pub fn summary_text(scenario: &Scenario, summary: &Summary) -> String {
     let _ = writeln!(out, "{}", scenario.scenario.name);
     let _ = writeln!(
         out,
-        "{} replicates of {} {unit}s (summaries over {unit}s {}–{}), seed {}",
+        "{} replicates of {} {units} (summaries over {units} {}–{}), seed {}",
         scenario.scenario.replications,
         scenario.scenario.ticks,
         scenario.scenario.warmup,
@@ -48,23 +51,24 @@ pub fn summary_text(scenario: &Scenario, summary: &Summary) -> String {
         let o = org.name.as_str();
         let _ = writeln!(
             out,
-            "  {o:<width$}  latency {} {unit}s · throughput {}/{unit} · value {} · good {}",
-            shown(o, "latency_mean", 2),
-            shown(o, "throughput", 1),
-            shown(o, "value_total", 0),
-            shown(o, "good_rate", 3),
+            "  {o:<width$}  latency {} {units} · throughput {}/{unit} · value {} · good {}",
+            shown(o, LatencyMean.name(), 2),
+            shown(o, Throughput.name(), 1),
+            shown(o, ValueTotal.name(), 0),
+            shown(o, GoodRate.name(), 3),
         );
         for shock in &scenario.shocks {
-            for metric in &scenario.recovery.metrics {
-                let key = format!("{}.{}", shock.name, metric.name());
-                let share = find(o, &format!("recovered.{key}")).and_then(|r| r.mean);
-                let time = find(o, &format!("recovery.{key}"));
+            for &metric in &scenario.recovery.metrics {
+                let recovery = Metric::shock(ShockMetric::Recovery, &shock.name, metric).name();
+                let recovered = Metric::shock(ShockMetric::Recovered, &shock.name, metric).name();
+                let share = find(o, &recovered).and_then(|r| r.mean);
+                let time = find(o, &recovery);
                 let text = match (share, time.and_then(|r| r.mean)) {
                     (Some(s), _) if s < 0.5 => {
                         format!("not recovered in {:.0}% of replicates", (1.0 - s) * 100.0)
                     }
                     (_, Some(0.0)) => "absorbed".to_string(),
-                    (_, Some(_)) => format!("{} {unit}s", shown(o, &format!("recovery.{key}"), 0)),
+                    (_, Some(_)) => format!("{} {units}", shown(o, &recovery, 0)),
                     _ => "—".to_string(),
                 };
                 let _ = writeln!(

@@ -6,7 +6,7 @@
 //! [`render_all`] draws the charts and the report from a result folder's files alone, at the
 //! end of `orgsim run` and again for `orgsim report DIR`.
 
-use crate::metrics::SummaryRow;
+use crate::metrics::{Metric, ShockMetric, SummaryRow, Unit};
 use crate::output::charts::style::{fmt_num, plural};
 use crate::output::charts::{Chart, ChartError, OrgStyle, extension, render_charts};
 use crate::output::results::{ResultSet, ResultsError};
@@ -231,70 +231,28 @@ enum Kind {
     Number,
 }
 
-/// A metric's label, unit and kind, in words a client reads.
-fn describe(metric: &str, unit: &str) -> (String, String, Kind) {
-    let units = plural(unit);
-    let level = |prefix: &str| metric.strip_prefix(prefix).map(str::to_string);
-    let (label, unit, kind) = match metric {
-        "latency_mean" => ("Latency, mean".into(), units, Kind::Time),
-        "latency_p50" => ("Latency, median".into(), units, Kind::Time),
-        "latency_p95" => ("Latency, 95th percentile".into(), units, Kind::Time),
-        "latency_p99" => ("Latency, 99th percentile".into(), units, Kind::Time),
-        "throughput" => (
-            "Throughput".into(),
-            format!("decisions per {unit}"),
-            Kind::Number,
-        ),
-        "backlog_mean" => ("Backlog, mean".into(), "decisions".into(), Kind::Number),
-        "value_total" => ("Value delivered".into(), "stake units".into(), Kind::Number),
-        "good_rate" => ("Good decisions".into(), "share".into(), Kind::Share),
-        "decided_at_frontline" => (
-            "Decided at the frontline".into(),
-            "share".into(),
-            Kind::Share,
-        ),
-        "decided_at_origin" => ("Decided where it arose".into(), "share".into(), Kind::Share),
-        "leadership_gini" => (
-            "Concentration of decisions (Gini)".into(),
-            "0 = everyone decides alike".into(),
-            Kind::Number,
-        ),
-        "frustrated_share" => (
-            "Capable but not allowed to decide".into(),
-            "share of referrals".into(),
-            Kind::Share,
-        ),
-        _ => {
-            if let Some(l) = level("decided_at.level.") {
-                (format!("Decided at level {l}"), "share".into(), Kind::Share)
-            } else if let Some(l) = level("competence_gain.level.") {
-                (
-                    format!("Competence gain, level {l}"),
-                    "competence".into(),
-                    Kind::Number,
-                )
-            } else if let Some(l) = level("utilisation.level.") {
-                (
-                    format!("Utilisation, level {l}"),
-                    "share of capacity".into(),
-                    Kind::Share,
-                )
-            } else if let Some(rest) = level("recovery.") {
-                let (shock, m) = rest.rsplit_once('.').unwrap_or((rest.as_str(), ""));
-                (
-                    format!(
-                        "Recovery from {shock} ({})",
-                        crate::output::charts::recovery_words(m)
-                    ),
-                    units,
-                    Kind::Time,
-                )
-            } else {
-                (metric.to_string(), String::new(), Kind::Number)
-            }
-        }
+/// A metric's label (as a row heading), unit and kind, in words a client reads; a metric the
+/// catalogue does not know (`metric` is `None`) is shown by its `name`.
+fn describe(metric: Option<&Metric>, name: &str, tick_unit: &str) -> (String, String, Kind) {
+    let Some(m) = metric else {
+        return (name.to_string(), String::new(), Kind::Number);
     };
-    (label, unit, kind)
+    let unit = m.unit();
+    let kind = match unit {
+        Unit::Ticks => Kind::Time,
+        Unit::Share(_) => Kind::Share,
+        _ => Kind::Number,
+    };
+    (heading(&m.label()), unit.words(tick_unit), kind)
+}
+
+/// A label as a row heading: its first letter capitalised.
+fn heading(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A value in a metric's kind: percentages for shares, sensible digits otherwise.
@@ -322,14 +280,13 @@ fn fmt_value(v: f64, kind: Kind) -> String {
 }
 
 /// One table cell: the mean and its interval, or what a recovery outcome means in words.
-fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind) -> String {
+fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind, recovery: bool) -> String {
     let Some(m) = m else {
         return "<td class=\"na\">—</td>".into();
     };
-    let recovery = m.metric.strip_prefix("recovery.");
     let replicates = (rs.manifest.replications as usize).max(m.n);
     let partial = match recovery {
-        Some(_) if m.n < replicates && m.mean.is_some() => {
+        true if m.n < replicates && m.mean.is_some() => {
             format!(
                 "<span class=\"note\">in {} of {replicates} replicates</span>",
                 m.n
@@ -338,9 +295,9 @@ fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind) -> String {
         _ => String::new(),
     };
     match m.mean {
-        None if recovery.is_some() => "<td class=\"word\">not recovered</td>".into(),
+        None if recovery => "<td class=\"word\">not recovered</td>".into(),
         None => "<td class=\"na\">—</td>".into(),
-        Some(v) if recovery.is_some() && v <= 0.0 => {
+        Some(v) if recovery && v <= 0.0 => {
             format!("<td class=\"word\">absorbed{partial}</td>")
         }
         Some(v) => {
@@ -364,11 +321,13 @@ fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind) -> String {
 
 fn summary_table(h: &mut String, rs: &ResultSet) {
     let unit = rs.tick_unit();
-    let mut metrics: Vec<&str> = Vec::new();
+    let is = |m: &Option<Metric>, family| matches!(m, Some(Metric::Shock(f, ..)) if *f == family);
+    let mut metrics: Vec<(&str, Option<Metric>)> = Vec::new();
     for m in &rs.summary.metrics {
+        let parsed = Metric::parse_in(&m.metric, rs.scenario());
         // `recovered.*` is folded into the matching recovery row ("in 3 of 5 replicates").
-        if !m.metric.starts_with("recovered.") && !metrics.contains(&m.metric.as_str()) {
-            metrics.push(&m.metric);
+        if !is(&parsed, ShockMetric::Recovered) && !metrics.iter().any(|(n, _)| *n == m.metric) {
+            metrics.push((&m.metric, parsed));
         }
     }
     h.push_str(
@@ -381,8 +340,9 @@ fn summary_table(h: &mut String, rs: &ResultSet) {
         let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
-    for metric in metrics {
-        let (label, unit_words, kind) = describe(metric, unit);
+    for (metric, parsed) in metrics {
+        let (label, unit_words, kind) = describe(parsed.as_ref(), metric, unit);
+        let recovery = is(&parsed, ShockMetric::Recovery);
         let _ = write!(
             h,
             "<tr><th>{}</th><td class=\"unit\">{}</td>",
@@ -390,7 +350,7 @@ fn summary_table(h: &mut String, rs: &ResultSet) {
             esc(&unit_words)
         );
         for org in &rs.orgs {
-            h.push_str(&cell(rs, rs.metric(&org.name, metric), kind));
+            h.push_str(&cell(rs, rs.metric(&org.name, metric), kind, recovery));
         }
         h.push_str("</tr>\n");
     }
@@ -418,7 +378,8 @@ fn comparisons_table(h: &mut String, rs: &ResultSet) {
             .position(|o| o.name == c.org)
             .map(org_key)
             .unwrap_or_default();
-        let (label, _, _) = describe(&c.metric, rs.tick_unit());
+        let metric = Metric::parse_in(&c.metric, rs.scenario());
+        let (label, _, _) = describe(metric.as_ref(), &c.metric, rs.tick_unit());
         let ratio = match (c.ratio, c.ci_low, c.ci_high) {
             (Some(r), Some(lo), Some(hi)) => {
                 format!("{r:.2}× <span class=\"ci\">{lo:.2}–{hi:.2}</span>")

@@ -7,9 +7,9 @@
 //! looked up by the writer's own headers, so a field or column added on one side is not
 //! forgotten on the other.
 
-use crate::metrics::SummaryRow;
+use crate::metrics::{SummaryRow, TickMetric};
 use crate::output::manifest::Manifest;
-use crate::output::tables::{LATENCY_HEADER, SummaryFile, TIMESERIES_HEADER};
+use crate::output::tables::{LATENCY_HEADER, SummaryFile, TIMESERIES_HEADER, TIMESERIES_KEYS};
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
 use std::fs;
@@ -44,6 +44,25 @@ pub struct TickRow {
     pub value: Option<f64>,
     pub good_rate: Option<f64>,
     pub utilisation_top: Option<f64>,
+}
+
+impl TickRow {
+    /// The field a tick metric is read into. A metric added to the catalogue (and so to the
+    /// writer's header) fails to compile here until `TickRow` has a field for it.
+    fn field(&mut self, metric: TickMetric) -> &mut Option<f64> {
+        match metric {
+            TickMetric::Arrived => &mut self.arrived,
+            TickMetric::Decided => &mut self.decided,
+            TickMetric::Executed => &mut self.executed,
+            TickMetric::Backlog => &mut self.backlog,
+            TickMetric::Frozen => &mut self.frozen,
+            TickMetric::LatencyMean => &mut self.latency_mean,
+            TickMetric::LatencyP95 => &mut self.latency_p95,
+            TickMetric::Value => &mut self.value,
+            TickMetric::GoodRate => &mut self.good_rate,
+            TickMetric::UtilisationTop => &mut self.utilisation_top,
+        }
+    }
 }
 
 /// One replicate's time series: `ticks[t]` is tick `t`.
@@ -291,9 +310,6 @@ fn parse_opt(column: &str, text: &str) -> Result<Option<f64>, String> {
     }
 }
 
-/// The columns of `timeseries.csv` that identify a row; the rest are a [`TickRow`]'s values.
-const TIMESERIES_KEYS: usize = 3;
-
 fn read_timeseries(
     dir: &Path,
     names: &[String],
@@ -311,38 +327,10 @@ fn read_timeseries(
                 "tick {tick} is beyond the scenario's {ticks} ticks"
             ));
         }
-        let (value_columns, values) =
-            (&TIMESERIES_HEADER[TIMESERIES_KEYS..], &f[TIMESERIES_KEYS..]);
-        let mut v = [None; TIMESERIES_HEADER.len() - TIMESERIES_KEYS];
-        for ((slot, column), text) in v.iter_mut().zip(value_columns).zip(values) {
-            *slot = parse_opt(column, text)?;
+        let mut row = TickRow::default();
+        for (&metric, text) in TickMetric::ALL.iter().zip(&f[TIMESERIES_KEYS.len()..]) {
+            *row.field(metric) = parse_opt(metric.name(), text)?;
         }
-        // Destructured by position: a column added to the writer's header fails to compile
-        // here until `TickRow` has a field for it.
-        let [
-            arrived,
-            decided,
-            executed,
-            backlog,
-            frozen,
-            latency_mean,
-            latency_p95,
-            value,
-            good_rate,
-            utilisation_top,
-        ] = v;
-        let row = TickRow {
-            arrived,
-            decided,
-            executed,
-            backlog,
-            frozen,
-            latency_mean,
-            latency_p95,
-            value,
-            good_rate,
-            utilisation_top,
-        };
         let series = by_org[org]
             .entry(replicate)
             .or_insert_with(|| vec![TickRow::default(); ticks as usize]);

@@ -11,25 +11,25 @@ use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::{Comparison, RunOutput, Summary, SummaryRow};
+use crate::metrics::{Comparison, RunOutput, Summary, SummaryRow, TickMetric};
 use crate::scenario::Scenario;
 
-/// Header of `timeseries.csv`.
-pub const TIMESERIES_HEADER: [&str; 13] = [
-    "org",
-    "replicate",
-    "tick",
-    "arrived",
-    "decided",
-    "executed",
-    "backlog",
-    "frozen",
-    "latency_mean",
-    "latency_p95",
-    "value",
-    "good_rate",
-    "utilisation_top",
-];
+/// The columns of `timeseries.csv` that say whose row it is; a [`TickMetric`] per column follows.
+pub const TIMESERIES_KEYS: [&str; 3] = ["org", "replicate", "tick"];
+/// Header of `timeseries.csv`: the keys, then every tick metric in catalogue order.
+pub const TIMESERIES_HEADER: [&str; TIMESERIES_KEYS.len() + TickMetric::ALL.len()] = {
+    let mut header = [""; TIMESERIES_KEYS.len() + TickMetric::ALL.len()];
+    let mut i = 0;
+    while i < header.len() {
+        header[i] = if i < TIMESERIES_KEYS.len() {
+            TIMESERIES_KEYS[i]
+        } else {
+            TickMetric::ALL[i - TIMESERIES_KEYS.len()].name()
+        };
+        i += 1;
+    }
+    header
+};
 /// Header of `replicates.csv`.
 pub const REPLICATES_HEADER: [&str; 4] = ["org", "replicate", "metric", "value"];
 /// Header of `summary.csv`.
@@ -113,16 +113,10 @@ pub fn write_timeseries<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -
             f.text(&org)?;
             f.int(run.replicate)?;
             f.int(tick)?;
-            f.int(t.arrived)?;
-            f.int(t.decided)?;
-            f.int(t.executed)?;
-            f.int(t.backlog)?;
-            f.int(t.frozen)?;
-            f.opt(t.latency_mean)?;
-            f.opt(t.latency_p95)?;
-            f.float(t.value)?;
-            f.opt(t.good_rate)?;
-            f.float(t.utilisation_top)?;
+            // Counts are written as floats: an integral float prints as the integer does.
+            for metric in TickMetric::ALL {
+                f.opt(metric.of(t))?;
+            }
             f.end_row()?;
         }
     }

@@ -2,6 +2,7 @@
 
 use super::frame::{axes, draw_frame, plot_builder};
 use super::style::*;
+use crate::metrics::{LevelMetric, Metric, OrgMetric};
 use crate::output::results::ResultSet;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -39,8 +40,11 @@ pub fn shares(rs: &ResultSet, org: &str) -> Vec<f64> {
         .iter()
         .filter(|m| m.org == org)
         .filter_map(|m| {
-            let level = m.metric.strip_prefix("decided_at.level.")?.parse().ok()?;
-            Some((level, m.mean.unwrap_or(0.0)))
+            let Some(Metric::Level(LevelMetric::DecidedAt, level)) = Metric::parse(&m.metric)
+            else {
+                return None;
+            };
+            Some((level as usize, m.mean.unwrap_or(0.0)))
         })
         .collect();
     by_level.sort_by_key(|&(l, _)| l);
@@ -149,7 +153,7 @@ where
         draw_marker(root, &style, (tx - 22, py), 9)?;
         // Right: decided where it arose.
         if let Some(origin) = rs
-            .metric(&org.name, "decided_at_origin")
+            .metric(&org.name, OrgMetric::DecidedAtOrigin.name())
             .and_then(|m| m.mean)
         {
             let (rx, _) = chart.backend_coord(&(100.0, centre));

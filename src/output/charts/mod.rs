@@ -10,9 +10,7 @@ mod recovery;
 mod series;
 pub mod style;
 
-pub use recovery::{
-    Outcome as RecoveryOutcome, metric_words as recovery_words, outcome as recovery_outcome,
-};
+pub use recovery::{Outcome as RecoveryOutcome, outcome as recovery_outcome};
 pub use style::{HEIGHT, OrgStyle, WIDTH, ensure_font};
 
 use crate::output::results::ResultSet;

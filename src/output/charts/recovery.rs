@@ -4,7 +4,9 @@
 
 use super::frame::{axes, draw_frame, org_legend, plot_builder};
 use super::style::*;
+use crate::metrics::{Metric, ShockMetric, of_recovery};
 use crate::output::results::ResultSet;
+use crate::scenario::RecoveryMetric;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontTransform;
@@ -27,12 +29,15 @@ pub enum Outcome {
     NoData,
 }
 
-/// Reads the outcome from `recovery.<shock>.<metric>` and `recovered.<shock>.<metric>`.
+/// Reads the outcome from `recovery.<shock>.<metric>` and `recovered.<shock>.<metric>`;
+/// `metric` is a recovery metric's name.
 pub fn outcome(rs: &ResultSet, org: &str, shock: &str, metric: &str) -> Outcome {
-    let time = rs.metric(org, &format!("recovery.{shock}.{metric}"));
-    let share = rs
-        .metric(org, &format!("recovered.{shock}.{metric}"))
-        .and_then(|m| m.mean);
+    let Some(metric) = RecoveryMetric::from_name(metric) else {
+        return Outcome::NoData;
+    };
+    let row = |family| rs.metric(org, &Metric::shock(family, shock, metric).name());
+    let time = row(ShockMetric::Recovery);
+    let share = row(ShockMetric::Recovered).and_then(|m| m.mean);
     let replicates = rs.manifest.replications as usize;
     match (time, share) {
         (None, None) => Outcome::NoData,
@@ -52,33 +57,20 @@ pub fn outcome(rs: &ResultSet, org: &str, shock: &str, metric: &str) -> Outcome 
     }
 }
 
-/// A recovery metric as a reader would say it.
-pub fn metric_words(metric: &str) -> &str {
-    match metric {
-        "latency_mean" => "mean latency",
-        "latency_p95" => "95th pct latency",
-        "backlog" => "backlog",
-        "throughput" => "throughput",
-        "value" => "value",
-        "good_rate" => "good decisions",
-        other => other,
-    }
-}
-
 pub fn draw<DB: DrawingBackend>(rs: &ResultSet, root: &DrawingArea<DB, Shift>) -> ChartResult
 where
     DB::ErrorType: 'static,
 {
     let sc = rs.scenario();
     let units = plural(rs.tick_unit());
-    let groups: Vec<(&str, &str)> = sc
+    let groups: Vec<(&str, RecoveryMetric)> = sc
         .shocks
         .iter()
         .flat_map(|s| {
             sc.recovery
                 .metrics
                 .iter()
-                .map(move |m| (s.name.as_str(), m.name()))
+                .map(move |&m| (s.name.as_str(), m))
         })
         .collect();
     let outcomes: Vec<Vec<Outcome>> = groups
@@ -86,7 +78,7 @@ where
         .map(|(shock, metric)| {
             rs.orgs
                 .iter()
-                .map(|o| outcome(rs, &o.name, shock, metric))
+                .map(|o| outcome(rs, &o.name, shock, metric.name()))
                 .collect()
         })
         .collect();
@@ -205,10 +197,8 @@ where
         }
         // Group names under the axis: the shock, then the metric.
         let (cx, _) = chart.backend_coord(&(gx + 0.5, 0.0));
-        for (k, (words, colour)) in [(*shock, INK), (metric_words(metric), MUTED)]
-            .into_iter()
-            .enumerate()
-        {
+        let words = [(*shock, INK), (of_recovery(*metric).label(), MUTED)];
+        for (k, (words, colour)) in words.into_iter().enumerate() {
             let style = text(if k == 0 { AXIS_DESC_SIZE } else { NOTE_SIZE }, colour);
             let (w, _) = root.estimate_text_size(words, &style)?;
             root.draw(&Text::new(
