@@ -3,6 +3,7 @@
 pub mod metric;
 pub mod recovery;
 pub mod sensitivity;
+mod sentences;
 pub mod stats;
 pub mod summary;
 mod tally;
