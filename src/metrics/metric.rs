@@ -3,7 +3,7 @@
 //!
 //! Two kinds of metric (`docs/model.md` "Metrics"):
 //! - [`TickMetric`]: one value per org, replicate and tick, a column of `timeseries.csv`; the
-//!   recovery metrics of `[recovery] metrics` are tick metrics ([`of_recovery`]).
+//!   recovery metrics of `[recovery] metrics` are tick metrics (`TickMetric::from`).
 //! - [`Metric`]: one value per org and replicate (`replicates.csv`), summarised across
 //!   replicates (`summary.csv`). It is of the whole org ([`OrgMetric`]: `latency_mean`), of one
 //!   level ([`LevelMetric`]: `decided_at.level.2`), or of one shock measured on one recovery
@@ -23,7 +23,9 @@ use crate::scenario::{RecoveryMetric, Scenario};
 /// Which way is better for a metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Better {
+    /// Less is better: latency, backlog, recovery time.
     Lower,
+    /// More is better: value, the good-decision rate.
     Higher,
     /// Nearest its baseline: throughput above the work rate means a backlog is still being
     /// worked off, so neither a dip nor a rise is "back".
@@ -259,7 +261,9 @@ catalogue! {
 
 catalogue! {
     /// A summary metric of one shock measured on one recovery metric:
-    /// `<stem>.<shock>.<metric>`.
+    /// `<stem>.<shock>.<metric>`. Every family here is reported for each shock and each
+    /// `[recovery] metrics` entry; one whose unit depends on the metric measured (the area of an
+    /// impact, in the metric's units × ticks) adds a [`Unit`] for it.
     pub enum ShockMetric {
         /// Ticks from the shock's start until the metric is back for good (0: absorbed; no
         /// value: not recovered).
@@ -340,14 +344,16 @@ impl TickMetric {
 
 /// The tick metric a recovery metric is measured on (`recovery.metrics = ["throughput"]` reads
 /// the `executed` column).
-pub fn of_recovery(metric: RecoveryMetric) -> TickMetric {
-    match metric {
-        RecoveryMetric::LatencyMean => TickMetric::LatencyMean,
-        RecoveryMetric::LatencyP95 => TickMetric::LatencyP95,
-        RecoveryMetric::Backlog => TickMetric::Backlog,
-        RecoveryMetric::Throughput => TickMetric::Executed,
-        RecoveryMetric::Value => TickMetric::Value,
-        RecoveryMetric::GoodRate => TickMetric::GoodRate,
+impl From<RecoveryMetric> for TickMetric {
+    fn from(metric: RecoveryMetric) -> TickMetric {
+        match metric {
+            RecoveryMetric::LatencyMean => TickMetric::LatencyMean,
+            RecoveryMetric::LatencyP95 => TickMetric::LatencyP95,
+            RecoveryMetric::Backlog => TickMetric::Backlog,
+            RecoveryMetric::Throughput => TickMetric::Executed,
+            RecoveryMetric::Value => TickMetric::Value,
+            RecoveryMetric::GoodRate => TickMetric::GoodRate,
+        }
     }
 }
 
@@ -398,19 +404,22 @@ impl Metric {
             // The recovery metric first: a shock's name is the user's text and may hold
             // anything, braces included.
             Metric::Shock(_, shock, metric) => label
-                .replace("{metric}", of_recovery(*metric).label())
+                .replace("{metric}", TickMetric::from(*metric).label())
                 .replace("{shock}", shock),
         }
     }
 
+    /// The unit it is measured in.
     pub fn unit(&self) -> Unit {
         self.spec().unit
     }
 
+    /// Which way is better.
     pub fn better(&self) -> Better {
         self.spec().better
     }
 
+    /// The range it cannot leave.
     pub fn bounds(&self) -> Bounds {
         self.spec().bounds
     }
@@ -596,13 +605,13 @@ mod tests {
             value: -1.5,
             ..TickRecord::default()
         };
-        let read = |m| of_recovery(m).of(&t);
+        let read = |m: RecoveryMetric| TickMetric::from(m).of(&t);
         assert_eq!(read(RecoveryMetric::Throughput), Some(4.0));
         assert_eq!(read(RecoveryMetric::Backlog), Some(9.0));
         assert_eq!(read(RecoveryMetric::Value), Some(-1.5));
         assert_eq!(read(RecoveryMetric::LatencyMean), None);
         assert_eq!(
-            of_recovery(RecoveryMetric::Throughput).spec().better,
+            TickMetric::from(RecoveryMetric::Throughput).spec().better,
             Nearer
         );
     }

@@ -11,7 +11,6 @@ mod tick;
 
 pub use metric::{
     Better, Bounds, LevelMetric, Metric, OrgMetric, ShockMetric, Spec, TickMetric, Unit,
-    of_recovery,
 };
 pub use recovery::{RecoveryOutcome, metric_series, recovery_metrics, recovery_time};
 pub use stats::{

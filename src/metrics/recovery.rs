@@ -11,7 +11,7 @@
 //! - A hold still running when the horizon ends is *not recovered*: we cannot say it stayed back.
 //! - A `window` of 0 is treated as 1 (no smoothing).
 
-use crate::metrics::{Better, Metric, ShockMetric, TickRecord, of_recovery};
+use crate::metrics::{Better, Metric, ShockMetric, TickMetric, TickRecord};
 use crate::scenario::{Recovery, RecoveryMetric, ShockSpec};
 
 /// How one org came through one shock on one metric, in one replicate.
@@ -51,7 +51,7 @@ impl RecoveryOutcome {
 
 /// The raw per-tick series of `metric` from a run's records (index = tick; `None` = empty).
 pub fn metric_series(metric: RecoveryMetric, ticks: &[TickRecord]) -> Vec<Option<f64>> {
-    let column = of_recovery(metric);
+    let column = TickMetric::from(metric);
     ticks.iter().map(|t| column.of(t)).collect()
 }
 
@@ -98,7 +98,7 @@ pub fn recovery_time(
     let b = present.iter().sum::<f64>() / present.len() as f64;
     let d = (params.band * b.abs()).max(params.floor);
     let empty_is_departure = present.len() == before.len();
-    let better = of_recovery(metric).spec().better;
+    let better = TickMetric::from(metric).spec().better;
 
     // Some(true): back; Some(false): not back; None: neutral (an empty tick where emptiness
     // was normal before the shock).

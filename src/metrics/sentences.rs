@@ -9,7 +9,7 @@
 use crate::metrics::OrgMetric::{GoodRate, LatencyMean, Throughput, ValueTotal};
 use crate::metrics::stats::Ratio;
 use crate::metrics::summary::{Comparison, RecoveryCounts, SummaryRow, Verdict};
-use crate::metrics::{Metric, ShockMetric, of_recovery};
+use crate::metrics::{Metric, ShockMetric, TickMetric};
 use crate::scenario::wording::plural;
 
 /// What a comparison's sentence tells beyond the comparison's own numbers.
@@ -31,7 +31,9 @@ pub(crate) struct Words {
 /// `(shock, recovery metric label)` of a `recovery.<shock>.<metric>` metric.
 fn recovery_of(metric: &Metric) -> Option<(&str, &'static str)> {
     match metric {
-        Metric::Shock(ShockMetric::Recovery, shock, m) => Some((shock, of_recovery(*m).label())),
+        Metric::Shock(ShockMetric::Recovery, shock, m) => {
+            Some((shock, TickMetric::from(*m).label()))
+        }
         _ => None,
     }
 }

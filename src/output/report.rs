@@ -673,6 +673,39 @@ mod tests {
     }
 
     #[test]
+    fn metrics_are_described_from_the_catalogue() {
+        use crate::metrics::{LevelMetric, OrgMetric};
+        use crate::scenario::RecoveryMetric;
+        let p95 = Metric::Org(OrgMetric::LatencyP95);
+        assert_eq!(
+            describe(Some(&p95), "latency_p95", "hour"),
+            ("95th-percentile latency".into(), "hours".into(), Kind::Time)
+        );
+        let level = Metric::Level(LevelMetric::Utilisation, 2);
+        assert_eq!(
+            describe(Some(&level), "utilisation.level.2", "day"),
+            (
+                "Utilisation, level 2".into(),
+                "share of capacity".into(),
+                Kind::Share
+            )
+        );
+        let recovery = Metric::shock(
+            ShockMetric::Recovery,
+            "CEO leaves",
+            RecoveryMetric::GoodRate,
+        );
+        assert_eq!(
+            describe(Some(&recovery), "", "hour").0,
+            "Recovery from CEO leaves (good-decision rate)"
+        );
+        assert_eq!(
+            describe(None, "something_new", "hour"),
+            ("something_new".into(), String::new(), Kind::Number)
+        );
+    }
+
+    #[test]
     fn commands_are_quoted_for_a_shell() {
         let args = ["orgsim", "run", "my scenario.toml", "--seed", "7"].map(String::from);
         assert_eq!(shell_words(&args), "orgsim run 'my scenario.toml' --seed 7");

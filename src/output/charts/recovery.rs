@@ -4,7 +4,7 @@
 
 use super::frame::{axes, draw_frame, org_legend, plot_builder};
 use super::style::*;
-use crate::metrics::{Metric, ShockMetric, of_recovery};
+use crate::metrics::{Metric, ShockMetric, TickMetric};
 use crate::output::results::ResultSet;
 use crate::scenario::RecoveryMetric;
 use plotters::coord::Shift;
@@ -197,7 +197,7 @@ where
         }
         // Group names under the axis: the shock, then the metric.
         let (cx, _) = chart.backend_coord(&(gx + 0.5, 0.0));
-        let words = [(*shock, INK), (of_recovery(*metric).label(), MUTED)];
+        let words = [(*shock, INK), (TickMetric::from(*metric).label(), MUTED)];
         for (k, (words, colour)) in words.into_iter().enumerate() {
             let style = text(if k == 0 { AXIS_DESC_SIZE } else { NOTE_SIZE }, colour);
             let (w, _) = root.estimate_text_size(words, &style)?;
