@@ -175,51 +175,45 @@ impl Tally {
 
     /// The run's output: its series and its summary metrics.
     pub fn finish(self, competence: &[f64], shocks: &[ShockSpec]) -> RunOutput {
-        let mut m: Vec<(String, Option<f64>)> = Vec::new();
-        let mut put = |name: String, v: Option<f64>| m.push((name, v));
         let counts = &self.latency_counts;
+        let mut m: Vec<(String, Option<f64>)> = latency_metrics(counts)
+            .iter()
+            .map(|&(name, v)| (name.to_string(), v))
+            .collect();
+        let mut put = |metric: Metric, v: Option<f64>| m.push((metric.name(), v));
         let n: u64 = counts.iter().sum();
         let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
-        for (name, v) in latency_metrics(counts) {
-            put(name.into(), v);
-        }
         let w = self.window_ticks as f64;
-        put(Throughput.name().into(), ratio(n as f64, w));
-        put(BacklogMean.name().into(), ratio(self.backlog_total, w));
-        put(ValueTotal.name().into(), Some(self.value_total));
-        put(
-            GoodRate.name().into(),
-            ratio(self.good_total as f64, n as f64),
-        );
+        put(Throughput.into(), ratio(n as f64, w));
+        put(BacklogMean.into(), ratio(self.backlog_total, w));
+        put(ValueTotal.into(), Some(self.value_total));
+        put(GoodRate.into(), ratio(self.good_total as f64, n as f64));
         let decided = self.decided_total as f64;
         put(
-            DecidedAtFrontline.name().into(),
+            DecidedAtFrontline.into(),
             ratio(self.decided_by_level[0] as f64, decided),
         );
         put(
-            DecidedAtOrigin.name().into(),
+            DecidedAtOrigin.into(),
             ratio(self.decided_at_origin as f64, decided),
         );
         for (l, &k) in (0..).zip(&self.decided_by_level) {
-            put(Metric::Level(DecidedAt, l).name(), ratio(k as f64, decided));
+            put(Metric::Level(DecidedAt, l), ratio(k as f64, decided));
         }
-        put(LeadershipGini.name().into(), Some(gini(&self.taken)));
+        put(LeadershipGini.into(), Some(gini(&self.taken)));
         let levels = self.level_size.len();
         let now = level_means(competence, &self.level_of, levels);
         for (l, (end, start)) in (0..).zip(now.iter().zip(&self.competence_at_warmup)) {
-            put(Metric::Level(CompetenceGain, l).name(), Some(end - start));
+            put(Metric::Level(CompetenceGain, l), Some(end - start));
         }
         put(
-            FrustratedShare.name().into(),
+            FrustratedShare.into(),
             ratio(self.frustrated as f64, self.referrals as f64),
         );
         for (l, (effort, capacity)) in
             (0..).zip(self.effort_by_level.iter().zip(&self.level_capacity))
         {
-            put(
-                Metric::Level(Utilisation, l).name(),
-                ratio(*effort, capacity * w),
-            );
+            put(Metric::Level(Utilisation, l), ratio(*effort, capacity * w));
         }
         // Recovery covers the scenario's shocks and any injected from code.
         m.extend(recovery_metrics(

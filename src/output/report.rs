@@ -285,14 +285,13 @@ fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind, recovery: bool) -> S
         return "<td class=\"na\">—</td>".into();
     };
     let replicates = (rs.manifest.replications as usize).max(m.n);
-    let partial = match recovery {
-        true if m.n < replicates && m.mean.is_some() => {
-            format!(
-                "<span class=\"note\">in {} of {replicates} replicates</span>",
-                m.n
-            )
-        }
-        _ => String::new(),
+    let partial = if recovery && m.n < replicates && m.mean.is_some() {
+        format!(
+            "<span class=\"note\">in {} of {replicates} replicates</span>",
+            m.n
+        )
+    } else {
+        String::new()
     };
     match m.mean {
         None if recovery => "<td class=\"word\">not recovered</td>".into(),
