@@ -1,0 +1,338 @@
+//! The single tables: `[scenario]`, `[work]`, `[quality]`, `[recovery]`, `[output]` and
+//! `[sweep]`, and the file as a whole.
+
+use super::super::diagnostic::Pending;
+use super::super::schema::{self, closest};
+use super::super::types::*;
+use super::reader::{Reader, Tbl, Value};
+use super::values::{int_of, kind_of, number_of};
+use toml::de::DeValue;
+
+/// Most values one sweep range may expand to: a bigger grid is a typo, not a plan.
+const MAX_STEPS: u64 = 100_000;
+
+impl Reader {
+    pub(super) fn scenario(&mut self, root: &Tbl<'_, '_>, stem: &str) -> Scenario {
+        self.check_keys(root, schema::TOP, &[]);
+        let meta = self.meta(root, stem);
+        let work = self.work(root);
+        let quality = self.quality(root);
+        let orgs = self.orgs(root);
+        let shocks = self.shocks(root);
+        let recovery = self.recovery(root);
+        let output = self.output(root);
+        let sweep = self.sweep(root);
+        Scenario {
+            scenario: meta,
+            work,
+            quality,
+            orgs,
+            shocks,
+            recovery,
+            output,
+            sweep,
+        }
+    }
+
+    fn meta(&mut self, root: &Tbl<'_, '_>, stem: &str) -> Meta {
+        let t = self.table(root, "scenario", "[scenario]");
+        let Some(t) = t else {
+            if !root.has("scenario") {
+                let p = Pending::new("missing table [scenario]", 0..0)
+                    .help("start the file with `[scenario]` and at least `ticks = 1000`");
+                self.error("scenario.ticks", p);
+            }
+            let mut m = Scenario::new(stem, 1, 0.0, Vec::new()).scenario;
+            m.warmup = 0;
+            return m;
+        };
+        self.check_keys(&t, schema::SCENARIO, &[]);
+        let name = self.string(&t, "name").unwrap_or_else(|| stem.to_string());
+        let description = self.string(&t, "description").unwrap_or_default();
+        let ticks = self.uint(&t, "ticks");
+        if ticks.is_none() && !t.has("ticks") {
+            self.missing(&t, "ticks", "add `ticks = 1000`: the horizon, in ticks");
+        }
+        let ticks = ticks.unwrap_or(1);
+        let warmup = self.uint(&t, "warmup").unwrap_or(ticks / 10);
+        let tick_unit = self
+            .string(&t, "tick_unit")
+            .unwrap_or_else(|| "tick".into());
+        let replications = self.uint(&t, "replications").unwrap_or(10);
+        let seed = self.whole(&t, "seed", i64::MAX as u64).unwrap_or(1);
+        let compare_to = self.string(&t, "compare_to");
+        Meta {
+            name,
+            description,
+            ticks,
+            warmup,
+            tick_unit,
+            replications,
+            seed,
+            compare_to,
+        }
+    }
+
+    fn work(&mut self, root: &Tbl<'_, '_>) -> Work {
+        let defaults = Scenario::new("", 1, 0.0, Vec::new()).work;
+        let Some(t) = self.table(root, "work", "[work]") else {
+            if !root.has("work") {
+                let p = Pending::new("missing table [work]", 0..0)
+                    .help("add `[work]` with at least `rate = 10.0`: decisions arriving per tick");
+                self.error("work.rate", p);
+            }
+            return defaults;
+        };
+        self.check_keys(&t, schema::WORK, &[]);
+        let rate = self.float(&t, "rate");
+        if rate.is_none() && !t.has("rate") {
+            self.missing(
+                &t,
+                "rate",
+                "add `rate = 10.0`: decisions arriving per tick, whole org",
+            );
+        }
+        let share = ["fixed", "uniform", "beta"];
+        Work {
+            rate: rate.unwrap_or(0.0),
+            complexity: self.dist(&t, "complexity", &share, defaults.complexity),
+            effort: self.dist(&t, "effort", schema::DISTS, defaults.effort),
+            cross_unit: self.float_or(&t, "cross_unit", defaults.cross_unit),
+            reach: self.dist(&t, "reach", schema::DISTS, defaults.reach),
+            stake: self.dist(&t, "stake", schema::DISTS, defaults.stake),
+            half_life: self.float(&t, "half_life"),
+        }
+    }
+
+    fn quality(&mut self, root: &Tbl<'_, '_>) -> Quality {
+        let d = Quality::default();
+        let Some(t) = self.table(root, "quality", "[quality]") else {
+            return d;
+        };
+        self.check_keys(&t, schema::QUALITY, &[]);
+        Quality {
+            sharpness: self.float_or(&t, "sharpness", d.sharpness),
+            filter_loss: self.float_or(&t, "filter_loss", d.filter_loss),
+            bad_penalty: self.float_or(&t, "bad_penalty", d.bad_penalty),
+            rework: self.float_or(&t, "rework", d.rework),
+        }
+    }
+
+    fn recovery(&mut self, root: &Tbl<'_, '_>) -> Recovery {
+        let d = Recovery::default();
+        let Some(t) = self.table(root, "recovery", "[recovery]") else {
+            return d;
+        };
+        self.check_keys(&t, schema::RECOVERY, &[]);
+        let names: Vec<&str> = RecoveryMetric::ALL.iter().map(|m| m.name()).collect();
+        let metrics = match self.entry(&t, "metrics") {
+            None => d.metrics.clone(),
+            Some(v) => match v.get_ref() {
+                DeValue::Array(items) => {
+                    let mut out = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        let ip = format!("recovery.metrics[{i}]");
+                        self.spans.values.insert(ip.clone(), item.span());
+                        match item.get_ref() {
+                            DeValue::String(s) => match RecoveryMetric::from_name(s) {
+                                Some(m) => out.push(m),
+                                None => {
+                                    let mut p = Pending::new(
+                                        format!("unknown recovery metric `{s}`"),
+                                        item.span(),
+                                    )
+                                    .help(format!("valid metrics: {}", names.join(", ")));
+                                    if let Some(near) = closest(s, &names) {
+                                        p = p.help(format!("did you mean `{near}`?"));
+                                    }
+                                    self.error(&ip, p);
+                                }
+                            },
+                            other => self.wrong_type(&ip, item, "a metric name", kind_of(other)),
+                        }
+                    }
+                    out
+                }
+                other => {
+                    self.wrong_type(
+                        "recovery.metrics",
+                        v,
+                        "a list of metric names",
+                        kind_of(other),
+                    );
+                    d.metrics.clone()
+                }
+            },
+        };
+        Recovery {
+            metrics,
+            window: self.uint(&t, "window").unwrap_or(d.window),
+            baseline: self.uint(&t, "baseline").unwrap_or(d.baseline),
+            band: self.float_or(&t, "band", d.band),
+            floor: self.float_or(&t, "floor", d.floor),
+            hold: self.uint(&t, "hold").unwrap_or(d.hold),
+        }
+    }
+
+    fn output(&mut self, root: &Tbl<'_, '_>) -> Output {
+        let d = Output::default();
+        let Some(t) = self.table(root, "output", "[output]") else {
+            return d;
+        };
+        self.check_keys(&t, schema::OUTPUT, &[]);
+        let dir = self.string(&t, "dir").map(Into::into);
+        let formats = match self.entry(&t, "formats") {
+            None => d.formats,
+            Some(v) => match v.get_ref() {
+                DeValue::Array(items) => {
+                    let mut out = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        let ip = format!("output.formats[{i}]");
+                        self.spans.values.insert(ip.clone(), item.span());
+                        match item.get_ref() {
+                            DeValue::String(s) if s == "png" => out.push(Format::Png),
+                            DeValue::String(s) if s == "svg" => out.push(Format::Svg),
+                            DeValue::String(s) => {
+                                let p = Pending::new(
+                                    format!("unknown chart format `{s}`"),
+                                    item.span(),
+                                )
+                                .help("valid formats: png, svg");
+                                self.error(&ip, p);
+                            }
+                            other => self.wrong_type(&ip, item, "a format name", kind_of(other)),
+                        }
+                    }
+                    out
+                }
+                other => {
+                    self.wrong_type(
+                        "output.formats",
+                        v,
+                        "a list such as [\"png\", \"svg\"]",
+                        kind_of(other),
+                    );
+                    d.formats
+                }
+            },
+        };
+        Output { dir, formats }
+    }
+
+    fn sweep(&mut self, root: &Tbl<'_, '_>) -> Vec<SweepAxis> {
+        let Some(t) = self.table(root, "sweep", "[sweep]") else {
+            return Vec::new();
+        };
+        let mut entries: Vec<_> = t.map.iter().collect();
+        entries.sort_by_key(|(k, _)| k.span().start);
+        let mut axes = Vec::new();
+        for (k, v) in entries {
+            let i = axes.len();
+            let path = format!("sweep[{i}]");
+            self.spans.keys.insert(path.clone(), k.span());
+            self.spans.values.insert(path.clone(), v.span());
+            if let Some(values) = self.sweep_values(&path, v) {
+                axes.push(SweepAxis {
+                    path: k.get_ref().to_string(),
+                    values,
+                });
+            } else {
+                // Keep the axis so indices match spans; its path check is skipped as bad.
+                axes.push(SweepAxis {
+                    path: k.get_ref().to_string(),
+                    values: Vec::new(),
+                });
+            }
+        }
+        axes
+    }
+
+    fn sweep_values(&mut self, path: &str, v: &Value<'_>) -> Option<Vec<SweepValue>> {
+        match v.get_ref() {
+            DeValue::Array(items) if !items.is_empty() => {
+                let mut out = Vec::new();
+                for (j, item) in items.iter().enumerate() {
+                    let ip = format!("{path}.values[{j}]");
+                    self.spans.values.insert(ip.clone(), item.span());
+                    let value = match item.get_ref() {
+                        DeValue::Integer(_) => int_of(item.get_ref())
+                            .and_then(|i| i64::try_from(i).ok())
+                            .map(SweepValue::Int),
+                        DeValue::Float(_) => number_of(item.get_ref()).ok().map(SweepValue::Float),
+                        DeValue::String(s) => Some(SweepValue::Text(s.to_string())),
+                        _ => None,
+                    };
+                    match value {
+                        Some(x) => out.push(x),
+                        None => {
+                            let found = kind_of(item.get_ref());
+                            self.wrong_type(&ip, item, "a number or a string", found);
+                            return None;
+                        }
+                    }
+                }
+                Some(out)
+            }
+            DeValue::Array(_) => {
+                let p = Pending::new("a sweep axis needs at least one value", v.span());
+                self.error(path, p);
+                None
+            }
+            DeValue::Table(map) => {
+                let t = Tbl {
+                    map,
+                    path: path.to_string(),
+                    what: "a sweep range".into(),
+                    span: v.span(),
+                };
+                self.check_keys(&t, &["from", "to", "steps"], &[]);
+                let from = self.float(&t, "from");
+                let to = self.float(&t, "to");
+                let steps = self.whole(&t, "steps", MAX_STEPS);
+                for (key, got) in [
+                    ("from", from.is_some()),
+                    ("to", to.is_some()),
+                    ("steps", steps.is_some()),
+                ] {
+                    if !got && !t.has(key) {
+                        self.missing(&t, key, "write `{ from = 10.0, to = 80.0, steps = 8 }`");
+                    }
+                }
+                let (from, to, steps) = (from?, to?, steps?);
+                if steps < 1 || (steps == 1 && from != to) {
+                    let p = Pending::new(
+                        format!(
+                            "`steps` must be at least 2 to go from {from} to {to}, found {steps}"
+                        ),
+                        self.spans.value(&t.child("steps")),
+                    );
+                    self.error(path, p);
+                    return None;
+                }
+                let values = (0..steps)
+                    .map(|i| {
+                        if steps == 1 {
+                            from
+                        } else {
+                            from + (to - from) * i as f64 / (steps - 1) as f64
+                        }
+                    })
+                    .map(|x| {
+                        // Whole numbers stay integers so integer keys (`span`) can be swept.
+                        if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                            SweepValue::Int(x as i64)
+                        } else {
+                            SweepValue::Float(x)
+                        }
+                    })
+                    .collect();
+                Some(values)
+            }
+            other => {
+                let found = kind_of(other);
+                self.wrong_type(path, v, "a list of values or `{ from, to, steps }`", found);
+                None
+            }
+        }
+    }
+}
