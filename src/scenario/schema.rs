@@ -60,9 +60,6 @@ pub(crate) const TEAMS: &[&str] = &["teams", "team_size", "network"];
 /// Keys of a teams org's `network`.
 pub(crate) const NETWORK: &[&str] = &["kind", "degree", "rewire"];
 
-/// Network kinds.
-pub(crate) const NETWORK_KINDS: &[&str] = &["ring", "small_world", "complete"];
-
 /// Keys every `[[shock]]` may use.
 pub(crate) const SHOCK: &[&str] = &["kind", "name", "at", "duration"];
 

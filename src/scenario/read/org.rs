@@ -22,62 +22,36 @@ impl Reader {
             .string(&t, "name")
             .unwrap_or_else(|| format!("Org {}", index + 1));
         t.what = format!("[[org]] `{name}`");
-        let structure = self.choice(&t, "structure", &["tree", "teams"]);
-        if structure.is_none() && !t.has("structure") {
-            self.missing(
-                &t,
-                "structure",
-                "add `structure = \"tree\"` or `structure = \"teams\"`",
-            );
-        }
-        let all: Vec<&str> = schema::ORG
-            .iter()
-            .chain(schema::TREE)
-            .chain(schema::TEAMS)
-            .copied()
-            .collect();
-        let structure = match structure {
-            Some(0) => {
-                let valid = org_keys(schema::TREE);
-                let why =
-                    "it belongs to `structure = \"teams\"`, and this org is a tree".to_string();
-                let elsewhere: Vec<_> = schema::TEAMS.iter().map(|k| (*k, why.clone())).collect();
-                self.check_keys(&t, &valid, &elsewhere);
-                let span = self.required_uint(&t, "span", "add `span = 6`: reports per manager");
-                let levels =
-                    self.required_uint(&t, "levels", "add `levels = 4`: frontline is level 0");
-                Some(Structure::Tree {
-                    span: span.unwrap_or(1),
-                    levels: levels.unwrap_or(1),
-                })
-            }
-            Some(_) => {
-                let valid = org_keys(schema::TEAMS);
-                let why = "it belongs to `structure = \"tree\"`, and this org is teams".to_string();
-                let elsewhere: Vec<_> = schema::TREE.iter().map(|k| (*k, why.clone())).collect();
-                self.check_keys(&t, &valid, &elsewhere);
-                let teams = self.required_uint(&t, "teams", "add `teams = 20`: how many teams");
-                let size =
-                    self.required_uint(&t, "team_size", "add `team_size = 6`: peers per team");
-                let network = self.network(&t);
-                Some(Structure::Teams {
-                    teams: teams.unwrap_or(1),
-                    team_size: size.unwrap_or(1),
-                    network,
-                })
-            }
+        let shapes = [("tree", Self::tree as ReadShape), ("teams", Self::teams)];
+        let shape = self.required(
+            &t,
+            "structure",
+            "add `structure = \"tree\"` or `structure = \"teams\"`",
+            |r, t, key| r.choice(t, key, &shapes),
+        );
+        let structure = match shape {
+            Some(read_shape) => read_shape(self, &t),
             None => {
+                let all: Vec<&str> = schema::ORG
+                    .iter()
+                    .chain(schema::TREE)
+                    .chain(schema::TEAMS)
+                    .copied()
+                    .collect();
                 self.check_keys(&t, &all, &[]);
-                None
+                Structure::Tree { span: 1, levels: 1 }
             }
         };
-        let structure = structure.unwrap_or(Structure::Tree { span: 1, levels: 1 });
         let default_mode = match structure {
-            Structure::Tree { .. } => 0,
-            Structure::Teams { .. } => 1,
+            Structure::Tree { .. } => CrossUnitMode::Escalate,
+            Structure::Teams { .. } => CrossUnitMode::Consult,
         };
-        let mode = self
-            .choice(&t, "cross_unit", &["escalate", "consult"])
+        let modes = [
+            ("escalate", CrossUnitMode::Escalate),
+            ("consult", CrossUnitMode::Consult),
+        ];
+        let cross_unit = self
+            .choice(&t, "cross_unit", &modes)
             .unwrap_or(default_mode);
         let mut org = OrgSpec {
             name,
@@ -92,11 +66,7 @@ impl Reader {
             patience: self.uint(&t, "patience").unwrap_or(24),
             learning: self.float_or(&t, "learning", 0.0),
             alignment: self.float_or(&t, "alignment", 1.0),
-            cross_unit: if mode == 0 {
-                CrossUnitMode::Escalate
-            } else {
-                CrossUnitMode::Consult
-            },
+            cross_unit,
         };
         // Teams have one level: a one-element list means the same as its value.
         if matches!(org.structure, Structure::Teams { .. }) {
@@ -111,40 +81,87 @@ impl Reader {
         org
     }
 
+    /// `structure = "tree"`: its span and levels.
+    fn tree(&mut self, t: &Tbl<'_, '_>) -> Structure {
+        let why = "it belongs to `structure = \"teams\"`, and this org is a tree";
+        self.shape_keys(t, schema::TREE, schema::TEAMS, why);
+        let span = self.required(t, "span", "add `span = 6`: reports per manager", Self::uint);
+        let levels = self.required(
+            t,
+            "levels",
+            "add `levels = 4`: frontline is level 0",
+            Self::uint,
+        );
+        Structure::Tree {
+            span: span.unwrap_or(1),
+            levels: levels.unwrap_or(1),
+        }
+    }
+
+    /// `structure = "teams"`: how many, how large, how linked.
+    fn teams(&mut self, t: &Tbl<'_, '_>) -> Structure {
+        let why = "it belongs to `structure = \"tree\"`, and this org is teams";
+        self.shape_keys(t, schema::TEAMS, schema::TREE, why);
+        let teams = self.required(t, "teams", "add `teams = 20`: how many teams", Self::uint);
+        let size = self.required(
+            t,
+            "team_size",
+            "add `team_size = 6`: peers per team",
+            Self::uint,
+        );
+        let network = self.network(t);
+        Structure::Teams {
+            teams: teams.unwrap_or(1),
+            team_size: size.unwrap_or(1),
+            network,
+        }
+    }
+
+    /// Refuses keys of no org, and keys of the `other` structure saying `why`.
+    fn shape_keys(&mut self, t: &Tbl<'_, '_>, own: &[&'static str], other: &[&str], why: &str) {
+        let (head, rest) = schema::ORG.split_at(2);
+        // In the order a reader expects: name, structure, the shape's keys, the rest.
+        let valid: Vec<&str> = head.iter().chain(own).chain(rest).copied().collect();
+        let elsewhere: Vec<_> = other.iter().map(|k| (*k, why.to_string())).collect();
+        self.check_keys(t, &valid, &elsewhere);
+    }
+
     fn network(&mut self, org: &Tbl<'_, '_>) -> Network {
         let what = format!("the network of {}", org.what);
         let Some(t) = self.table(org, "network", &what) else {
             return Network::default();
         };
         self.check_keys(&t, schema::NETWORK, &[]);
-        let kind = self.choice(&t, "kind", schema::NETWORK_KINDS).unwrap_or(1);
-        if kind != 1 {
-            let kind_name = schema::NETWORK_KINDS[kind];
-            for key in ["degree", "rewire"] {
-                if let Some(v) = self.entry(&t, key) {
-                    let p = Pending::new(
-                        format!("`{key}` does not apply to a `{kind_name}` network"),
-                        v.span(),
-                    )
-                    .help("only `kind = \"small_world\"` takes `degree` and `rewire`");
-                    self.error(&t.child(key), p);
-                }
-            }
-            return if kind == 0 {
-                Network::Ring
-            } else {
-                Network::Complete
+        let kinds = [
+            ("ring", Network::Ring),
+            ("small_world", Network::default()),
+            ("complete", Network::Complete),
+        ];
+        let network = self.choice(&t, "kind", &kinds).unwrap_or_default();
+        if let Network::SmallWorld { .. } = network {
+            return Network::SmallWorld {
+                degree: self.uint(&t, "degree").unwrap_or(4),
+                rewire: self.float_or(&t, "rewire", 0.1),
             };
         }
-        Network::SmallWorld {
-            degree: self.uint(&t, "degree").unwrap_or(4),
-            rewire: self.float_or(&t, "rewire", 0.1),
+        // A ring or a complete network was read, so `kind` is a string naming it.
+        let kind = t
+            .get("kind")
+            .and_then(|v| v.get_ref().as_str())
+            .unwrap_or_default();
+        for key in ["degree", "rewire"] {
+            if let Some(v) = self.entry(&t, key) {
+                let p = Pending::new(
+                    format!("`{key}` does not apply to a `{kind}` network"),
+                    v.span(),
+                )
+                .help("only `kind = \"small_world\"` takes `degree` and `rewire`");
+                self.error(&t.child(key), p);
+            }
         }
+        network
     }
 }
 
-/// An org's valid keys in the order a reader expects: name, structure, its shape, the rest.
-fn org_keys(shape: &[&'static str]) -> Vec<&'static str> {
-    let (head, rest) = schema::ORG.split_at(2);
-    head.iter().chain(shape).chain(rest).copied().collect()
-}
+/// Reads the keys of one structure.
+type ReadShape = fn(&mut Reader, &Tbl<'_, '_>) -> Structure;

@@ -115,6 +115,21 @@ impl Reader {
         self.error(&t.child(key), p);
     }
 
+    /// `read(key)`, with a "missing key" error (and `help` to add it) when the key is absent.
+    pub(super) fn required<'a, 'i, T>(
+        &mut self,
+        t: &Tbl<'a, 'i>,
+        key: &str,
+        help: &str,
+        read: impl FnOnce(&mut Self, &Tbl<'a, 'i>, &str) -> Option<T>,
+    ) -> Option<T> {
+        let value = read(self, t, key);
+        if value.is_none() && !t.has(key) {
+            self.missing(t, key, help);
+        }
+        value
+    }
+
     /// A sub-table, or `None` (with an error if present but not a table).
     pub(super) fn table<'a, 'i>(
         &mut self,

@@ -9,14 +9,15 @@ use toml::de::DeValue;
 
 impl Reader {
     pub(super) fn shocks(&mut self, root: &Tbl<'_, '_>) -> Vec<ShockSpec> {
-        let kinds: Vec<&str> = schema::SHOCK_KINDS.iter().map(|(k, _)| *k).collect();
         let mut out = Vec::new();
         for (mut t, i) in self.tables(root, "shock") {
             // A shock of no valid kind is left out of the scenario; the paths of the others
             // must follow their place in it, not in the file.
             let kind = t.get("kind").and_then(|v| v.get_ref().as_str());
             t.path = match kind {
-                Some(k) if kinds.contains(&k) => format!("shock[{}]", out.len()),
+                Some(k) if schema::SHOCK_KINDS.iter().any(|(name, _)| *name == k) => {
+                    format!("shock[{}]", out.len())
+                }
                 _ => format!("shock(unread {i})"),
             };
             self.spans.values.insert(t.path.clone(), t.span.clone());
@@ -26,21 +27,18 @@ impl Reader {
     }
 
     fn shock(&mut self, mut t: Tbl<'_, '_>) -> Option<ShockSpec> {
-        let kinds: Vec<&str> = schema::SHOCK_KINDS.iter().map(|(k, _)| *k).collect();
-        let kind = self.choice(&t, "kind", &kinds);
-        if kind.is_none() && !t.has("kind") {
-            self.missing(
-                &t,
-                "kind",
-                &format!("add `kind = \"surge\"`; kinds: {}", kinds.join(", ")),
-            );
-        }
-        let at = self.uint(&t, "at");
-        if at.is_none() && !t.has("at") {
-            self.missing(&t, "at", "add `at = 600`: the tick the shock starts");
-        }
+        let kinds: Vec<_> = schema::SHOCK_KINDS.iter().map(|k| (k.0, k)).collect();
+        let names: Vec<&str> = kinds.iter().map(|(name, _)| *name).collect();
+        let help = format!("add `kind = \"surge\"`; kinds: {}", names.join(", "));
+        let kind = self.required(&t, "kind", &help, |r, t, key| r.choice(t, key, &kinds));
+        let at = self.required(
+            &t,
+            "at",
+            "add `at = 600`: the tick the shock starts",
+            Self::uint,
+        );
         let duration = self.uint(&t, "duration");
-        let Some(kind) = kind else {
+        let Some(&(kind_name, own)) = kind else {
             let all: Vec<&str> = schema::SHOCK
                 .iter()
                 .chain(schema::SHOCK_KINDS.iter().flat_map(|(_, k)| k.iter()))
@@ -49,7 +47,6 @@ impl Reader {
             self.check_keys(&t, &all, &[]);
             return None;
         };
-        let (kind_name, own) = schema::SHOCK_KINDS[kind];
         let at = at.unwrap_or(0);
         let name = self
             .string(&t, "name")
@@ -74,47 +71,39 @@ impl Reader {
             .collect();
         self.check_keys(&t, &valid, &elsewhere);
         let kind = match kind_name {
-            "surge" => {
-                let factor = self.float(&t, "factor");
-                if factor.is_none() && !t.has("factor") {
-                    self.missing(
+            "surge" => ShockKind::Surge {
+                factor: self
+                    .required(
                         &t,
                         "factor",
                         "add `factor = 3.0`: the work rate is multiplied by it",
-                    );
-                }
-                let region = self.entry(&t, "region").and_then(|v| {
+                        Self::float,
+                    )
+                    .unwrap_or(1.0),
+                region: self.entry(&t, "region").and_then(|v| {
                     self.pair(&t.child("region"), v, "[from, to) of the world's places")
-                });
-                ShockKind::Surge {
-                    factor: factor.unwrap_or(1.0),
-                    region,
-                }
-            }
-            "loss" => {
-                let target = self.target(&t);
-                ShockKind::Loss {
-                    target,
-                    reroute_after: self.uint(&t, "reroute_after"),
-                }
-            }
+                }),
+            },
+            "loss" => ShockKind::Loss {
+                target: self.target(&t),
+                reroute_after: self.uint(&t, "reroute_after"),
+            },
             "outage" => {
-                let f = self.float(&t, "delay_factor");
-                if f.is_none() && !t.has("delay_factor") {
-                    self.missing(
-                        &t,
-                        "delay_factor",
-                        "add `delay_factor = 4.0`: link delays are multiplied by it",
-                    );
-                }
-                let links = match self.choice(&t, "links", &["all", "vertical", "lateral"]) {
-                    Some(1) => Links::Vertical,
-                    Some(2) => Links::Lateral,
-                    _ => Links::All,
-                };
+                let links = [
+                    ("all", Links::All),
+                    ("vertical", Links::Vertical),
+                    ("lateral", Links::Lateral),
+                ];
                 ShockKind::Outage {
-                    delay_factor: f.unwrap_or(1.0),
-                    links,
+                    delay_factor: self
+                        .required(
+                            &t,
+                            "delay_factor",
+                            "add `delay_factor = 4.0`: link delays are multiplied by it",
+                            Self::float,
+                        )
+                        .unwrap_or(1.0),
+                    links: self.choice(&t, "links", &links).unwrap_or(Links::All),
                 }
             }
             "shift" => {
@@ -134,20 +123,17 @@ impl Reader {
                     competence_drop: self.float_or(&t, "competence_drop", 0.0),
                 }
             }
-            _ => {
-                let f = self.float(&t, "fraction");
-                if f.is_none() && !t.has("fraction") {
-                    self.missing(
+            _ => ShockKind::Absence {
+                fraction: self
+                    .required(
                         &t,
                         "fraction",
                         "add `fraction = 0.2`: the share of agents away",
-                    );
-                }
-                ShockKind::Absence {
-                    fraction: f.unwrap_or(0.0),
-                    reroute_after: self.uint(&t, "reroute_after"),
-                }
-            }
+                        Self::float,
+                    )
+                    .unwrap_or(0.0),
+                reroute_after: self.uint(&t, "reroute_after"),
+            },
         };
         Some(ShockSpec {
             name,

@@ -2,10 +2,10 @@
 //! `[sweep]`, and the file as a whole.
 
 use super::super::diagnostic::Pending;
-use super::super::schema::{self, closest};
+use super::super::schema;
 use super::super::types::*;
 use super::reader::{Reader, Tbl, Value};
-use super::values::{int_of, kind_of, number_of};
+use super::values::{NameList, int_of, kind_of, number_of};
 use toml::de::DeValue;
 
 /// Most values one sweep range may expand to: a bigger grid is a typo, not a plan.
@@ -49,11 +49,14 @@ impl Reader {
         self.check_keys(&t, schema::SCENARIO, &[]);
         let name = self.string(&t, "name").unwrap_or_else(|| stem.to_string());
         let description = self.string(&t, "description").unwrap_or_default();
-        let ticks = self.uint(&t, "ticks");
-        if ticks.is_none() && !t.has("ticks") {
-            self.missing(&t, "ticks", "add `ticks = 1000`: the horizon, in ticks");
-        }
-        let ticks = ticks.unwrap_or(1);
+        let ticks = self
+            .required(
+                &t,
+                "ticks",
+                "add `ticks = 1000`: the horizon, in ticks",
+                Self::uint,
+            )
+            .unwrap_or(1);
         let warmup = self.uint(&t, "warmup").unwrap_or(ticks / 10);
         let tick_unit = self
             .string(&t, "tick_unit")
@@ -84,14 +87,8 @@ impl Reader {
             return defaults;
         };
         self.check_keys(&t, schema::WORK, &[]);
-        let rate = self.float(&t, "rate");
-        if rate.is_none() && !t.has("rate") {
-            self.missing(
-                &t,
-                "rate",
-                "add `rate = 10.0`: decisions arriving per tick, whole org",
-            );
-        }
+        let help = "add `rate = 10.0`: decisions arriving per tick, whole org";
+        let rate = self.required(&t, "rate", help, Self::float);
         let share = ["fixed", "uniform", "beta"];
         Work {
             rate: rate.unwrap_or(0.0),
@@ -124,48 +121,18 @@ impl Reader {
             return d;
         };
         self.check_keys(&t, schema::RECOVERY, &[]);
-        let names: Vec<&str> = RecoveryMetric::ALL.iter().map(|m| m.name()).collect();
-        let metrics = match self.entry(&t, "metrics") {
-            None => d.metrics.clone(),
-            Some(v) => match v.get_ref() {
-                DeValue::Array(items) => {
-                    let mut out = Vec::new();
-                    for (i, item) in items.iter().enumerate() {
-                        let ip = format!("recovery.metrics[{i}]");
-                        self.spans.values.insert(ip.clone(), item.span());
-                        match item.get_ref() {
-                            DeValue::String(s) => match RecoveryMetric::from_name(s) {
-                                Some(m) => out.push(m),
-                                None => {
-                                    let mut p = Pending::new(
-                                        format!("unknown recovery metric `{s}`"),
-                                        item.span(),
-                                    )
-                                    .help(format!("valid metrics: {}", names.join(", ")));
-                                    if let Some(near) = closest(s, &names) {
-                                        p = p.help(format!("did you mean `{near}`?"));
-                                    }
-                                    self.error(&ip, p);
-                                }
-                            },
-                            other => self.wrong_type(&ip, item, "a metric name", kind_of(other)),
-                        }
-                    }
-                    out
-                }
-                other => {
-                    self.wrong_type(
-                        "recovery.metrics",
-                        v,
-                        "a list of metric names",
-                        kind_of(other),
-                    );
-                    d.metrics.clone()
-                }
-            },
+        let metrics = RecoveryMetric::ALL.map(|m| (m.name(), m));
+        let words = NameList {
+            noun: "recovery metric",
+            plural: "metrics",
+            item: "a metric name",
+            expected: "a list of metric names",
+            suggest: true,
         };
         Recovery {
-            metrics,
+            metrics: self
+                .names(&t, "metrics", &metrics, &words)
+                .unwrap_or(d.metrics),
             window: self.uint(&t, "window").unwrap_or(d.window),
             baseline: self.uint(&t, "baseline").unwrap_or(d.baseline),
             band: self.float_or(&t, "band", d.band),
@@ -180,43 +147,20 @@ impl Reader {
             return d;
         };
         self.check_keys(&t, schema::OUTPUT, &[]);
-        let dir = self.string(&t, "dir").map(Into::into);
-        let formats = match self.entry(&t, "formats") {
-            None => d.formats,
-            Some(v) => match v.get_ref() {
-                DeValue::Array(items) => {
-                    let mut out = Vec::new();
-                    for (i, item) in items.iter().enumerate() {
-                        let ip = format!("output.formats[{i}]");
-                        self.spans.values.insert(ip.clone(), item.span());
-                        match item.get_ref() {
-                            DeValue::String(s) if s == "png" => out.push(Format::Png),
-                            DeValue::String(s) if s == "svg" => out.push(Format::Svg),
-                            DeValue::String(s) => {
-                                let p = Pending::new(
-                                    format!("unknown chart format `{s}`"),
-                                    item.span(),
-                                )
-                                .help("valid formats: png, svg");
-                                self.error(&ip, p);
-                            }
-                            other => self.wrong_type(&ip, item, "a format name", kind_of(other)),
-                        }
-                    }
-                    out
-                }
-                other => {
-                    self.wrong_type(
-                        "output.formats",
-                        v,
-                        "a list such as [\"png\", \"svg\"]",
-                        kind_of(other),
-                    );
-                    d.formats
-                }
-            },
+        let formats = [("png", Format::Png), ("svg", Format::Svg)];
+        let words = NameList {
+            noun: "chart format",
+            plural: "formats",
+            item: "a format name",
+            expected: "a list such as [\"png\", \"svg\"]",
+            suggest: false,
         };
-        Output { dir, formats }
+        Output {
+            dir: self.string(&t, "dir").map(Into::into),
+            formats: self
+                .names(&t, "formats", &formats, &words)
+                .unwrap_or(d.formats),
+        }
     }
 
     fn sweep(&mut self, root: &Tbl<'_, '_>) -> Vec<SweepAxis> {
@@ -286,18 +230,11 @@ impl Reader {
                     span: v.span(),
                 };
                 self.check_keys(&t, &["from", "to", "steps"], &[]);
-                let from = self.float(&t, "from");
-                let to = self.float(&t, "to");
-                let steps = self.whole(&t, "steps", MAX_STEPS);
-                for (key, got) in [
-                    ("from", from.is_some()),
-                    ("to", to.is_some()),
-                    ("steps", steps.is_some()),
-                ] {
-                    if !got && !t.has(key) {
-                        self.missing(&t, key, "write `{ from = 10.0, to = 80.0, steps = 8 }`");
-                    }
-                }
+                let help = "write `{ from = 10.0, to = 80.0, steps = 8 }`";
+                let from = self.required(&t, "from", help, Self::float);
+                let to = self.required(&t, "to", help, Self::float);
+                let steps =
+                    self.required(&t, "steps", help, |r, t, key| r.whole(t, key, MAX_STEPS));
                 let (from, to, steps) = (from?, to?, steps?);
                 if steps < 1 || (steps == 1 && from != to) {
                     let p = Pending::new(

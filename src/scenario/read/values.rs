@@ -22,6 +22,7 @@ pub(super) fn kind_of(v: &DeValue<'_>) -> &'static str {
     }
 }
 
+/// An integer as written, in any radix; `None` for anything else.
 pub(super) fn int_of(v: &DeValue<'_>) -> Option<i128> {
     match v {
         DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix()).ok(),
@@ -44,12 +45,27 @@ pub(super) fn number_of(v: &DeValue<'_>) -> Result<f64, String> {
     }
 }
 
-pub(super) fn list(items: &[&str]) -> String {
+/// Names quoted for a message: "`a`, `b`, `c`".
+fn list(items: &[&str]) -> String {
     items
         .iter()
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// How [`Reader::names`] speaks of one kind of name list.
+pub(super) struct NameList {
+    /// One name, in "unknown X `y`": `recovery metric`.
+    pub noun: &'static str,
+    /// Many, in "valid X: ...": `metrics`.
+    pub plural: &'static str,
+    /// What an item should be: `a metric name`.
+    pub item: &'static str,
+    /// What the whole value should be: `a list of metric names`.
+    pub expected: &'static str,
+    /// Whether an unknown name gets a "did you mean".
+    pub suggest: bool,
 }
 
 /// A short description of a value for messages about values of the wrong form.
@@ -130,17 +146,23 @@ impl Reader {
         }
     }
 
-    /// A string naming one of `choices`.
-    pub(super) fn choice(&mut self, t: &Tbl<'_, '_>, key: &str, choices: &[&str]) -> Option<usize> {
+    /// A string naming one of `choices`: the value paired with the name written.
+    pub(super) fn choice<T: Copy>(
+        &mut self,
+        t: &Tbl<'_, '_>,
+        key: &str,
+        choices: &[(&'static str, T)],
+    ) -> Option<T> {
         let v = self.entry(t, key)?;
         let path = t.child(key);
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
         match v.get_ref() {
-            DeValue::String(s) => match choices.iter().position(|c| c == s) {
-                Some(i) => Some(i),
+            DeValue::String(s) => match choices.iter().find(|(name, _)| name == s) {
+                Some(&(_, value)) => Some(value),
                 None => {
                     let mut p = Pending::new(format!("`{s}` is not a valid `{key}`"), v.span())
-                        .label(format!("expected one of {}", list(choices)));
-                    if let Some(near) = closest(s, choices) {
+                        .label(format!("expected one of {}", list(&names)));
+                    if let Some(near) = closest(s, &names) {
                         p = p.help(format!("did you mean `{near}`?"));
                     }
                     self.error(&path, p);
@@ -148,11 +170,51 @@ impl Reader {
                 }
             },
             other => {
-                let expected = format!("a string, one of {}", list(choices));
+                let expected = format!("a string, one of {}", list(&names));
                 self.wrong_type(&path, v, &expected, kind_of(other));
                 None
             }
         }
+    }
+
+    /// A list of names, each one of `choices`, for `[recovery] metrics` and `[output] formats`:
+    /// `None` when absent or not a list (with an error), else the values of the names that are
+    /// valid (with an error for each that is not).
+    pub(super) fn names<T: Copy>(
+        &mut self,
+        t: &Tbl<'_, '_>,
+        key: &str,
+        choices: &[(&'static str, T)],
+        words: &NameList,
+    ) -> Option<Vec<T>> {
+        let v = self.entry(t, key)?;
+        let path = t.child(key);
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(&path, v, words.expected, kind_of(v.get_ref()));
+            return None;
+        };
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let ip = format!("{path}[{i}]");
+            self.spans.values.insert(ip.clone(), item.span());
+            match item.get_ref() {
+                DeValue::String(s) => match choices.iter().find(|(name, _)| name == s) {
+                    Some(&(_, value)) => out.push(value),
+                    None => {
+                        let mut p =
+                            Pending::new(format!("unknown {} `{s}`", words.noun), item.span())
+                                .help(format!("valid {}: {}", words.plural, names.join(", ")));
+                        if let Some(near) = closest(s, &names).filter(|_| words.suggest) {
+                            p = p.help(format!("did you mean `{near}`?"));
+                        }
+                        self.error(&ip, p);
+                    }
+                },
+                other => self.wrong_type(&ip, item, words.item, kind_of(other)),
+            }
+        }
+        Some(out)
     }
 
     /// A pair `[a, b]` of numbers; records each element's span.
@@ -303,13 +365,5 @@ impl Reader {
                 }
             },
         }
-    }
-
-    pub(super) fn required_uint(&mut self, t: &Tbl<'_, '_>, key: &str, help: &str) -> Option<u32> {
-        let v = self.uint(t, key);
-        if v.is_none() && !t.has(key) {
-            self.missing(t, key, help);
-        }
-        v
     }
 }
