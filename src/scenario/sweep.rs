@@ -4,12 +4,15 @@
 //! `org.<name>.<key>`, `shock.<name>.<key>`. Orgs and shocks are named, not numbered, so a
 //! sweep keeps meaning the same thing when the file's order changes.
 
+use super::schema;
 use super::types::*;
+use std::sync::LazyLock;
 
 /// A scalar a sweep can set.
 enum Slot<'a> {
     Whole(&'a mut u32),
     OptWhole(&'a mut Option<u32>),
+    Seed(&'a mut u64),
     Real(&'a mut f64),
     OptReal(&'a mut Option<f64>),
     /// Sets every level alike.
@@ -17,55 +20,32 @@ enum Slot<'a> {
     Mode(&'a mut CrossUnitMode),
 }
 
-/// The last parts of a path after `org.<name>.` or `shock.<name>.`, tried against each name.
-const ORG_KEYS: &[&str] = &[
-    "span",
-    "levels",
-    "teams",
-    "team_size",
-    "network.degree",
-    "network.rewire",
-    "capacity",
-    "competence",
-    "authority",
-    "link_delay",
-    "boundary",
-    "referral_effort",
-    "consult_effort",
-    "patience",
-    "learning",
-    "alignment",
-    "cross_unit",
-];
-const SHOCK_KEYS: &[&str] = &[
-    "at",
-    "duration",
-    "factor",
-    "reroute_after",
-    "delay_factor",
-    "complexity_shift",
-    "competence_drop",
-    "fraction",
-    "target.level",
-    "target.fraction",
-];
-const FIXED_PATHS: &[&str] = &[
-    "scenario.ticks",
-    "scenario.warmup",
-    "scenario.seed",
-    "work.rate",
-    "work.cross_unit",
-    "work.half_life",
-    "quality.sharpness",
-    "quality.filter_loss",
-    "quality.bad_penalty",
-    "quality.rework",
-    "recovery.window",
-    "recovery.baseline",
-    "recovery.band",
-    "recovery.floor",
-    "recovery.hold",
-];
+/// What may follow `org.<name>.`, tried against each org's name: the keys the schema marks
+/// sweepable.
+static ORG_KEYS: LazyLock<Vec<String>> =
+    LazyLock::new(|| schema::sweepable(&[schema::TREE, schema::TEAMS, schema::ORG]));
+
+/// What may follow `shock.<name>.`: the sweepable keys of every shock and of every kind.
+static SHOCK_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let kinds = schema::SHOCK_KINDS.iter().map(|(_, keys)| *keys);
+    schema::sweepable(
+        &std::iter::once(schema::SHOCK)
+            .chain(kinds)
+            .collect::<Vec<_>>(),
+    )
+});
+
+/// Paths into the tables written once: `work.rate`, `recovery.band`.
+static FIXED_PATHS: LazyLock<Vec<String>> = LazyLock::new(|| {
+    schema::TABLES
+        .iter()
+        .flat_map(|(table, keys)| {
+            schema::sweepable(&[keys])
+                .into_iter()
+                .map(move |k| format!("{table}.{k}"))
+        })
+        .collect()
+});
 
 fn org_slot<'a>(org: &'a mut OrgSpec, key: &str) -> Option<Slot<'a>> {
     Some(match (key, &mut org.structure) {
@@ -154,7 +134,7 @@ fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
             .filter(|(_, o)| {
                 rest.strip_prefix(o.name.as_str())
                     .and_then(|r| r.strip_prefix('.'))
-                    .is_some_and(|k| ORG_KEYS.contains(&k))
+                    .is_some_and(|k| ORG_KEYS.iter().any(|x| x == k))
             })
             .max_by_key(|(_, o)| o.name.len())?
             .0;
@@ -169,7 +149,7 @@ fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
             .filter(|(_, o)| {
                 rest.strip_prefix(o.name.as_str())
                     .and_then(|r| r.strip_prefix('.'))
-                    .is_some_and(|k| SHOCK_KEYS.contains(&k))
+                    .is_some_and(|k| SHOCK_KEYS.iter().any(|x| x == k))
             })
             .max_by_key(|(_, o)| o.name.len())?
             .0;
@@ -179,10 +159,7 @@ fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
     Some(match path {
         "scenario.ticks" => Slot::Whole(&mut s.scenario.ticks),
         "scenario.warmup" => Slot::Whole(&mut s.scenario.warmup),
-        "scenario.seed" => {
-            // Seeds are u64; a sweep over seeds sets them through a float-free path below.
-            return None;
-        }
+        "scenario.seed" => Slot::Seed(&mut s.scenario.seed),
         "work.rate" => Slot::Real(&mut s.work.rate),
         "work.cross_unit" => Slot::Real(&mut s.work.cross_unit),
         "work.half_life" => Slot::OptReal(&mut s.work.half_life),
@@ -201,7 +178,7 @@ fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
 
 /// Every path a sweep may name in this scenario, in a stable order.
 pub fn sweepable(s: &Scenario) -> Vec<String> {
-    let mut candidates: Vec<String> = FIXED_PATHS.iter().map(|p| p.to_string()).collect();
+    let mut candidates: Vec<String> = FIXED_PATHS.clone();
     for o in &s.orgs {
         candidates.extend(ORG_KEYS.iter().map(|k| format!("org.{}.{k}", o.name)));
     }
@@ -209,7 +186,7 @@ pub fn sweepable(s: &Scenario) -> Vec<String> {
         candidates.extend(SHOCK_KEYS.iter().map(|k| format!("shock.{}.{k}", sh.name)));
     }
     let mut probe = s.clone();
-    candidates.retain(|p| p == "scenario.seed" || slot(&mut probe, p).is_some());
+    candidates.retain(|p| slot(&mut probe, p).is_some());
     candidates
 }
 
@@ -234,10 +211,6 @@ fn real(v: &SweepValue) -> Result<f64, String> {
 /// Sets the scalar `path` names to `value`. Errors say why in words: the path names nothing, or
 /// the value has the wrong type for it. Ranges are not checked here: run [`super::check`].
 pub fn apply(s: &mut Scenario, path: &str, value: &SweepValue) -> Result<(), String> {
-    if path == "scenario.seed" {
-        s.scenario.seed = whole(value)?;
-        return Ok(());
-    }
     let Some(slot) = slot(s, path) else {
         return Err(format!("sweep path `{path}` names nothing"));
     };
@@ -246,6 +219,7 @@ pub fn apply(s: &mut Scenario, path: &str, value: &SweepValue) -> Result<(), Str
     match slot {
         Slot::Whole(w) => *w = too_big(whole(value)?)?,
         Slot::OptWhole(w) => *w = Some(too_big(whole(value)?)?),
+        Slot::Seed(seed) => *seed = whole(value)?,
         Slot::Real(r) => *r = real(value)?,
         Slot::OptReal(r) => *r = Some(real(value)?),
         Slot::Levels(l) => *l = PerLevel::All(real(value)?),
@@ -362,5 +336,109 @@ mod tests {
         let p = at_point(&s, 4).unwrap();
         assert_eq!((p.work.rate, p.quality.rework), (2.0, 0.2));
         assert!(p.sweep.is_empty());
+    }
+
+    /// Every key of `lists` as a sweep path would name it, sweepable or not.
+    fn every_key(lists: &[&[schema::Key]]) -> Vec<String> {
+        let mut out = Vec::new();
+        for k in lists.iter().flat_map(|keys| keys.iter()) {
+            out.push(k.name.to_string());
+            if let schema::Sweep::Within(sub) = k.sweep {
+                out.extend(sub.iter().map(|s| format!("{}.{}", k.name, s.name)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_sweep_reaches_exactly_the_keys_the_schema_marks_sweepable() {
+        let mut s = Scenario::new(
+            "t",
+            1000,
+            10.0,
+            vec![
+                OrgSpec::tree("Tree", 4, 3),
+                OrgSpec::teams("Teams", 4, 5, Network::default()),
+            ],
+        );
+        let shock = |name: &str, kind| ShockSpec {
+            name: name.into(),
+            at: 500,
+            duration: Some(10),
+            kind,
+        };
+        s.shocks = vec![
+            shock(
+                "surge",
+                ShockKind::Surge {
+                    factor: 2.0,
+                    region: None,
+                },
+            ),
+            shock(
+                "by level",
+                ShockKind::Loss {
+                    target: LossTarget::Level(1),
+                    reroute_after: None,
+                },
+            ),
+            shock(
+                "by share",
+                ShockKind::Loss {
+                    target: LossTarget::Fraction(0.1),
+                    reroute_after: None,
+                },
+            ),
+            shock(
+                "outage",
+                ShockKind::Outage {
+                    delay_factor: 2.0,
+                    links: Links::All,
+                },
+            ),
+            shock(
+                "shift",
+                ShockKind::Shift {
+                    complexity_shift: 0.1,
+                    competence_drop: 0.1,
+                },
+            ),
+            shock(
+                "absence",
+                ShockKind::Absence {
+                    fraction: 0.1,
+                    reroute_after: None,
+                },
+            ),
+        ];
+        let mut probe = s.clone();
+        let mut reached = |paths: Vec<String>| paths.iter().any(|p| slot(&mut probe, p).is_some());
+        for (table, keys) in schema::TABLES {
+            for k in every_key(&[keys]) {
+                let path = format!("{table}.{k}");
+                assert_eq!(
+                    reached(vec![path.clone()]),
+                    FIXED_PATHS.contains(&path),
+                    "{path}"
+                );
+            }
+        }
+        for k in every_key(&[schema::TREE, schema::TEAMS, schema::ORG]) {
+            let paths = s
+                .orgs
+                .iter()
+                .map(|o| format!("org.{}.{k}", o.name))
+                .collect();
+            assert_eq!(reached(paths), ORG_KEYS.contains(&k), "org key {k}");
+        }
+        let kinds: Vec<_> = schema::SHOCK_KINDS.iter().map(|(_, keys)| *keys).collect();
+        for k in every_key(&[&[schema::SHOCK], &kinds[..]].concat()) {
+            let paths = s
+                .shocks
+                .iter()
+                .map(|o| format!("shock.{}.{k}", o.name))
+                .collect();
+            assert_eq!(reached(paths), SHOCK_KEYS.contains(&k), "shock key {k}");
+        }
     }
 }

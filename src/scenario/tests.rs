@@ -300,6 +300,20 @@ fn sweep_path_naming_nothing_is_refused_with_a_suggestion() {
 }
 
 #[test]
+fn the_sweep_help_names_every_path_of_the_tables_written_once() {
+    let help = sweep_help(&ok(MINIMAL), "nowhere");
+    let fixed = sweepable(&Scenario::new("t", 100, 1.0, Vec::new()));
+    assert!(fixed.len() > 10, "{fixed:?}");
+    for path in fixed {
+        let table = path.split('.').next().unwrap_or_default();
+        assert!(
+            help.contains(&format!("{path},")) || help.contains(&format!("{table}.*")),
+            "{path} is sweepable but not in: {help}"
+        );
+    }
+}
+
+#[test]
 fn sweep_value_out_of_range_is_refused_at_the_value() {
     let text = format!("{MINIMAL}\n[sweep]\n\"org.H.span\" = [2, 0]\n");
     let (msg, _, col, _) = one_error(&text);

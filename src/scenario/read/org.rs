@@ -1,7 +1,7 @@
 //! `[[org]]`: an organisation design, its structure and its network.
 
 use super::super::diagnostic::Pending;
-use super::super::schema;
+use super::super::schema::{self, Key};
 use super::super::types::*;
 use super::reader::{Reader, Tbl};
 
@@ -32,12 +32,8 @@ impl Reader {
         let structure = match shape {
             Some(read_shape) => read_shape(self, &t),
             None => {
-                let all: Vec<&str> = schema::ORG
-                    .iter()
-                    .chain(schema::TREE)
-                    .chain(schema::TEAMS)
-                    .copied()
-                    .collect();
+                let all: Vec<Key> = [schema::ORG, schema::TREE, schema::TEAMS].concat();
+                let all = schema::names(&all);
                 self.check_keys(&t, &all, &[]);
                 Structure::Tree { span: 1, levels: 1 }
             }
@@ -118,11 +114,11 @@ impl Reader {
     }
 
     /// Refuses keys of no org, and keys of the `other` structure saying `why`.
-    fn shape_keys(&mut self, t: &Tbl<'_, '_>, own: &[&'static str], other: &[&str], why: &str) {
+    fn shape_keys(&mut self, t: &Tbl<'_, '_>, own: &[Key], other: &[Key], why: &str) {
         let (head, rest) = schema::ORG.split_at(2);
         // In the order a reader expects: name, structure, the shape's keys, the rest.
-        let valid: Vec<&str> = head.iter().chain(own).chain(rest).copied().collect();
-        let elsewhere: Vec<_> = other.iter().map(|k| (*k, why.to_string())).collect();
+        let valid = schema::names(&[head, own, rest].concat());
+        let elsewhere: Vec<_> = other.iter().map(|k| (k.name, why.to_string())).collect();
         self.check_keys(t, &valid, &elsewhere);
     }
 
@@ -131,7 +127,7 @@ impl Reader {
         let Some(t) = self.table(org, "network", &what) else {
             return Network::default();
         };
-        self.check_keys(&t, schema::NETWORK, &[]);
+        self.check_keys(&t, &schema::names(schema::NETWORK), &[]);
         let kinds = [
             ("ring", Network::Ring),
             ("small_world", Network::default()),

@@ -42,7 +42,7 @@ impl Reader {
             let all: Vec<&str> = schema::SHOCK
                 .iter()
                 .chain(schema::SHOCK_KINDS.iter().flat_map(|(_, k)| k.iter()))
-                .copied()
+                .map(|k| k.name)
                 .collect();
             self.check_keys(&t, &all, &[]);
             return None;
@@ -52,16 +52,16 @@ impl Reader {
             .string(&t, "name")
             .unwrap_or_else(|| format!("{kind_name}@{at}"));
         t.what = format!("[[shock]] `{name}`");
-        let valid: Vec<&str> = schema::SHOCK.iter().chain(own.iter()).copied().collect();
+        let valid = schema::names(&[schema::SHOCK, own].concat());
         let elsewhere: Vec<(&str, String)> = schema::SHOCK_KINDS
             .iter()
             .filter(|(k, _)| *k != kind_name)
             .flat_map(|(k, keys)| {
                 keys.iter()
-                    .filter(|key| !own.contains(key))
+                    .filter(|key| !own.iter().any(|o| o.name == key.name))
                     .map(move |key| {
                         (
-                            *key,
+                            key.name,
                             format!(
                                 "it belongs to `kind = \"{k}\"`, and this shock is a {kind_name}"
                             ),
@@ -159,7 +159,7 @@ impl Reader {
                     what: "`target`".into(),
                     span: v.span(),
                 };
-                self.check_keys(&inner, schema::TARGETS, &[]);
+                self.check_keys(&inner, &schema::names(schema::TARGETS), &[]);
                 if inner.has("level") {
                     self.uint(&inner, "level")
                         .map_or(LossTarget::Top, LossTarget::Level)

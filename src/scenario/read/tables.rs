@@ -46,7 +46,7 @@ impl Reader {
             m.warmup = 0;
             return m;
         };
-        self.check_keys(&t, schema::SCENARIO, &[]);
+        self.check_keys(&t, &schema::names(schema::SCENARIO), &[]);
         let name = self.string(&t, "name").unwrap_or_else(|| stem.to_string());
         let description = self.string(&t, "description").unwrap_or_default();
         let ticks = self
@@ -86,7 +86,7 @@ impl Reader {
             }
             return defaults;
         };
-        self.check_keys(&t, schema::WORK, &[]);
+        self.check_keys(&t, &schema::names(schema::WORK), &[]);
         let help = "add `rate = 10.0`: decisions arriving per tick, whole org";
         let rate = self.required(&t, "rate", help, Self::float);
         let share = ["fixed", "uniform", "beta"];
@@ -106,7 +106,7 @@ impl Reader {
         let Some(t) = self.table(root, "quality", "[quality]") else {
             return d;
         };
-        self.check_keys(&t, schema::QUALITY, &[]);
+        self.check_keys(&t, &schema::names(schema::QUALITY), &[]);
         Quality {
             sharpness: self.float_or(&t, "sharpness", d.sharpness),
             filter_loss: self.float_or(&t, "filter_loss", d.filter_loss),
@@ -120,7 +120,7 @@ impl Reader {
         let Some(t) = self.table(root, "recovery", "[recovery]") else {
             return d;
         };
-        self.check_keys(&t, schema::RECOVERY, &[]);
+        self.check_keys(&t, &schema::names(schema::RECOVERY), &[]);
         let metrics = RecoveryMetric::ALL.map(|m| (m.name(), m));
         let words = NameList {
             noun: "recovery metric",
@@ -146,7 +146,7 @@ impl Reader {
         let Some(t) = self.table(root, "output", "[output]") else {
             return d;
         };
-        self.check_keys(&t, schema::OUTPUT, &[]);
+        self.check_keys(&t, &schema::names(schema::OUTPUT), &[]);
         let formats = [("png", Format::Png), ("svg", Format::Svg)];
         let words = NameList {
             noun: "chart format",
