@@ -10,14 +10,21 @@ use std::path::PathBuf;
 /// A whole scenario: the world, the work, the organisation designs and the shocks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
+    /// `[scenario]`: the horizon, replicates and seed.
     pub scenario: Meta,
+    /// `[work]`: the decisions every org faces.
     pub work: Work,
+    /// `[quality]`: how competence and information lost on the way make good decisions.
     pub quality: Quality,
+    /// The `[[org]]` designs compared, in file order.
     #[serde(rename = "org")]
     pub orgs: Vec<OrgSpec>,
+    /// The `[[shock]]`s every org goes through, in file order.
     #[serde(rename = "shock", default)]
     pub shocks: Vec<ShockSpec>,
+    /// `[recovery]`: how recovery from a shock is measured.
     pub recovery: Recovery,
+    /// `[output]`: where the result goes and which chart formats.
     pub output: Output,
     /// Sweep axes in file order; empty when the scenario has no `[sweep]`.
     #[serde(default)]
@@ -27,14 +34,22 @@ pub struct Scenario {
 /// The `[scenario]` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
+    /// The title used in reports and charts (default: the file name without `.toml`).
     pub name: String,
+    /// Free text carried into the report.
     #[serde(default)]
     pub description: String,
+    /// The horizon: ticks `0 .. ticks-1` are simulated.
     pub ticks: u32,
+    /// Ticks at the start that no summary counts.
     pub warmup: u32,
+    /// What one tick stands for; only labels axes and text.
     pub tick_unit: String,
+    /// Independent replicates per org.
     pub replications: u32,
+    /// The seed every random draw derives from.
     pub seed: u64,
+    /// The org ratios are taken against; `None`: the first.
     pub compare_to: Option<String>,
 }
 
@@ -42,11 +57,17 @@ pub struct Meta {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dist {
+    /// Always this value.
     Fixed(f64),
+    /// Uniform on `[low, high]`.
     Uniform([f64; 2]),
+    /// Beta with shape parameters `[alpha, beta]`.
     Beta([f64; 2]),
+    /// Gamma with `[shape, scale]`.
     Gamma([f64; 2]),
+    /// Exponential with this mean.
     Exponential(f64),
+    /// Log-normal: `exp` of a normal with `[mu, sigma]`.
     Lognormal([f64; 2]),
 }
 
@@ -69,11 +90,15 @@ impl Dist {
 pub struct Work {
     /// Poisson arrivals per tick, whole organisation.
     pub rate: f64,
+    /// The capacity to hold complexity a decision needs to be decided well, in [0, 1].
     pub complexity: Dist,
+    /// Effort units needed to decide a decision.
     pub effort: Dist,
     /// Probability that a decision reaches beyond its place (draws `reach`).
     pub cross_unit: f64,
+    /// How far along the world's places `[0, 1)` a cross-unit decision reaches.
     pub reach: Dist,
+    /// The value at stake in a decision.
     pub stake: Dist,
     /// Ticks for a good decision's value to halve; `None`: no decay.
     pub half_life: Option<f64>,
@@ -82,9 +107,13 @@ pub struct Work {
 /// The `[quality]` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quality {
+    /// Width of the sigmoid turning competence minus complexity into `P(good)`.
     pub sharpness: f64,
+    /// Information lost per level a decision climbs.
     pub filter_loss: f64,
+    /// A bad decision's value is `-stake × bad_penalty`.
     pub bad_penalty: f64,
+    /// Probability that a bad decision comes back as new work at the same place.
     pub rework: f64,
 }
 
@@ -103,13 +132,20 @@ impl Default for Quality {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "structure", rename_all = "snake_case")]
 pub enum Structure {
+    /// A tree of managers with one agent at the top.
     Tree {
+        /// Reports per manager.
         span: u32,
+        /// Levels: frontline is level 0, the top `levels - 1`.
         levels: u32,
     },
+    /// Teams of peers with no managers.
     Teams {
+        /// How many teams.
         teams: u32,
+        /// Peers per team.
         team_size: u32,
+        /// How teams are linked.
         network: Network,
     },
 }
@@ -118,8 +154,16 @@ pub enum Structure {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Network {
+    /// Each team linked to its two neighbours.
     Ring,
-    SmallWorld { degree: u32, rewire: f64 },
+    /// A ring lattice with some links rewired at random.
+    SmallWorld {
+        /// Neighbours per team.
+        degree: u32,
+        /// Share of lattice links rewired.
+        rewire: f64,
+    },
+    /// Every team linked to every other.
     Complete,
 }
 
@@ -136,7 +180,9 @@ impl Default for Network {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PerLevel {
+    /// One value for every agent.
     All(f64),
+    /// One value per level, frontline first.
     Levels(Vec<f64>),
 }
 
@@ -164,19 +210,32 @@ pub enum CrossUnitMode {
 /// One `[[org]]`: an organisation design.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgSpec {
+    /// How reports, `compare_to` and sweeps refer to the org.
     pub name: String,
+    /// A tree or teams, and its shape.
     #[serde(flatten)]
     pub structure: Structure,
+    /// Effort units each agent can spend per tick.
     pub capacity: PerLevel,
+    /// The most complex decision an agent can decide well.
     pub competence: PerLevel,
+    /// Decision rights: the most complex decision an agent may take.
     pub authority: PerLevel,
+    /// Ticks a message takes per hop.
     pub link_delay: f64,
+    /// How far beyond its competence an agent judges itself able.
     pub boundary: f64,
+    /// Effort spent passing a decision up instead of deciding it.
     pub referral_effort: f64,
+    /// Effort a unit's lead spends answering a consult.
     pub consult_effort: f64,
+    /// Ticks a decider waits for consult answers.
     pub patience: u32,
+    /// How fast competence grows toward 1 with each decision.
     pub learning: f64,
+    /// Purpose clarity: multiplies `P(good)` below the top.
     pub alignment: f64,
+    /// What happens to a decision reaching beyond one unit.
     pub cross_unit: CrossUnitMode,
 }
 
@@ -250,10 +309,13 @@ impl OrgSpec {
 /// One `[[shock]]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShockSpec {
+    /// How reports, recovery metrics and sweeps refer to the shock.
     pub name: String,
+    /// The tick the shock starts.
     pub at: u32,
     /// `None`: permanent.
     pub duration: Option<u32>,
+    /// What the shock does.
     #[serde(flatten)]
     pub kind: ShockKind,
 }
@@ -274,24 +336,39 @@ impl ShockSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ShockKind {
+    /// More work arrives.
     Surge {
+        /// The work rate is multiplied by it.
         factor: f64,
+        /// Only places in `[from, to)` see more work; `None`: the whole world.
         region: Option<[f64; 2]>,
     },
+    /// Agents leave.
     Loss {
+        /// Who leaves.
         target: LossTarget,
+        /// Ticks after which work goes around them; `None`: it waits for their return.
         reroute_after: Option<u32>,
     },
+    /// Links slow down.
     Outage {
+        /// Every affected link delay is multiplied by it.
         delay_factor: f64,
+        /// Which links slow down.
         links: Links,
     },
+    /// The work changes under the org's feet.
     Shift {
+        /// Added to the complexity of new work.
         complexity_shift: f64,
+        /// Every agent's competence drops by it.
         competence_drop: f64,
     },
+    /// A random share of agents is away.
     Absence {
+        /// The share of all agents away.
         fraction: f64,
+        /// Ticks after which work goes around absent agents; `None`: it waits.
         reroute_after: Option<u32>,
     },
 }
@@ -313,9 +390,13 @@ impl ShockKind {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LossTarget {
+    /// The top of a tree; the most competent agent of teams.
     Top,
+    /// A whole level of every tree.
     Level(u32),
+    /// This share of all agents, drawn at random.
     Fraction(f64),
+    /// The frontline agents whose places overlap `[a, b]`, and managers whose whole subtree does.
     Region([f64; 2]),
 }
 
@@ -323,8 +404,11 @@ pub enum LossTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Links {
+    /// Every link.
     All,
+    /// Referrals and decisions going down (member to lead in teams).
     Vertical,
+    /// Consults and referrals between teams.
     Lateral,
 }
 
@@ -343,11 +427,17 @@ impl Links {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecoveryMetric {
+    /// Mean latency of the decisions executed in a tick.
     LatencyMean,
+    /// 95th percentile of that latency.
     LatencyP95,
+    /// Decisions not yet executed.
     Backlog,
+    /// Decisions executed per tick.
     Throughput,
+    /// Value realised per tick.
     Value,
+    /// Share of the decisions executed that were good.
     GoodRate,
 }
 
@@ -383,11 +473,17 @@ impl RecoveryMetric {
 /// The `[recovery]` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recovery {
+    /// Metrics whose recovery from every shock is measured.
     pub metrics: Vec<RecoveryMetric>,
+    /// Ticks of the trailing mean that smooths each metric.
     pub window: u32,
+    /// Ticks before a shock whose mean is the level to return to.
     pub baseline: u32,
+    /// Tolerance as a share of the baseline.
     pub band: f64,
+    /// Smallest tolerance, in the metric's own units.
     pub floor: f64,
+    /// Ticks a metric must stay back before the org counts as recovered.
     pub hold: u32,
 }
 
@@ -408,7 +504,9 @@ impl Default for Recovery {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
+    /// PNG bitmaps.
     Png,
+    /// SVG vector drawings.
     Svg,
 }
 
@@ -417,6 +515,7 @@ pub enum Format {
 pub struct Output {
     /// Where results go; `None` means `results/<file stem>`.
     pub dir: Option<PathBuf>,
+    /// Chart file formats.
     pub formats: Vec<Format>,
 }
 
@@ -432,7 +531,9 @@ impl Default for Output {
 /// One `[sweep]` axis: a dotted path and the values it takes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepAxis {
+    /// The dotted path of the value set: `work.rate`, `org.<name>.span`.
     pub path: String,
+    /// The values it takes, in order.
     pub values: Vec<SweepValue>,
 }
 
@@ -440,8 +541,11 @@ pub struct SweepAxis {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SweepValue {
+    /// A whole number.
     Int(i64),
+    /// A number with a fraction.
     Float(f64),
+    /// A name, such as a cross-unit mode.
     Text(String),
 }
 
