@@ -25,7 +25,9 @@ pub use describe::{describe, level_load, level_utilisation};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
 pub use memory::{estimate_bytes, memory_limit};
 pub use schema::known_keys;
-pub use shipped::{NewError, Shipped, find_shipped, new_path, new_text, shipped, write_new};
+pub use shipped::{
+    Created, NewError, Shipped, create, find_shipped, new_path, new_text, shipped, write_new,
+};
 pub use sweep::{apply, at_point, point_count, point_values, sweepable};
 pub use types::*;
 
@@ -46,6 +48,12 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         source,
     })?;
     parse_str(&text, &path.display().to_string())
+}
+
+/// What `orgsim check` prints for a valid scenario file: what it describes, then `PATH: ok`.
+pub fn check_file(path: &Path) -> Result<String, ScenarioError> {
+    let s = load(path)?;
+    Ok(format!("{}{}: ok\n", describe(&s), path.display()))
 }
 
 /// Validates scenario text; `file_name` is used in error locations and names the scenario when

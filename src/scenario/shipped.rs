@@ -154,6 +154,39 @@ fn named_template(name: &str) -> String {
     super::template().replacen(PLACEHOLDER, &padded, 1)
 }
 
+/// A scenario file `orgsim new` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// The file written.
+    pub path: PathBuf,
+    /// The shipped scenario it copies; `None`: the commented template.
+    pub from: Option<&'static str>,
+}
+
+impl Created {
+    /// What `orgsim new` prints: what was written, and what to do next.
+    pub fn message(&self) -> String {
+        let source = match self.from {
+            Some(name) => format!("the shipped scenario `{name}`"),
+            None => "the commented template".to_string(),
+        };
+        let shown = self.path.display();
+        format!(
+            "wrote {shown} from {source}\nnext: edit it, then `orgsim check {shown}` and `orgsim run {shown}`\n"
+        )
+    }
+}
+
+/// `orgsim new NAME [--from SHIPPED]`: writes the template, or a shipped scenario, to
+/// `NAME.toml`, never over an existing file.
+pub fn create(name: &str, from: Option<&str>) -> Result<Created, NewError> {
+    let path = new_path(name)?;
+    let text = new_text(&path, from)?;
+    write_new(&path, &text)?;
+    let from = from.map(find_shipped).transpose()?.map(|s| s.name);
+    Ok(Created { path, from })
+}
+
 /// Writes `text` to `path`, refusing if anything is already there (checked atomically by the
 /// file system, so a file created a moment earlier is not clobbered either).
 pub fn write_new(path: &Path, text: &str) -> Result<(), NewError> {

@@ -1,13 +1,16 @@
-//! Orgs × replicates: the parallel runner and its progress display.
+//! Orgs × replicates: preparing a run from a user's request, the parallel runner and its
+//! progress display.
 //!
 //! Every run is independent and keyed only by `(seed, replicate)` and the org's settings, so
 //! runs can go in any order on any number of threads; results are collected in
 //! (org, replicate) order, which makes the output identical whatever the thread count.
 
-use std::io::IsTerminal;
-use std::time::Duration;
+mod prepare;
+mod progress;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+pub use prepare::{Finished, Prepared, RunFileError, RunRequest, prepare};
+
+use progress::Progress;
 use rayon::prelude::*;
 
 use crate::engine::Engine;
@@ -26,9 +29,12 @@ pub struct RunOptions {
 /// Errors from running a scenario.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// The thread pool could not be built.
     #[error("could not start {threads} worker threads: {source}")]
     Threads {
+        /// How many threads were asked for.
         threads: usize,
+        /// What rayon said.
         source: rayon::ThreadPoolBuildError,
     },
 }
@@ -59,40 +65,4 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Vec<RunOutput>, 
     };
     progress.done();
     Ok(outputs)
-}
-
-/// A progress bar that appears only on a terminal, and only once the work has taken a second.
-struct Progress {
-    bar: ProgressBar,
-}
-
-impl Progress {
-    fn new(total: u64, wanted: bool) -> Progress {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} runs, {elapsed} elapsed, about {eta} left",
-        ) {
-            bar.set_style(style);
-        }
-        if wanted && std::io::stderr().is_terminal() {
-            // Reveal the bar after a second, even if no run has finished yet (one long run).
-            let later = bar.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(Duration::from_secs(1));
-                if !later.is_finished() {
-                    later.set_draw_target(ProgressDrawTarget::stderr());
-                    later.enable_steady_tick(Duration::from_millis(250));
-                }
-            });
-        }
-        Progress { bar }
-    }
-
-    fn tick(&self) {
-        self.bar.inc(1);
-    }
-
-    fn done(&self) {
-        self.bar.finish_and_clear();
-    }
 }
