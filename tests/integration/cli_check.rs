@@ -7,8 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::cargo::cargo_bin_cmd;
-use predicates::prelude::*;
+use crate::util::{entries, orgsim, tempdir, write};
 
 /// A valid two-org scenario the broken ones are made from (line numbers below count from it).
 const BASE: &str = r#"[scenario]
@@ -42,43 +41,27 @@ fn edit(from: &str, to: &str) -> String {
 /// it, pointing at `at` (`line:col`) and saying every one of `words`, and that `run` writes
 /// nothing. Returns the text `check` printed on stderr for further assertions.
 fn refused(file: &str, text: &str, at: &str, words: &[&str]) -> String {
-    let tmp = tempfile::tempdir().unwrap();
-    fs::write(tmp.path().join(file), text).unwrap();
+    let tmp = tempdir();
+    write(tmp.path(), file, text);
     let out = tmp.path().join("out");
-    let located = format!("--> {file}:{at}\n");
     let mut shown = String::new();
     for run in [false, true] {
-        let mut cmd = cargo_bin_cmd!("orgsim");
-        cmd.current_dir(tmp.path());
-        if run {
-            cmd.args(["run", file, "--quiet", "--out"]).arg(&out);
+        let command = if run {
+            orgsim().args(["run", file, "--quiet", "--out"]).arg(&out)
         } else {
-            cmd.args(["check", file]);
-        }
-        let output = cmd.output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        let what = if run { "run" } else { "check" };
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{what} {file} should fail:\n{stderr}"
-        );
-        assert!(output.stdout.is_empty(), "{what} {file} printed on stdout");
-        assert!(
-            stderr.contains(&located),
-            "{what} {file}: expected `{located}` in:\n{stderr}"
-        );
-        for w in words {
-            assert!(
-                stderr.contains(w),
-                "{what} {file}: expected {w:?} in:\n{stderr}"
-            );
-        }
-        assert!(
-            stderr.contains(&format!("in {file}; nothing was run")),
-            "{stderr}"
-        );
+            orgsim().args(["check", file])
+        };
+        let expected = words.iter().fold(command, |t, w| t.stderr_has(w));
+        let stderr = expected
+            .in_dir(tmp.path())
+            .status(1)
+            .stdout("")
+            .stderr_has(format!("--> {file}:{at}\n"))
+            .stderr_has(format!("in {file}; nothing was run"))
+            .run()
+            .stderr;
         assert!(!stderr.contains("panicked"), "{stderr}");
+        let what = if run { "run" } else { "check" };
         assert!(!out.exists(), "{what} {file} wrote {}", out.display());
         shown = stderr;
     }
@@ -430,40 +413,29 @@ fn several_errors_are_reported_together_with_a_count() {
 
 #[test]
 fn a_missing_file_is_named() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     for args in [
         &["check", "nope.toml"][..],
         &["run", "nope.toml", "--out", "out"],
     ] {
-        cargo_bin_cmd!("orgsim")
-            .current_dir(tmp.path())
+        orgsim()
+            .in_dir(tmp.path())
             .args(args)
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("nope.toml"));
+            .status(1)
+            .stderr_has("nope.toml")
+            .run();
     }
-    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    assert_eq!(entries(tmp.path()), 0);
 }
 
 fn check_ok(dir: &Path, file: &str, text: &str) -> String {
-    fs::write(dir.join(file), text).unwrap();
-    let output = cargo_bin_cmd!("orgsim")
-        .current_dir(dir)
-        .args(["check", file])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    write(dir, file, text);
+    orgsim().in_dir(dir).args(["check", file]).run().stdout
 }
 
 #[test]
 fn check_prints_what_the_scenario_describes() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let calm = edit("levels = 3\n", "levels = 3\ncompetence = [0.5, 0.7, 0.9]\n").replacen(
         "rate = 20",
         "rate = 8",
@@ -495,7 +467,7 @@ fn check_prints_what_the_scenario_describes() {
 
 #[test]
 fn check_warns_when_the_top_will_be_overloaded() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     // Frontline and middle may decide almost nothing: most of 20 decisions a tick climb to a
     // top that can decide 2.
     let text = edit(

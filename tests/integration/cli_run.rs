@@ -3,10 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::cargo::cargo_bin_cmd;
-use predicates::prelude::*;
-
-const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.toml");
+use crate::util::{QUICKSTART, entries, orgsim, tempdir, write};
 const TABLES: [&str; 5] = [
     "timeseries.csv",
     "replicates.csv",
@@ -16,26 +13,17 @@ const TABLES: [&str; 5] = [
 ];
 
 fn run_quickstart(out: &Path, threads: &str) {
-    cargo_bin_cmd!("orgsim")
-        .args([
-            "run",
-            QUICKSTART,
-            "--replications",
-            "2",
-            "--quiet",
-            "--threads",
-            threads,
-            "--out",
-        ])
+    orgsim()
+        .args(["run", QUICKSTART, "--replications", "2", "--quiet"])
+        .args(["--threads", threads, "--out"])
         .arg(out)
-        .assert()
-        .success()
-        .stdout("");
+        .stdout("")
+        .run();
 }
 
 #[test]
 fn one_and_two_threads_write_identical_files() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let (a, b) = (tmp.path().join("one"), tmp.path().join("two"));
     run_quickstart(&a, "1");
     run_quickstart(&b, "2");
@@ -48,7 +36,7 @@ fn one_and_two_threads_write_identical_files() {
 
 #[test]
 fn a_run_writes_every_table_with_the_documented_columns() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let out = tmp.path().join("r");
     run_quickstart(&out, "2");
     let ts = fs::read_to_string(out.join("timeseries.csv")).unwrap();
@@ -86,51 +74,44 @@ fn a_run_writes_every_table_with_the_documented_columns() {
 
 #[test]
 fn the_console_summary_names_every_org_and_the_result_folder() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let out = tmp.path().join("r");
-    cargo_bin_cmd!("orgsim")
+    orgsim()
         .args(["run", QUICKSTART, "--replications", "2", "--out"])
         .arg(&out)
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("Hierarchy")
-                .and(predicate::str::contains("Mission command"))
-                .and(predicate::str::contains("recovery from CEO leaves"))
-                .and(predicate::str::contains(out.display().to_string())),
-        );
+        .stdout_has("Hierarchy")
+        .stdout_has("Mission command")
+        .stdout_has("recovery from CEO leaves")
+        .stdout_has(out.display().to_string())
+        .run();
 }
 
 #[test]
 fn a_folder_holding_other_files_is_never_overwritten() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let out = tmp.path().join("mine");
     fs::create_dir(&out).unwrap();
-    fs::write(out.join("notes.txt"), "client notes").unwrap();
-    cargo_bin_cmd!("orgsim")
+    write(&out, "notes.txt", "client notes");
+    orgsim()
         .args(["run", QUICKSTART, "--replications", "2", "--quiet", "--out"])
         .arg(&out)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("notes.txt"));
+        .fails()
+        .stderr_has("notes.txt")
+        .run();
     assert_eq!(
         fs::read_to_string(out.join("notes.txt")).unwrap(),
         "client notes"
     );
-    assert_eq!(fs::read_dir(&out).unwrap().count(), 1, "nothing was added");
-    assert_eq!(
-        fs::read_dir(tmp.path()).unwrap().count(),
-        1,
-        "no temporary folder left behind"
-    );
+    assert_eq!(entries(&out), 1, "nothing was added");
+    assert_eq!(entries(tmp.path()), 1, "no temporary folder left behind");
 }
 
 #[test]
 fn a_second_run_replaces_the_previous_result_and_says_so() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let out = tmp.path().join("r");
     run_quickstart(&out, "2");
-    cargo_bin_cmd!("orgsim")
+    orgsim()
         .args([
             "run",
             QUICKSTART,
@@ -141,33 +122,35 @@ fn a_second_run_replaces_the_previous_result_and_says_so() {
             "--out",
         ])
         .arg(&out)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("replaced the previous result"));
+        .stdout_has("replaced the previous result")
+        .run();
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"seed\": 8"));
 }
 
 #[test]
 fn an_invalid_scenario_writes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let bad = tmp.path().join("bad.toml");
-    fs::write(&bad, "[scenario]\nticks = 100\n[work]\nrate = -1.0\n[[org]]\nstructure = \"tree\"\nspan = 2\nlevels = 2\n").unwrap();
+    let tmp = tempdir();
+    let bad = write(
+        tmp.path(),
+        "bad.toml",
+        "[scenario]\nticks = 100\n[work]\nrate = -1.0\n[[org]]\nstructure = \"tree\"\nspan = 2\nlevels = 2\n",
+    );
     let out = tmp.path().join("out");
-    cargo_bin_cmd!("orgsim")
-        .args(["run"])
+    orgsim()
+        .arg("run")
         .arg(&bad)
         .arg("--out")
         .arg(&out)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("bad.toml:4:8"));
+        .fails()
+        .stderr_has("bad.toml:4:8")
+        .run();
     assert!(!out.exists());
 }
 
 #[test]
 fn report_redraws_charts_and_page_from_the_files_with_an_edited_title() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let out = tmp.path().join("r");
     run_quickstart(&out, "2");
     for f in ["report.html", "latency.png", "latency.svg"] {
@@ -180,15 +163,13 @@ fn report_redraws_charts_and_page_from_the_files_with_an_edited_title() {
     );
     fs::write(&manifest, edited).unwrap();
     let before = fs::read(out.join("timeseries.csv")).unwrap();
-    cargo_bin_cmd!("orgsim")
+    orgsim()
         .arg("report")
         .arg(&out)
         .args(["--formats", "png"])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("latency.png").and(predicate::str::contains("report.html")),
-        );
+        .stdout_has("latency.png")
+        .stdout_has("report.html")
+        .run();
     assert!(out.join("latency.png").exists());
     assert!(
         !out.join("latency.svg").exists(),
@@ -205,20 +186,20 @@ fn report_redraws_charts_and_page_from_the_files_with_an_edited_title() {
 
 #[test]
 fn report_on_a_folder_that_is_not_a_result_says_so() {
-    let tmp = tempfile::tempdir().unwrap();
-    cargo_bin_cmd!("orgsim")
+    let tmp = tempdir();
+    orgsim()
         .arg("report")
         .arg(tmp.path())
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("manifest.json is missing"));
+        .fails()
+        .stderr_has("manifest.json is missing")
+        .run();
 }
 
 #[test]
 fn replications_that_would_not_fit_in_memory_are_refused_before_running() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let out = tmp.path().join("r");
-    cargo_bin_cmd!("orgsim")
+    orgsim()
         .args([
             "run",
             QUICKSTART,
@@ -229,10 +210,54 @@ fn replications_that_would_not_fit_in_memory_are_refused_before_running() {
         ])
         .arg(&out)
         .timeout(std::time::Duration::from_secs(20))
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("GiB").and(predicate::str::contains("fewer replications")),
-        );
+        .fails()
+        .stderr_has("GiB")
+        .stderr_has("fewer replications")
+        .run();
     assert!(!out.exists());
+}
+
+#[test]
+fn an_error_and_its_cause_are_printed_one_a_line() {
+    let tmp = tempdir();
+    let scenario = write(
+        tmp.path(),
+        "q.toml",
+        &fs::read_to_string(QUICKSTART).unwrap(),
+    );
+    fs::create_dir(tmp.path().join("mine")).unwrap();
+    write(&tmp.path().join("mine"), "notes.txt", "client notes");
+    orgsim()
+        .in_dir(tmp.path())
+        .arg("run")
+        .arg(&scenario)
+        .args(["--quiet", "--out", "mine"])
+        .status(1)
+        .stdout("")
+        .stderr(
+            "error: could not write the result to mine\n  caused by: mine already holds \
+             `notes.txt`, which orgsim did not write, so it will not be replaced; choose \
+             another folder with --out, or move `notes.txt` away\n",
+        )
+        .run();
+}
+
+#[test]
+fn run_refuses_a_scenario_with_a_sweep_before_any_work() {
+    let tmp = tempdir();
+    let text = format!(
+        "{}\n[sweep]\n\"work.rate\" = [10, 20]\n",
+        fs::read_to_string(QUICKSTART).unwrap()
+    );
+    write(tmp.path(), "swept.toml", &text);
+    orgsim()
+        .in_dir(tmp.path())
+        .args(["run", "swept.toml"])
+        .status(1)
+        .stderr(
+            "error: swept.toml has a [sweep] table; `orgsim run` does not run sweeps yet. \
+             Remove [sweep] to run the base scenario.\n",
+        )
+        .run();
+    assert_eq!(entries(tmp.path()), 1, "no results folder");
 }

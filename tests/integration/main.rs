@@ -15,3 +15,4 @@ mod scenario_fuzz;
 mod scenario_reference;
 mod shipped_scenarios;
 mod shocks;
+mod util;

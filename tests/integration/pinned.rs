@@ -7,9 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::cargo::cargo_bin_cmd;
-
-const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.toml");
+use crate::util::{QUICKSTART, orgsim, tempdir};
 const PINNED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pinned");
 /// FNV-1a 64 of the quickstart's `timeseries.csv` (5.6 MB, too large to keep in the repository).
 const TIMESERIES_FNV: &str = "6da049db9acfe796";
@@ -55,13 +53,12 @@ fn same_as_pinned(out: &Path, file: &str) {
 
 #[test]
 fn quickstart_tables_are_byte_identical_to_the_pinned_ones() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let out = tmp.path().join("quickstart");
-    cargo_bin_cmd!("orgsim")
+    orgsim()
         .args(["run", QUICKSTART, "--quiet", "--out"])
         .arg(&out)
-        .assert()
-        .success();
+        .run();
     same_as_pinned(&out, "summary.csv");
     same_as_pinned(&out, "replicates.csv");
     let ts = fnv1a(&fs::read(out.join("timeseries.csv")).unwrap());

@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use assert_cmd::cargo::cargo_bin_cmd;
+use crate::util::{orgsim, tempdir};
 
 /// Every `scenarios/*.toml`, sorted by name.
 fn shipped_files() -> Vec<PathBuf> {
@@ -25,39 +25,22 @@ fn stem(p: &std::path::Path) -> String {
 #[test]
 fn every_shipped_scenario_passes_check() {
     for f in shipped_files() {
-        let out = cargo_bin_cmd!("orgsim")
-            .arg("check")
-            .arg(&f)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success(),
-            "{} fails check:\n{stderr}",
-            f.display()
-        );
-        assert!(String::from_utf8_lossy(&out.stdout).ends_with(": ok\n"));
+        let out = orgsim().arg("check").arg(&f).run();
+        assert!(out.stdout.ends_with(": ok\n"));
     }
 }
 
 #[test]
 fn every_shipped_scenario_runs_with_two_replications() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     for f in shipped_files() {
         let out = tmp.path().join(stem(&f));
-        let result = cargo_bin_cmd!("orgsim")
+        orgsim()
             .arg("run")
             .arg(&f)
             .args(["--replications", "2", "--quiet", "--out"])
             .arg(&out)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&result.stderr);
-        assert!(
-            result.status.success(),
-            "{} fails to run:\n{stderr}",
-            f.display()
-        );
+            .run();
         let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
         assert!(
             summary.starts_with("org,metric,mean,ci_low,ci_high,n\n"),
