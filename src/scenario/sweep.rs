@@ -123,37 +123,14 @@ fn shock_slot<'a>(shock: &'a mut ShockSpec, key: &str) -> Option<Slot<'a>> {
     })
 }
 
-/// The scalar a path names, if any. Org and shock names may contain dots: the longest name
-/// that fits wins.
+/// The scalar a path names, if any.
 fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
     if let Some(rest) = path.strip_prefix("org.") {
-        let i = s
-            .orgs
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| {
-                rest.strip_prefix(o.name.as_str())
-                    .and_then(|r| r.strip_prefix('.'))
-                    .is_some_and(|k| ORG_KEYS.iter().any(|x| x == k))
-            })
-            .max_by_key(|(_, o)| o.name.len())?
-            .0;
-        let key = &rest[s.orgs[i].name.len() + 1..];
+        let (i, key) = named(rest, s.orgs.iter().map(|o| o.name.as_str()), &ORG_KEYS)?;
         return org_slot(&mut s.orgs[i], key);
     }
     if let Some(rest) = path.strip_prefix("shock.") {
-        let i = s
-            .shocks
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| {
-                rest.strip_prefix(o.name.as_str())
-                    .and_then(|r| r.strip_prefix('.'))
-                    .is_some_and(|k| SHOCK_KEYS.iter().any(|x| x == k))
-            })
-            .max_by_key(|(_, o)| o.name.len())?
-            .0;
-        let key = &rest[s.shocks[i].name.len() + 1..];
+        let (i, key) = named(rest, s.shocks.iter().map(|o| o.name.as_str()), &SHOCK_KEYS)?;
         return shock_slot(&mut s.shocks[i], key);
     }
     Some(match path {
@@ -174,6 +151,25 @@ fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
         "recovery.hold" => Slot::Whole(&mut s.recovery.hold),
         _ => return None,
     })
+}
+
+/// Which of `names` `rest` starts with, followed by `.` and one of `keys`: its position and
+/// that key. Names may contain dots: the longest name that fits wins.
+fn named<'p, 'n>(
+    rest: &'p str,
+    names: impl Iterator<Item = &'n str>,
+    keys: &[String],
+) -> Option<(usize, &'p str)> {
+    names
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let key = rest.strip_prefix(name)?.strip_prefix('.')?;
+            keys.iter()
+                .any(|k| k == key)
+                .then_some((i, name.len(), key))
+        })
+        .max_by_key(|&(_, len, _)| len)
+        .map(|(i, _, key)| (i, key))
 }
 
 /// Every path a sweep may name in this scenario, in a stable order.
