@@ -12,7 +12,9 @@ pub enum Voice<'a> {
     /// Sentences for a client: numbers written by `number`, times in the scenario's
     /// `tick_unit`, shares as percentages.
     Prose {
+        /// Writes a number for a reader.
         number: fn(f64) -> String,
+        /// What one tick stands for (`hour`).
         tick_unit: &'a str,
     },
     /// A terse console line: numbers and keywords as the scenario file writes them.
