@@ -101,7 +101,8 @@ pub struct Prepared {
     pub dest: PathBuf,
     /// Threads and progress display.
     pub options: RunOptions,
-    /// The scenario file and its text, the threads and the command line, for `manifest.json`.
+    /// The scenario file and its text, the threads and the command line, for `manifest.json`
+    /// (`finished` is set when the run ends).
     pub facts: RunFacts,
 }
 

@@ -6,6 +6,7 @@ use super::super::types::*;
 use super::reader::{Reader, Tbl};
 
 impl Reader {
+    /// Every `[[org]]`; at least one is required.
     pub(super) fn orgs(&mut self, root: &Tbl<'_, '_>) -> Vec<OrgSpec> {
         let tables = self.tables(root, "org");
         if tables.is_empty() && !self.bad.contains("org") {
@@ -17,6 +18,7 @@ impl Reader {
         tables.into_iter().map(|(t, i)| self.org(t, i)).collect()
     }
 
+    /// One `[[org]]`; `index` names it when it has no `name`.
     fn org(&mut self, mut t: Tbl<'_, '_>, index: usize) -> OrgSpec {
         let name = self
             .string(&t, "name")
@@ -122,6 +124,7 @@ impl Reader {
         self.check_keys(t, &valid, &elsewhere);
     }
 
+    /// A teams org's `network`: its kind, and a small world's degree and rewiring.
     fn network(&mut self, org: &Tbl<'_, '_>) -> Network {
         let what = format!("the network of {}", org.what);
         let Some(t) = self.table(org, "network", &what) else {

@@ -20,14 +20,17 @@ pub(super) struct Tbl<'a, 'i> {
 }
 
 impl<'a, 'i> Tbl<'a, 'i> {
+    /// The value of `key`, without recording it.
     pub(super) fn get(&self, key: &str) -> Option<&'a Value<'i>> {
         self.map.get(key)
     }
 
+    /// Whether `key` is written, whatever its value.
     pub(super) fn has(&self, key: &str) -> bool {
         self.map.get(key).is_some()
     }
 
+    /// The path of `key` in this table: `org[0].capacity`.
     pub(super) fn child(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
@@ -45,6 +48,7 @@ pub(super) struct Reader {
 }
 
 impl Reader {
+    /// Records `p`, and `path` as a value with a problem.
     pub(super) fn error(&mut self, path: &str, p: Pending) {
         self.bad.insert(path.to_string());
         self.errors.push(p);
@@ -103,12 +107,14 @@ impl Reader {
         }
     }
 
+    /// "expected X, found Y" at the value `v` of `path`.
     pub(super) fn wrong_type(&mut self, path: &str, v: &Value<'_>, expected: &str, found: &str) {
         let p = Pending::new(format!("expected {expected}, found {found}"), v.span())
             .label(format!("expected {expected}"));
         self.error(path, p);
     }
 
+    /// "missing key" at the header of `t`, with `help` saying what to add.
     pub(super) fn missing(&mut self, t: &Tbl<'_, '_>, key: &str, help: &str) {
         let p = Pending::new(format!("missing key `{key}` in {}", t.what), t.span.clone())
             .help(help.to_string());

@@ -8,6 +8,7 @@ use super::values::describe_short;
 use toml::de::DeValue;
 
 impl Reader {
+    /// Every `[[shock]]` of a valid kind, in file order.
     pub(super) fn shocks(&mut self, root: &Tbl<'_, '_>) -> Vec<ShockSpec> {
         let mut out = Vec::new();
         for (mut t, i) in self.tables(root, "shock") {
@@ -26,6 +27,7 @@ impl Reader {
         out
     }
 
+    /// One `[[shock]]`; `None` when its kind is missing or unknown.
     fn shock(&mut self, mut t: Tbl<'_, '_>) -> Option<ShockSpec> {
         let kinds: Vec<_> = schema::SHOCK_KINDS.iter().map(|k| (k.0, k)).collect();
         let names: Vec<&str> = kinds.iter().map(|(name, _)| *name).collect();
@@ -143,6 +145,7 @@ impl Reader {
         })
     }
 
+    /// A loss shock's `target`: `"top"`, or a table naming a level, a share or a region.
     fn target(&mut self, t: &Tbl<'_, '_>) -> LossTarget {
         let help = "write `target = \"top\"`, `{ level = 1 }`, `{ fraction = 0.1 }` or `{ region = [0.0, 0.25] }`";
         let Some(v) = self.entry(t, "target") else {

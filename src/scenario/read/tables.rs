@@ -12,6 +12,7 @@ use toml::de::DeValue;
 const MAX_STEPS: u64 = 100_000;
 
 impl Reader {
+    /// The whole file; `stem` names the scenario when `[scenario] name` is absent.
     pub(super) fn scenario(&mut self, root: &Tbl<'_, '_>, stem: &str) -> Scenario {
         self.check_keys(root, schema::TOP, &[]);
         let meta = self.meta(root, stem);
@@ -34,6 +35,7 @@ impl Reader {
         }
     }
 
+    /// `[scenario]`, which is required.
     fn meta(&mut self, root: &Tbl<'_, '_>, stem: &str) -> Meta {
         let t = self.table(root, "scenario", "[scenario]");
         let Some(t) = t else {
@@ -76,6 +78,7 @@ impl Reader {
         }
     }
 
+    /// `[work]`, which is required.
     fn work(&mut self, root: &Tbl<'_, '_>) -> Work {
         let defaults = Scenario::new("", 1, 0.0, Vec::new()).work;
         let Some(t) = self.table(root, "work", "[work]") else {
@@ -101,6 +104,7 @@ impl Reader {
         }
     }
 
+    /// `[quality]`.
     fn quality(&mut self, root: &Tbl<'_, '_>) -> Quality {
         let d = Quality::default();
         let Some(t) = self.table(root, "quality", "[quality]") else {
@@ -115,6 +119,7 @@ impl Reader {
         }
     }
 
+    /// `[recovery]`.
     fn recovery(&mut self, root: &Tbl<'_, '_>) -> Recovery {
         let d = Recovery::default();
         let Some(t) = self.table(root, "recovery", "[recovery]") else {
@@ -141,6 +146,7 @@ impl Reader {
         }
     }
 
+    /// `[output]`.
     fn output(&mut self, root: &Tbl<'_, '_>) -> Output {
         let d = Output::default();
         let Some(t) = self.table(root, "output", "[output]") else {
@@ -163,6 +169,7 @@ impl Reader {
         }
     }
 
+    /// `[sweep]`: one axis per key, in file order.
     fn sweep(&mut self, root: &Tbl<'_, '_>) -> Vec<SweepAxis> {
         let Some(t) = self.table(root, "sweep", "[sweep]") else {
             return Vec::new();
@@ -191,6 +198,7 @@ impl Reader {
         axes
     }
 
+    /// The values of one axis: a list, or a range `{ from, to, steps }`.
     fn sweep_values(&mut self, path: &str, v: &Value<'_>) -> Option<Vec<SweepValue>> {
         match v.get_ref() {
             DeValue::Array(items) if !items.is_empty() => {

@@ -78,6 +78,7 @@ pub(super) fn describe_short(v: &DeValue<'_>) -> String {
 }
 
 impl Reader {
+    /// A number; integers are accepted.
     pub(super) fn float(&mut self, t: &Tbl<'_, '_>, key: &str) -> Option<f64> {
         let v = self.entry(t, key)?;
         match number_of(v.get_ref()) {
@@ -89,6 +90,7 @@ impl Reader {
         }
     }
 
+    /// A number, or `default` when absent or wrong.
     pub(super) fn float_or(&mut self, t: &Tbl<'_, '_>, key: &str, default: f64) -> f64 {
         self.float(t, key).unwrap_or(default)
     }
@@ -131,10 +133,12 @@ impl Reader {
         }
     }
 
+    /// A whole number that fits in 32 bits.
     pub(super) fn uint(&mut self, t: &Tbl<'_, '_>, key: &str) -> Option<u32> {
         self.whole(t, key, u32::MAX as u64).map(|x| x as u32)
     }
 
+    /// A string.
     pub(super) fn string(&mut self, t: &Tbl<'_, '_>, key: &str) -> Option<String> {
         let v = self.entry(t, key)?;
         match v.get_ref() {
