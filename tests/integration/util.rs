@@ -114,7 +114,9 @@ impl Test {
         self
     }
 
-    /// Runs `orgsim`, checks every expectation and returns what it printed.
+    /// Runs `orgsim`, checks every expectation and returns what it printed; a failed
+    /// expectation is reported at the test that set it.
+    #[track_caller]
     pub fn run(self) -> Ran {
         let mut cmd = cargo_bin_cmd!("orgsim");
         cmd.args(&self.args);
