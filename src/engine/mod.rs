@@ -11,6 +11,7 @@
 //! | `reroute.rs` | going around absent agents: leads and the acting top, moving frozen queues, queueing work around them |
 //! | `schedule.rs` | shocks starting, rerouting and ending on their ticks |
 //! | `in_flight.rs` | decisions in the arena, queue items, messages |
+//! | `view.rs` | what the live dashboard reads (queues per agent), and ending a scheduled shock early |
 //!
 //! ```
 //! use orgsim::engine::Engine;
@@ -33,6 +34,7 @@ mod schedule;
 mod step;
 #[cfg(test)]
 mod tests;
+mod view;
 
 use std::collections::VecDeque;
 

@@ -16,6 +16,7 @@ mod shipped;
 mod sweep;
 mod types;
 pub mod wording;
+mod write;
 
 #[cfg(test)]
 mod tests;
@@ -30,6 +31,7 @@ pub use shipped::{
 };
 pub use sweep::{apply, at_point, point_count, point_values, sweepable};
 pub use types::*;
+pub use write::to_toml;
 
 use diagnostic::Pending;
 use read::Spans;
