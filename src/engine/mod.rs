@@ -70,6 +70,8 @@ pub struct Engine {
 
     agents: Vec<AgentState>,
     competence: Vec<f64>,
+    /// Current authority of each agent: the design's, or a `delegation` shock's.
+    authority: Vec<f64>,
     /// Per agent: how many active loss or absence shocks hold it away (0: present). An agent
     /// held away is not stepped; its queue is frozen.
     absent_for: Vec<u16>,
@@ -121,6 +123,7 @@ impl Engine {
         let shape = Shape::build(&spec, seed, replicate);
         let n = shape.agents();
         let competence = shape.competence0.clone();
+        let authority = shape.authority.clone();
         let mut engine = Engine {
             quality: scenario.quality.clone(),
             half_life: scenario.work.half_life,
@@ -161,6 +164,7 @@ impl Engine {
             record: TickRecord::default(),
             arrivals: Vec::new(),
             competence,
+            authority,
             shape,
             org: spec,
         };
@@ -421,6 +425,7 @@ impl Engine {
         let snapshot = Snapshot {
             routing: self.routing(),
             decisions: &self.decisions,
+            authority: &self.authority,
             policy: Policy {
                 boundary: self.org.boundary,
                 referral_effort: self.org.referral_effort,

@@ -115,7 +115,31 @@ impl Engine {
                     .map(|&a| (a, self.competence[a as usize]))
                     .collect();
             }
+            ShockKind::Delegation { .. } => self.refresh_authority(),
             ShockKind::Surge { .. } | ShockKind::Outage { .. } => {}
+        }
+    }
+
+    /// Each agent's authority: the design's, or that of the `delegation` in force for its level.
+    pub(super) fn refresh_authority(&mut self) {
+        let in_force =
+            self.shocks
+                .iter()
+                .filter(|s| s.active())
+                .filter_map(|s| match s.spec.kind {
+                    ShockKind::Delegation { authority, level } => {
+                        Some((s.spec.at, level, authority))
+                    }
+                    _ => None,
+                });
+        let by_level = shocks::delegated_authority(self.shape.levels, in_force);
+        self.authority.copy_from_slice(&self.shape.authority);
+        for (level, set) in by_level.into_iter().enumerate() {
+            if let Some(a) = set {
+                for agent in self.shape.level_agents(level as u32) {
+                    self.authority[agent as usize] = a;
+                }
+            }
         }
     }
 
@@ -145,6 +169,7 @@ impl Engine {
                 }
                 self.refresh_routing();
             }
+            ShockKind::Delegation { .. } => self.refresh_authority(),
             ShockKind::Surge { .. } | ShockKind::Outage { .. } => {}
         }
     }

@@ -98,6 +98,8 @@ pub struct Policy {
 pub struct Snapshot<'a> {
     pub routing: Routing<'a>,
     pub decisions: &'a [Decision],
+    /// Each agent's current authority.
+    pub authority: &'a [f64],
     pub policy: Policy,
 }
 
@@ -175,7 +177,7 @@ fn choose(ctx: &Snapshot, a: u32, item: Item) -> (Task, f64) {
             let choice = rules::decide_or_refer(
                 d.complexity,
                 ctx.routing.competence[a as usize],
-                shape.authority[a as usize],
+                ctx.authority[a as usize],
                 p.boundary,
                 must_climb,
                 ctx.routing.superior(a).is_some(),

@@ -33,6 +33,7 @@
 //! | when work starts going around the absent | [`shocks::reroute_tick`] |
 //! | a shift raises complexity and drops competence | [`shocks::shifted_complexity`], [`shocks::dropped_competence`] |
 //! | an outage multiplies link delays, rounded up to whole ticks | [`shocks::link_delays`] |
+//! | a delegation sets a level's authority; the latest in force wins | [`shocks::delegated_authority`] |
 //! | every draw is keyed by what it is about | [`rng::key`], [`rng::uniform`], [`rng::chance`], [`rng::name_id`] |
 
 pub mod rng;

@@ -120,10 +120,44 @@ pub fn link_delays(link_delay: f64, outages: impl IntoIterator<Item = (f64, Link
     (ticks(vertical), ticks(lateral))
 }
 
+/// The authority of each level under the `delegation` shocks in force, given as
+/// `(at, level, authority)` in schedule order: of several for one level, the one that started
+/// last wins (at the same tick, the later in the schedule); `None` where none is in force, so
+/// the design's authority holds.
+pub fn delegated_authority(
+    levels: u32,
+    delegations: impl IntoIterator<Item = (u32, u32, f64)>,
+) -> Vec<Option<f64>> {
+    let mut latest: Vec<Option<(u32, f64)>> = vec![None; levels as usize];
+    for (at, level, authority) in delegations {
+        if let Some(slot) = latest.get_mut(level as usize)
+            && slot.is_none_or(|(started, _)| at >= started)
+        {
+            *slot = Some((at, authority));
+        }
+    }
+    latest.into_iter().map(|s| s.map(|(_, a)| a)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scenario::OrgSpec;
+
+    #[test]
+    fn the_latest_delegation_of_a_level_wins() {
+        assert_eq!(delegated_authority(3, []), vec![None, None, None]);
+        let d = delegated_authority(
+            3,
+            [(100, 0, 1.0), (150, 0, 0.2), (120, 2, 0.5), (90, 0, 0.7)],
+        );
+        assert_eq!(d, vec![Some(0.2), None, Some(0.5)]);
+        // At the same tick the later in the schedule wins; a level the org lacks is ignored.
+        assert_eq!(
+            delegated_authority(1, [(5, 0, 0.3), (5, 0, 0.9), (5, 4, 0.1)]),
+            vec![Some(0.9)]
+        );
+    }
 
     fn loss(target: LossTarget) -> ShockKind {
         ShockKind::Loss {

@@ -506,6 +506,32 @@ impl Checker {
                     *competence_drop,
                 );
             }
+            ShockKind::Delegation { authority, level } => {
+                self.within(
+                    &p("authority"),
+                    &format!("`authority` of {who}"),
+                    *authority,
+                    0.0,
+                    1.0,
+                );
+                for org in &s.orgs {
+                    match org.structure {
+                        Structure::Teams { .. } if *level > 0 => self.push(
+                            p("level"),
+                            format!("{who} changes level {level}, but org `{}` is teams and has only level 0", org.name),
+                            Some("in teams every member is frontline: use `level = 0` (the default)".into()),
+                            &["org"],
+                        ),
+                        Structure::Tree { levels, .. } if *level >= levels => self.push(
+                            p("level"),
+                            format!("{who} changes level {level}, but org `{}` has levels 0 to {}", org.name, levels.saturating_sub(1)),
+                            Some(format!("frontline is level 0 and the top is level {}", levels.saturating_sub(1))),
+                            &["org"],
+                        ),
+                        _ => {}
+                    }
+                }
+            }
             ShockKind::Absence { fraction, .. } => {
                 if !(*fraction > 0.0 && *fraction <= 1.0) {
                     self.push(

@@ -124,6 +124,7 @@ pub(crate) const SHOCK_KINDS: &[(&str, &[Key])] = &[
         &[swept("complexity_shift"), swept("competence_drop")],
     ),
     ("absence", &[swept("fraction"), swept("reroute_after")]),
+    ("delegation", &[swept("authority"), swept("level")]),
 ];
 
 /// Keys of `[recovery]`.

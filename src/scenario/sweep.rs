@@ -105,6 +105,8 @@ fn shock_slot<'a>(shock: &'a mut ShockSpec, key: &str) -> Option<Slot<'a>> {
             },
         ) => Slot::Real(competence_drop),
         ("fraction", ShockKind::Absence { fraction, .. }) => Slot::Real(fraction),
+        ("authority", ShockKind::Delegation { authority, .. }) => Slot::Real(authority),
+        ("level", ShockKind::Delegation { level, .. }) => Slot::Whole(level),
         (
             "target.level",
             ShockKind::Loss {
@@ -404,6 +406,13 @@ mod tests {
                 ShockKind::Absence {
                     fraction: 0.1,
                     reroute_after: None,
+                },
+            ),
+            shock(
+                "delegation",
+                ShockKind::Delegation {
+                    authority: 0.5,
+                    level: 0,
                 },
             ),
         ];

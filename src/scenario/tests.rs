@@ -365,7 +365,7 @@ fn template_commented_shocks_and_sweep_parse_when_uncommented() {
         .collect::<Vec<_>>()
         .join("\n");
     let s = ok(&text);
-    assert_eq!(s.shocks.len(), 5, "{text}");
+    assert_eq!(s.shocks.len(), 6, "{text}");
     assert_eq!(s.sweep.len(), 3);
     assert_eq!(s.scenario.compare_to.as_deref(), Some("Hierarchy"));
 }
@@ -730,4 +730,75 @@ fn mixing_single_and_double_bracket_orgs_says_what_to_write() {
         d.help.iter().any(|h| h.contains("write `[[org]]`")),
         "{d:#?}"
     );
+}
+
+#[test]
+fn delegation_reads_its_authority_and_defaults_to_the_frontline() {
+    let text = format!(
+        "{MINIMAL}\n[[shock]]\nkind = \"delegation\"\nat = 500\nduration = 200\nauthority = 0.6\n[[shock]]\nkind = \"delegation\"\nname = \"managers\"\nat = 600\nauthority = 1\nlevel = 2\n"
+    );
+    let s = ok(&text);
+    assert_eq!(
+        s.shocks[0],
+        ShockSpec {
+            name: "delegation@500".into(),
+            at: 500,
+            duration: Some(200),
+            kind: ShockKind::Delegation {
+                authority: 0.6,
+                level: 0
+            }
+        }
+    );
+    assert_eq!(
+        s.shocks[1].kind,
+        ShockKind::Delegation {
+            authority: 1.0,
+            level: 2
+        }
+    );
+}
+
+#[test]
+fn delegation_errors_point_at_the_value() {
+    let shock =
+        |body: &str| format!("{MINIMAL}\n[[shock]]\nkind = \"delegation\"\nat = 500\n{body}\n");
+    let text = shock("authority = 1.5");
+    let (msg, line, col, _) = one_error(&text);
+    assert_eq!(
+        msg,
+        "`authority` of shock `delegation@500` must be in [0, 1], found 1.5"
+    );
+    assert_eq!((line, col), (line_of(&text, "authority"), 13));
+
+    let text = shock("authority = 0.5\nlevel = 3");
+    let (msg, line, _, help) = one_error(&text);
+    assert_eq!(
+        msg,
+        "shock `delegation@500` changes level 3, but org `H` has levels 0 to 2"
+    );
+    assert_eq!(line, line_of(&text, "level = 3"));
+    assert_eq!(help, ["frontline is level 0 and the top is level 2"]);
+
+    let text = shock("level = 1");
+    let (msg, _, _, help) = one_error(&text);
+    assert_eq!(msg, "missing key `authority` in [[shock]] `delegation@500`");
+    assert!(help[0].contains("authority = 0.6"), "{help:?}");
+
+    let text = shock("authority = 0.5\nfraction = 0.2");
+    let (msg, _, _, _) = one_error(&text);
+    assert_eq!(
+        msg,
+        "key `fraction` does not apply here: it belongs to `kind = \"absence\"`, and this shock is a delegation"
+    );
+
+    let teams = format!(
+        "{MINIMAL}\n[[org]]\nname = \"T\"\nstructure = \"teams\"\nteams = 4\nteam_size = 3\n[[shock]]\nkind = \"delegation\"\nat = 500\nauthority = 0.5\nlevel = 1\n"
+    );
+    let (msg, _, _, help) = one_error(&teams);
+    assert_eq!(
+        msg,
+        "shock `delegation@500` changes level 1, but org `T` is teams and has only level 0"
+    );
+    assert!(help[0].contains("use `level = 0`"), "{help:?}");
 }

@@ -371,6 +371,8 @@ pub enum ShockKind {
         /// Ticks after which work goes around absent agents; `None`: it waits.
         reroute_after: Option<u32>,
     },
+    /// Decision rights change: the agents at `level` get authority `authority` while it lasts.
+    Delegation { authority: f64, level: u32 },
 }
 
 impl ShockKind {
@@ -382,6 +384,7 @@ impl ShockKind {
             ShockKind::Outage { .. } => "outage",
             ShockKind::Shift { .. } => "shift",
             ShockKind::Absence { .. } => "absence",
+            ShockKind::Delegation { .. } => "delegation",
         }
     }
 }

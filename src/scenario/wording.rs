@@ -128,6 +128,14 @@ pub fn shock(kind: &ShockKind, voice: Voice) -> String {
                 format!("{} of agents away{rest}", n(*fraction))
             }
         }
+        ShockKind::Delegation { authority, level } => {
+            let a = n(*authority);
+            if prose {
+                format!("the authority of everyone at level {level} becomes {a}")
+            } else {
+                format!("authority at level {level} becomes {a}")
+            }
+        }
     }
 }
 

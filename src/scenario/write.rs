@@ -231,6 +231,10 @@ impl Writer {
                     self.line("reroute_after", r.to_string());
                 }
             }
+            ShockKind::Delegation { authority, level } => {
+                self.line("authority", float(*authority));
+                self.line("level", level.to_string());
+            }
         }
     }
 
@@ -364,6 +368,12 @@ complexity_shift = -0.1
 kind = "absence"
 at = 800
 fraction = 0.3
+[[shock]]
+kind = "delegation"
+at = 900
+duration = 50
+authority = 0.75
+level = 0
 [recovery]
 metrics = ["backlog", "good_rate"]
 floor = 1e-7

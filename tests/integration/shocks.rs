@@ -360,3 +360,92 @@ fn age_mean_is_empty_exactly_when_nothing_waits() {
         }
     }
 }
+
+fn delegation(name: &str, at: u32, duration: Option<u32>, authority: f64) -> ShockSpec {
+    shock(
+        name,
+        at,
+        duration,
+        ShockKind::Delegation {
+            authority,
+            level: 0,
+        },
+    )
+}
+
+#[test]
+fn a_delegation_lets_the_frontline_decide_more_from_its_tick_on() {
+    // Frontline authority 0.3 of a hierarchy, then 1.0 from tick 300: before it the runs are
+    // the same tick for tick; after it the frontline takes most decisions and latency falls.
+    let mut base = Scenario::new("delegation", 600, 6.0, vec![hierarchy()]);
+    base.scenario.warmup = 300;
+    let mut delegated = base.clone();
+    delegated
+        .shocks
+        .push(delegation("frontline decides", 300, None, 1.0));
+    let (a, b) = (
+        Engine::new(&base, 0, 0).run(),
+        Engine::new(&delegated, 0, 0).run(),
+    );
+    assert_eq!(
+        a.ticks[..300],
+        b.ticks[..300],
+        "nothing changes before `at`"
+    );
+    let share = |r: &orgsim::metrics::RunOutput| {
+        r.metrics
+            .iter()
+            .find(|(m, _)| m == "decided_at_frontline")
+            .and_then(|(_, v)| *v)
+            .unwrap()
+    };
+    // The frontline (competence 0.4) decides what it may and judges itself able for: below
+    // its authority 0.3, then below its competence 0.4. For beta(2, 5) complexity,
+    // P(c < x) = 1 - (1 - x)^5 (1 + 5x): 0.580 at 0.3, 0.767 at 0.4.
+    let p = |x: f64| 1.0 - (1.0f64 - x).powi(5) * (1.0 + 5.0 * x);
+    for (run, x) in [(&a, 0.3), (&b, 0.4)] {
+        assert!(
+            (share(run) - p(x)).abs() < 0.04,
+            "decided at the frontline {} (expected {})",
+            share(run),
+            p(x)
+        );
+    }
+    let latency = |r: &orgsim::metrics::RunOutput| mean_of(&r.ticks, 320..600, |t| t.latency_mean);
+    assert!(
+        latency(&b) < latency(&a),
+        "{} → {}",
+        latency(&a),
+        latency(&b)
+    );
+}
+
+#[test]
+fn the_latest_delegation_wins_and_the_design_returns_when_all_end() {
+    // Overlapping: 1.0 over [100, 300) with 0.0 over [150, 200) on top of it acts exactly like
+    // three delegations one after the other.
+    let base = Scenario::new("delegations", 400, 6.0, vec![hierarchy()]);
+    let mut overlapping = base.clone();
+    overlapping.shocks = vec![
+        delegation("wide", 100, Some(200), 1.0),
+        delegation("narrow", 150, Some(50), 0.0),
+    ];
+    let mut sequential = base.clone();
+    sequential.shocks = vec![
+        delegation("a", 100, Some(50), 1.0),
+        delegation("b", 150, Some(50), 0.0),
+        delegation("c", 200, Some(100), 1.0),
+    ];
+    assert_eq!(series(&overlapping, 0, 0), series(&sequential, 0, 0));
+    // A delegation to the design's own authority changes nothing at all.
+    let mut same = base.clone();
+    same.shocks = vec![delegation("same", 100, Some(100), 0.3)];
+    assert_eq!(series(&same, 0, 0), series(&base, 0, 0));
+    // After it ends the design's authority is back: a short one differs from a permanent one.
+    let (mut short, mut long) = (base.clone(), base.clone());
+    short.shocks = vec![delegation("d", 100, Some(50), 1.0)];
+    long.shocks = vec![delegation("d", 100, None, 1.0)];
+    let (s, l) = (series(&short, 0, 0), series(&long, 0, 0));
+    assert_eq!(s[..150], l[..150]);
+    assert_ne!(s[150..], l[150..]);
+}

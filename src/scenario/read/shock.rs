@@ -125,6 +125,17 @@ impl Reader {
                     competence_drop: self.float_or(&t, "competence_drop", 0.0),
                 }
             }
+            "delegation" => ShockKind::Delegation {
+                authority: self
+                    .required(
+                        &t,
+                        "authority",
+                        "add `authority = 0.6`: the new authority of the agents at `level`",
+                        Self::float,
+                    )
+                    .unwrap_or(0.0),
+                level: self.uint(&t, "level").unwrap_or(0),
+            },
             _ => ShockKind::Absence {
                 fraction: self
                     .required(
