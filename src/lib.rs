@@ -35,6 +35,7 @@
 
 pub mod engine;
 pub mod experiment;
+pub mod live;
 pub mod metrics;
 pub mod model;
 pub mod output;

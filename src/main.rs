@@ -54,6 +54,17 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         formats: Option<Vec<FormatArg>>,
     },
+    /// The live workshop dashboard: every org side by side in a page on 127.0.0.1.
+    Live {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = orgsim::live::DEFAULT_PORT)]
+        port: u16,
+        /// Do not open the default browser.
+        #[arg(long)]
+        no_open: bool,
+    },
     /// Write a commented scenario to start from (NAME.toml in the current folder).
     New {
         /// The scenario's name; `.toml` is added unless it ends in it.
@@ -125,6 +136,23 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::New { name, from } => {
             print(&scenario::create(&name, from.as_deref())?.message())?;
+        }
+        Command::Live {
+            scenario,
+            port,
+            no_open,
+        } => {
+            let s = scenario::load(&scenario)?;
+            let file_name = scenario.file_name().map_or_else(
+                || scenario.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let options = orgsim::live::Options {
+                port,
+                open_browser: !no_open,
+                file_name,
+            };
+            orgsim::live::serve(s, &options)?;
         }
     }
     Ok(())
