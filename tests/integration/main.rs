@@ -9,6 +9,7 @@ mod cli_run;
 mod determinism;
 mod engine;
 mod invariants;
+mod live;
 mod pinned;
 mod regimes;
 mod scenario_fuzz;

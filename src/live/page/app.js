@@ -112,7 +112,8 @@ function updateText() {
     const el = $(`tally-${o}`);
     if (!t || !el) return;
     el.innerHTML = `Value <b>${fmt(t.value)}</b> · Waiting <b>${fmt(t.backlog)}</b>` +
-      (t.frozen > 0 ? ` (${fmt(t.frozen)} frozen)` : "") + ` · Done ${fmt(t.executed)}`;
+      (t.frozen > 0 ? ` (${fmt(t.frozen)} frozen)` : "");
+    el.title = `${fmt(t.executed)} decisions executed, ${fmt(t.arrived)} arrived since ${unit()} 0`;
   });
   if (!dragging.rate) {
     $("rate").value = s.rate;
@@ -496,7 +497,7 @@ function drawChart(metric) {
   const sc = live.init.scenario;
   const now = live.status.tick;
   const xmax = Math.max(sc.horizon, now, 1);
-  const left = 52, right = 10, top = 6, bottom = 22;
+  const left = 52, right = 24, top = 6, bottom = 22;
   const pw = w - left - right, ph = h - top - bottom;
   const X = (t) => left + (t / xmax) * pw;
   const series = live.init.orgs.map((_, o) => derive(o, metric));
@@ -619,6 +620,8 @@ live.snapshot = () => ({
     return {
       name: org.name,
       totals: live.totals[o],
+      // The exact value total as text (JSON readers need not round floats correctly).
+      value_text: live.totals[o] ? String(live.totals[o].value) : null,
       backlog_now: last >= 0 ? c.backlog[last] / c.ticks[last] : null,
       bins: c ? c.ticks.length : 0,
       pictures_drawn: live.drawn.pictures[o] || 0,
