@@ -811,7 +811,8 @@ impl Sim {
         })
     }
 
-    fn publish(&mut self) {
+    /// Send the frame of what changed to every page, if anything did.
+    pub fn publish(&mut self) {
         if let Some(f) = self.delta() {
             let json = serde_json::to_string(&f).unwrap_or_default();
             // No page listening is not an error: the session runs on.
