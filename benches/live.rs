@@ -24,7 +24,9 @@ fn session() -> Sim {
 
 fn live_quickstart(c: &mut Criterion) {
     let mut group = c.benchmark_group("live_quickstart");
-    group.sample_size(20).measurement_time(Duration::from_secs(5));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
     let mut sim = session();
     group.throughput(Throughput::Elements(100));
     group.bench_function("one_second_at_100_ticks_per_second", |b| {

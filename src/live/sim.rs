@@ -1101,7 +1101,7 @@ mod tests {
         assert!(live.control(Control::Rate(Some(-1.0))).is_err());
         assert!(live.control(Control::Speed(Some(0.0))).is_err());
         assert!(live.control(Control::Step(0)).is_err());
-        assert_eq!(live.save().unwrap_err().conflict, true, "nothing run yet");
+        assert!(live.save().unwrap_err().conflict, "nothing run yet");
         assert!(live.pending.is_empty());
     }
 

@@ -140,7 +140,8 @@ fn bad_paths_methods_and_bodies_get_4xx_and_the_server_keeps_serving() {
     let live = Live::start();
     let a = live.addr;
     let json = [("Content-Type", "application/json")];
-    let cases: Vec<(&str, &str, &[(&str, &str)], Vec<u8>, u16)> = vec![
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], Vec<u8>, u16);
+    let cases: Vec<Case> = vec![
         ("GET", "/nope", &[], vec![], 404),
         ("GET", "/api/nope", &[], vec![], 404),
         ("GET", "/../../etc/passwd", &[], vec![], 404),
@@ -236,7 +237,7 @@ fn a_page_that_leaves_mid_stream_frees_its_stream() {
         || (live.status()["clients"] == 1).then_some(()),
     );
     // The other page goes on, and a new one can join.
-    let tick = |ev: &mut Events| loop {
+    let tick = |ev: &mut Events| {
         let (kind, data) = ev.next().unwrap().unwrap();
         let v: serde_json::Value = serde_json::from_str(&data).unwrap();
         let s = if kind == "init" {
@@ -244,7 +245,7 @@ fn a_page_that_leaves_mid_stream_frees_its_stream() {
         } else {
             &v["status"]
         };
-        return s["tick"].as_u64().unwrap();
+        s["tick"].as_u64().unwrap()
     };
     let before = tick(&mut staying);
     let after = wait_until("more ticks", Duration::from_secs(10), || {
