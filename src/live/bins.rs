@@ -194,7 +194,7 @@ mod tests {
     #[test]
     fn bins_merge_in_pairs_and_keep_exact_sums() {
         let mut s = Series::default();
-        let n = 3 * MAX_BINS as u32 + 5;
+        let n = 3 * MAX_BINS as u32 / 2 + 5;
         for t in 0..n {
             s.push(&tick(3, Some(t as f64 % 7.0), t as u64 % 5));
         }

@@ -24,6 +24,8 @@ pub struct Fitted {
     pub warmup: Option<u32>,
     /// The scenario's `recovery.baseline`, if it was shortened.
     pub baseline: Option<u32>,
+    /// The tick of the first shock kept, which they were shortened to fit.
+    pub first_shock: Option<u32>,
 }
 
 /// The scenario that replays a session of `base` that ran `ticks_run` ticks with `injected`
@@ -52,8 +54,11 @@ pub fn saved_scenario(
         .filter(|sh| sh.at < ticks_run)
         .cloned()
         .collect();
-    let mut fitted = Fitted::default();
-    let latest_warmup = match s.shocks.iter().map(|sh| sh.at).min() {
+    let mut fitted = Fitted {
+        first_shock: s.shocks.iter().map(|sh| sh.at).min(),
+        ..Fitted::default()
+    };
+    let latest_warmup = match fitted.first_shock {
         Some(first) => first.saturating_sub(1).min(ticks_run - 1),
         None => ticks_run - 1,
     };
@@ -110,7 +115,7 @@ mod tests {
         assert_eq!(names, ["planned early", "button"]);
         assert_eq!((s.scenario.ticks, s.scenario.replications), (600, 1));
         assert!(s.sweep.is_empty() && s.output.dir.is_none());
-        assert_eq!(fitted, Fitted::default());
+        assert_eq!((fitted.warmup, fitted.baseline), (None, None));
         let text = to_toml(&s);
         assert_eq!(parse_str(&text, "saved.toml").unwrap(), s);
     }
@@ -124,7 +129,8 @@ mod tests {
             fitted,
             Fitted {
                 warmup: Some(100),
-                baseline: Some(100)
+                baseline: Some(100),
+                first_shock: Some(40),
             }
         );
         assert!(crate::scenario::check(&s).is_empty());

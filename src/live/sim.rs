@@ -946,11 +946,17 @@ impl Sim {
                 t.value
             );
         }
+        let why = match fitted.first_shock {
+            Some(at) => format!("the first shock, at {} {at}", s.tick_unit),
+            None => format!("the {} ticks run", self.now),
+        };
         if let Some(w) = fitted.warmup {
-            h += &format!("# warmup shortened from {w} to fit the first shock.\n");
+            h += &format!(
+                "# warmup shortened from {w} to fit {why} (summaries only; every tick is the same).\n"
+            );
         }
         if let Some(b) = fitted.baseline {
-            h += &format!("# recovery.baseline shortened from {b} to fit the first shock.\n");
+            h += &format!("# recovery.baseline shortened from {b} to fit {why}.\n");
         }
         h + "\n"
     }

@@ -461,13 +461,16 @@ fn the_page_draws_greys_the_lost_top_and_saves_a_scenario_that_replays() {
     }
 
     // Lose the top leader: the hierarchy's top greys and its backlog rises.
-    wd.click("#start");
-    let paused = wait_until("the pause", Duration::from_secs(10), || {
-        let a = snapshot();
-        std::thread::sleep(Duration::from_millis(200));
-        let b = snapshot();
-        (a["running"] == false && a["tick"] == b["tick"]).then_some(b)
-    });
+    let pause = || {
+        wd.click("#start");
+        wait_until("the pause", Duration::from_secs(10), || {
+            let a = snapshot();
+            std::thread::sleep(Duration::from_millis(200));
+            let b = snapshot();
+            (a["running"] == false && a["tick"] == b["tick"]).then_some(b)
+        })
+    };
+    let paused = pause();
     let hierarchy = |s: &serde_json::Value| s["orgs"][0].clone();
     let before = hierarchy(&paused);
     assert_eq!(before["name"], "Hierarchy");
@@ -479,13 +482,7 @@ fn the_page_draws_greys_the_lost_top_and_saves_a_scenario_that_replays() {
     wait_until("60 ticks", Duration::from_secs(30), || {
         (snapshot()["tick"].as_u64()? >= t0 + 60).then_some(())
     });
-    wd.click("#start");
-    let after = wait_until("the pause", Duration::from_secs(10), || {
-        let a = snapshot();
-        std::thread::sleep(Duration::from_millis(200));
-        let b = snapshot();
-        (a["running"] == false && a["tick"] == b["tick"]).then_some(b)
-    });
+    let after = pause();
     let h = hierarchy(&after);
     assert_eq!(h["top_away"], 1, "{h}");
     assert_eq!(h["top_colour"], "#8c8c8c", "{h}");
