@@ -142,17 +142,8 @@ fn dispatch(cli: Cli) -> Result<()> {
             port,
             no_open,
         } => {
-            let s = scenario::load(&scenario)?;
-            let file_name = scenario.file_name().map_or_else(
-                || scenario.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            let options = orgsim::live::Options {
-                port,
-                open_browser: !no_open,
-                file_name,
-            };
-            orgsim::live::serve(s, &options)?;
+            let options = orgsim::live::Options::for_file(&scenario, port, !no_open);
+            orgsim::live::serve(scenario::load(&scenario)?, &options)?;
         }
     }
     Ok(())

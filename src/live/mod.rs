@@ -42,6 +42,21 @@ pub struct Options {
     pub file_name: String,
 }
 
+impl Options {
+    /// Options for the scenario file at `path`.
+    pub fn for_file(path: &std::path::Path, port: u16, open_browser: bool) -> Options {
+        let file_name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Options {
+            port,
+            open_browser,
+            file_name,
+        }
+    }
+}
+
 /// Why the dashboard could not be served.
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
