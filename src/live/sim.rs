@@ -680,7 +680,7 @@ impl Sim {
         }
         let (t0, k0) = self.meter[0];
         let dt = (now - t0).as_secs_f64();
-        let measured = if dt > 0.2 {
+        let measured = if dt > 0.2 && (self.running || self.steps > 0) {
             ((self.now - k0) as f64 / dt * 10.0).round() / 10.0
         } else {
             0.0
