@@ -21,6 +21,7 @@ use super::save::{self, Fitted, SaveError};
 use crate::engine::Engine;
 use crate::metrics::TickRecord;
 use crate::output::charts::style::{self, OrgStyle};
+use crate::scenario::wording::{self, Voice};
 use crate::scenario::{self, LossTarget, Scenario, ShockKind, ShockSpec, Structure};
 
 /// Time between frames: 20 frames a second.
@@ -111,6 +112,13 @@ pub enum Control {
     Rate(Option<f64>),
     /// Every org's frontline authority from the next tick; `None`: each org's own.
     Authority(Option<f64>),
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }
 
 /// A shock injected into every org, and where it came from.
@@ -429,11 +437,6 @@ impl Sim {
         self.now.max(1)
     }
 
-    fn unit(&self, n: f64) -> String {
-        let u = &self.scenario.scenario.tick_unit;
-        if n == 1.0 { u.clone() } else { format!("{u}s") }
-    }
-
     /// A name no shock of this session has: `kind@tick`, numbered if taken.
     fn fresh_name(&self, stem: &str, at: u32) -> String {
         let taken = |n: &str| {
@@ -455,18 +458,13 @@ impl Sim {
 
     fn shock_from(&self, r: &ShockRequest) -> Result<Injected, Refusal> {
         let at = self.next_change_tick();
-        let after = |ra: Option<u32>| match ra {
-            Some(n) => format!("; work goes around them after {n} {}", self.unit(n as f64)),
-            None => "; their work waits for them".to_string(),
-        };
-        let (kind, duration, label) = match *r {
+        let (kind, duration) = match *r {
             ShockRequest::Surge { factor, duration } => (
                 ShockKind::Surge {
                     factor,
                     region: None,
                 },
                 duration,
-                format!("Surge: work ×{factor}"),
             ),
             ShockRequest::Loss {
                 duration,
@@ -477,7 +475,6 @@ impl Sim {
                     reroute_after,
                 },
                 duration,
-                format!("The top leader leaves{}", after(reroute_after)),
             ),
             ShockRequest::Outage {
                 delay_factor,
@@ -488,7 +485,6 @@ impl Sim {
                     links: scenario::Links::All,
                 },
                 duration,
-                format!("Outage: every link ×{delay_factor} slower"),
             ),
             ShockRequest::Shift {
                 complexity_shift,
@@ -500,9 +496,6 @@ impl Sim {
                     competence_drop,
                 },
                 duration,
-                format!(
-                    "Shift: new work {complexity_shift:+} complexity, everyone's competence −{competence_drop}"
-                ),
             ),
             ShockRequest::Absence {
                 fraction,
@@ -514,22 +507,15 @@ impl Sim {
                     reroute_after,
                 },
                 duration,
-                format!(
-                    "Absence: {}% of people away{}",
-                    (fraction * 100.0).round(),
-                    after(reroute_after)
-                ),
             ),
         };
+        let name = self.fresh_name(kind.name(), at);
+        let label = format!("{}: {}", capitalised(kind.name()), self.words(&kind));
         let spec = ShockSpec {
-            name: String::new(),
+            name,
             at,
             duration,
             kind,
-        };
-        let spec = ShockSpec {
-            name: self.fresh_name(spec.kind_name(), at),
-            ..spec
         };
         self.validate(&spec)?;
         Ok(Injected {
@@ -578,7 +564,7 @@ impl Sim {
                     if let Some(r) = rate.filter(|&r| r != base) {
                         let name = self.fresh_name("work rate", t);
                         self.rate_shock = Some(name.clone());
-                        let per = self.unit(1.0);
+                        let per = self.scenario.scenario.tick_unit.clone();
                         self.inject(Injected {
                             spec: ShockSpec {
                                 name,
@@ -685,7 +671,7 @@ impl Sim {
         } else {
             0.0
         };
-        let per = self.unit(1.0);
+        let per = &self.scenario.scenario.tick_unit;
         Status {
             tick: self.now,
             running: self.running || self.steps > 0,
@@ -735,36 +721,18 @@ impl Sim {
             kind: s.kind_name(),
             at: s.at,
             end: s.end(),
-            label: format!("{}: {}", s.name, self.describe(&s.kind)),
+            label: format!("{}: {}", s.name, self.words(&s.kind)),
             source: "scenario",
         }
     }
 
-    /// A shock's effect in words.
-    fn describe(&self, k: &ShockKind) -> String {
-        match k {
-            ShockKind::Surge { factor, region } => match region {
-                Some([a, b]) => format!("work ×{factor} in places [{a}, {b})"),
-                None => format!("work ×{factor}"),
-            },
-            ShockKind::Loss { target, .. } => match target {
-                LossTarget::Top => "the top leader leaves".into(),
-                LossTarget::Level(l) => format!("everyone at level {l} leaves"),
-                LossTarget::Fraction(f) => format!("{}% of people leave", (f * 100.0).round()),
-                LossTarget::Region([a, b]) => format!("the people of places [{a}, {b}] leave"),
-            },
-            ShockKind::Outage { delay_factor, .. } => format!("links ×{delay_factor} slower"),
-            ShockKind::Shift {
-                complexity_shift,
-                competence_drop,
-            } => format!("new work {complexity_shift:+} complexity, competence −{competence_drop}"),
-            ShockKind::Absence { fraction, .. } => {
-                format!("{}% of people away", (fraction * 100.0).round())
-            }
-            ShockKind::Delegation { authority, level } => {
-                format!("authority at level {level} → {authority}")
-            }
-        }
+    /// A shock's effect in words, as the HTML report says it.
+    fn words(&self, kind: &ShockKind) -> String {
+        let voice = Voice::Prose {
+            number: |x| format!("{x}"),
+            tick_unit: &self.scenario.scenario.tick_unit,
+        };
+        wording::shock(kind, voice)
     }
 
     /// The frame of what changed since the last one; `None` if nothing did.
