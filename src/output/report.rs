@@ -193,7 +193,7 @@ pub fn esc(text: &str) -> String {
 
 /// An SVG document made fit to sit inside the page: no XML namespace attribute (HTML puts
 /// `<svg>` in the SVG namespace by itself) and no `://` anywhere.
-fn inline_svg(svg: &str) -> String {
+pub(crate) fn inline_svg(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     svg[start..]
         .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
@@ -202,7 +202,7 @@ fn inline_svg(svg: &str) -> String {
 }
 
 /// The org's colour swatch with its line style, as in the charts.
-fn org_key(index: usize) -> String {
+pub(crate) fn org_key(index: usize) -> String {
     let style = OrgStyle::of(index);
     let line = match style.dash {
         None => "solid",
@@ -574,7 +574,7 @@ fn count_of(n: f64, unit: &str) -> String {
 }
 
 /// A command line as a shell would take it back.
-fn shell_words(args: &[String]) -> String {
+pub(crate) fn shell_words(args: &[String]) -> String {
     args.iter()
         .map(|a| {
             if !a.is_empty()
@@ -633,7 +633,7 @@ fn footer(h: &mut String, rs: &ResultSet) {
 
 /// The page's style: readable on screen, and printed with colours kept and no chart split
 /// across pages.
-const CSS: &str = include_str!("report.css");
+pub(crate) const CSS: &str = include_str!("report.css");
 
 #[cfg(test)]
 mod tests {

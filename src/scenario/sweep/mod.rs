@@ -11,7 +11,9 @@ mod design;
 mod paths;
 
 pub use check::sweep_estimate_bytes;
-pub(crate) use check::{check_sweep, refuse_memory, sweep_help};
+#[cfg(test)]
+pub(crate) use check::sweep_help;
+pub(crate) use check::{check_sweep, refuse_memory};
 pub use design::{DesignProblem, SweepPoints, fill_grid_values, rate_factor};
 pub use paths::{PathKind, apply, path_kind, sweepable};
 
