@@ -108,8 +108,8 @@ impl SweepChart {
                 org,
                 shade: Shade::Metric,
             } => format!(
-                "{}'s {} at every combination of the two swept parameters.",
-                names[*org],
+                "{} {} at every combination of the two swept parameters.",
+                possessive(&names[*org]),
                 label(sr, metric)
             ),
             SweepChart::Heatmap { metric, org, .. } => format!(
@@ -175,6 +175,15 @@ impl SweepChart {
                 .map_err(|e| self.error(sr, None, e))?;
         }
         Ok(out)
+    }
+}
+
+/// `name's`, or `name'` for a name ending in s.
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
     }
 }
 
@@ -289,12 +298,11 @@ pub fn headlines(sr: &SweepResults) -> Vec<String> {
         ""
     };
     let mut out = Vec::new();
-    for (pi, p) in sr.parameters.iter().enumerate() {
+    for p in &sr.parameters {
         let gs = groups(p);
         if gs.len() < 2 {
             continue;
         }
-        let _ = pi;
         // Where each org does best.
         if matches!(better, Better::Lower | Better::Higher) {
             let best: Vec<String> = (0..names.len())
@@ -310,8 +318,8 @@ pub fn headlines(sr: &SweepResults) -> Vec<String> {
                     })?;
                     let g = gs.iter().find(|g| g.x == pick.x)?;
                     Some(format!(
-                        "{}'s at {} = {} ({})",
-                        names[o],
+                        "{} at {} = {} ({})",
+                        possessive(&names[o]),
                         p.path,
                         g.label,
                         fmt_num(pick.mean)
@@ -383,9 +391,9 @@ pub fn headlines(sr: &SweepResults) -> Vec<String> {
                 i = j + 1;
             }
             out.push(format!(
-                "Against {}, {}'s {what} by {}{over}: {}.",
+                "Against {}, {} {what} by {}{over}: {}.",
                 names[reference],
-                names[o],
+                possessive(&names[o]),
                 p.path,
                 parts.join(", then ")
             ));

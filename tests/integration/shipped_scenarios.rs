@@ -96,10 +96,5 @@ fn every_shipped_scenario_explains_itself_and_names_no_real_organisation_as_data
                 f.display()
             );
         }
-        assert!(
-            !text.contains("\n[sweep]"),
-            "{}: `orgsim run` does not run sweeps yet",
-            f.display()
-        );
     }
 }
