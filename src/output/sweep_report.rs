@@ -298,45 +298,25 @@ pub fn headlines(sr: &SweepResults) -> Vec<String> {
         ""
     };
     let mut out = Vec::new();
+    if multi {
+        out.extend(point_counts(sr, metric, better));
+    }
     for p in &sr.parameters {
         let gs = groups(p);
         if gs.len() < 2 {
             continue;
         }
-        // Where each org does best.
+        // Where each org does best, and how far from there it stays within 10% of its best.
         if matches!(better, Better::Lower | Better::Higher) {
-            let best: Vec<String> = (0..names.len())
-                .filter_map(|o| {
-                    let l = line(sr.summary(metric), o, &gs, false);
-                    let pick = l.iter().copied().min_by(|a, b| {
-                        let (x, y) = if better == Better::Lower {
-                            (a.mean, b.mean)
-                        } else {
-                            (b.mean, a.mean)
-                        };
-                        x.total_cmp(&y)
-                    })?;
-                    let g = gs.iter().find(|g| g.x == pick.x)?;
-                    Some(format!(
-                        "{} at {} = {} ({})",
-                        possessive(&names[o]),
-                        p.path,
-                        g.label,
-                        fmt_num(pick.mean)
-                    ))
-                })
-                .collect();
-            if !best.is_empty() {
-                let word = if better == Better::Lower {
-                    "lowest"
-                } else {
-                    "highest"
-                };
-                out.push(format!(
-                    "{} is {word}{over}: {}.",
-                    capitalise(&what),
-                    best.join("; ")
-                ));
+            for (o, name) in names.iter().enumerate() {
+                let l = line(sr.summary(metric), o, &gs, false);
+                if let Some(text) = best_sentence(&l, &gs, better) {
+                    out.push(format!(
+                        "{} {what} by {}{over}: {text}.",
+                        possessive(name),
+                        p.path
+                    ));
+                }
             }
         }
         for o in (0..names.len()).filter(|&o| o != reference) {
@@ -398,6 +378,123 @@ pub fn headlines(sr: &SweepResults) -> Vec<String> {
                 parts.join(", then ")
             ));
         }
+    }
+    out
+}
+
+/// Where a line is best, the run of groups around it within 10% of that best, and how far it
+/// moves beyond them: "lowest at 3 (1.73); within 10% of that up to 8; 26.2 at 12".
+fn best_sentence(l: &[lines::Summary], gs: &[lines::Group], better: Better) -> Option<String> {
+    let lower = better == Better::Lower;
+    let (i, best) = l.iter().enumerate().min_by(|a, b| {
+        let (x, y) = if lower {
+            (a.1.mean, b.1.mean)
+        } else {
+            (b.1.mean, a.1.mean)
+        };
+        x.total_cmp(&y)
+    })?;
+    let name = |k: usize| {
+        gs.iter()
+            .find(|g| g.x == l[k].x)
+            .map_or_else(|| fmt_num(l[k].x), |g| g.label.clone())
+    };
+    let near = |k: usize| (l[k].mean - best.mean).abs() <= 0.1 * best.mean.abs();
+    let (mut lo, mut hi) = (i, i);
+    while lo > 0 && near(lo - 1) {
+        lo -= 1;
+    }
+    while hi + 1 < l.len() && near(hi + 1) {
+        hi += 1;
+    }
+    let word = if lower { "lowest" } else { "highest" };
+    let mut text = format!("{word} at {} ({})", name(i), fmt_num(best.mean));
+    if lo == 0 && hi + 1 == l.len() {
+        text.push_str(", and within 10% of that across the whole range");
+        return Some(text);
+    }
+    if (lo, hi) != (i, i) {
+        text.push_str(&format!(
+            ", within 10% of that from {} to {}",
+            name(lo),
+            name(hi)
+        ));
+    }
+    let mut beyond = Vec::new();
+    if lo > 0 {
+        beyond.push(format!("{} at {}", fmt_num(l[0].mean), name(0)));
+    }
+    if hi + 1 < l.len() {
+        let last = l.len() - 1;
+        beyond.push(format!("{} at {}", fmt_num(l[last].mean), name(last)));
+    }
+    if !beyond.is_empty() {
+        text.push_str(&format!(", and {}", beyond.join(" and ")));
+    }
+    Some(text)
+}
+
+/// For a sweep of several parameters: at how many points each compared org is better, worse
+/// or not clearly different, and the ranges of the parameters where each side wins.
+fn point_counts(sr: &SweepResults, metric: &str, better: Better) -> Vec<String> {
+    let s = sr.scenario();
+    let names = sr.org_names();
+    let reference = s.reference_org();
+    let what = label(sr, metric);
+    let mut out = Vec::new();
+    for o in (0..names.len()).filter(|&o| o != reference) {
+        let cells: Vec<_> = sr.ratio(metric).iter().filter(|c| c.org == o).collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let side = |c: &&crate::output::sweep::read::Cell| -> Side {
+            let below = c.high.is_some_and(|h| h < 1.0);
+            let above = c.low.is_some_and(|l| l > 1.0);
+            match (better, below, above) {
+                (Better::Higher, _, true) | (Better::Lower, true, _) => Side::Wins,
+                (Better::Higher, true, _) | (Better::Lower, _, true) => Side::Loses,
+                _ => Side::Even,
+            }
+        };
+        let count = |want: Side| cells.iter().filter(|c| side(c) == want).count();
+        let (w, l, e) = (count(Side::Wins), count(Side::Loses), count(Side::Even));
+        let mut text = format!(
+            "{} {what} is better than {} at {w} of {} points, worse at {l}, not clearly different at {e}",
+            possessive(&names[o]),
+            possessive(&names[reference]),
+            cells.len()
+        );
+        let ranges = |want: Side| -> String {
+            sr.parameters
+                .iter()
+                .map(|p| {
+                    let mut vals: Vec<(f64, &str)> = cells
+                        .iter()
+                        .filter(|c| side(c) == want)
+                        .map(|c| (p.number[c.point].unwrap_or(0.0), p.text[c.point].as_str()))
+                        .collect();
+                    vals.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    match (vals.first(), vals.last()) {
+                        (Some(a), Some(b)) if a.1 == b.1 => format!("{} = {}", p.path, a.1),
+                        (Some(a), Some(b)) => format!("{} {} to {}", p.path, a.1, b.1),
+                        _ => String::new(),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if w > 0 {
+            text.push_str(&format!("; it wins within {}", ranges(Side::Wins)));
+        }
+        if l > 0 {
+            text.push_str(&format!(
+                "; {} wins within {}",
+                names[reference],
+                ranges(Side::Loses)
+            ));
+        }
+        text.push('.');
+        out.push(text);
     }
     out
 }
