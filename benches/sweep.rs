@@ -57,6 +57,8 @@ fn measure(dir: &Path, points: usize, reps: usize, threads: usize) -> (f64, f64)
     let out = dir.join(format!("out-{points}-{reps}-{threads}"));
     let _ = std::fs::remove_dir_all(&out);
     let start = Instant::now();
+    // Reaped by `wait4` below, which also gives its resource usage.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(env!("CARGO_BIN_EXE_orgsim"))
         .arg("run")
         .arg(&file)

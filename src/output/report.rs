@@ -151,20 +151,7 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
             .iter()
             .map(|&f| format!("{}.{}", chart.name(), extension(f)))
             .collect();
-        let _ = write!(
-            h,
-            "<figure id=\"chart-{}\" class=\"chart\">\n{svg}\n<figcaption>{}",
-            chart.name(),
-            esc(chart.caption())
-        );
-        if !files.is_empty() {
-            let _ = write!(
-                h,
-                " <span class=\"files\">Also saved as {}.</span>",
-                esc(&files.join(", "))
-            );
-        }
-        h.push_str("</figcaption>\n</figure>\n");
+        figure(&mut h, chart.name(), &svg, chart.caption(), &files);
     }
     h.push_str("</section>\n");
 
@@ -172,6 +159,23 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
     footer(&mut h, rs);
     h.push_str("</main>\n</body>\n</html>\n");
     Ok(h)
+}
+
+/// One chart of the page: the inline SVG, its caption and the files it was also saved as.
+pub(crate) fn figure(h: &mut String, name: &str, svg: &str, caption: &str, files: &[String]) {
+    let _ = write!(
+        h,
+        "<figure id=\"chart-{name}\" class=\"chart\">\n{svg}\n<figcaption>{}",
+        esc(caption)
+    );
+    if !files.is_empty() {
+        let _ = write!(
+            h,
+            " <span class=\"files\">Also saved as {}.</span>",
+            esc(&files.join(", "))
+        );
+    }
+    h.push_str("</figcaption>\n</figure>\n");
 }
 
 /// Escapes text for HTML, and breaks up `://` so that no text, however it reads, looks like a

@@ -17,7 +17,7 @@ use crate::output::charts::heatmap::{self, Shade};
 use crate::output::charts::style::{ChartResult, HEIGHT, WIDTH, ensure_font, fmt_num};
 use crate::output::charts::sweep::{self as lines, Against, capitalise, groups, line};
 use crate::output::charts::{ChartError, extension};
-use crate::output::report::{CSS, RenderError, esc, inline_svg, org_key, shell_words};
+use crate::output::report::{CSS, RenderError, esc, figure, inline_svg, org_key, shell_words};
 use crate::output::sweep::read::SweepResults;
 use crate::scenario::{Design, Format};
 
@@ -596,20 +596,7 @@ pub fn report_html(sr: &SweepResults) -> Result<String, ChartError> {
             .iter()
             .map(|&f| format!("{}.{}", chart.name(sr), extension(f)))
             .collect();
-        let _ = write!(
-            h,
-            "<figure id=\"chart-{}\" class=\"chart\">\n{svg}\n<figcaption>{}",
-            chart.name(sr),
-            esc(&chart.caption(sr))
-        );
-        if !files.is_empty() {
-            let _ = write!(
-                h,
-                " <span class=\"files\">Also saved as {}.</span>",
-                esc(&files.join(", "))
-            );
-        }
-        h.push_str("</figcaption>\n</figure>\n");
+        figure(&mut h, &chart.name(sr), &svg, &chart.caption(sr), &files);
     }
     h.push_str("</section>\n");
 

@@ -144,14 +144,19 @@ pub fn write_summary_csv<W: Write>(out: W, summary: &Summary) -> csv::Result<()>
     let mut f = Fields::new(out, &SUMMARY_HEADER)?;
     for row in &summary.rows {
         f.text(&row.org)?;
-        f.text(&row.metric)?;
-        f.opt(row.mean)?;
-        f.opt(row.ci_low)?;
-        f.opt(row.ci_high)?;
-        f.int(row.n)?;
-        f.end_row()?;
+        summary_fields(&mut f, row)?;
     }
     f.finish()
+}
+
+/// A summary row after its org (and window): `metric,mean,ci_low,ci_high,n`, ending the row.
+pub(crate) fn summary_fields<W: Write>(f: &mut Fields<W>, row: &SummaryRow) -> csv::Result<()> {
+    f.text(&row.metric)?;
+    f.opt(row.mean)?;
+    f.opt(row.ci_low)?;
+    f.opt(row.ci_high)?;
+    f.int(row.n)?;
+    f.end_row()
 }
 
 /// Latency counts per org, pooled over replicates: `result[org][l]` decisions with latency `l`.

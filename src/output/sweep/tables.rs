@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use super::record::{Num, PointRecord};
 use crate::metrics::{ReplicateValue, TickMetric, Verdict, summarise};
 use crate::output::OutputError;
-use crate::output::tables::Fields;
+use crate::output::tables::{Fields, summary_fields};
 use crate::scenario::{Scenario, SweepValue, Timeseries};
 
 type Csv = Fields<BufWriter<File>>;
@@ -211,12 +211,7 @@ impl SweepTables {
                 let f = &mut self.sweep;
                 f.text(&row.org)?;
                 f.text(window)?;
-                f.text(&row.metric)?;
-                f.opt(row.mean)?;
-                f.opt(row.ci_low)?;
-                f.opt(row.ci_high)?;
-                f.int(row.n)?;
-                f.end_row()?;
+                summary_fields(f, row)?;
             }
             for c in &summary.comparisons {
                 lead(&mut self.comparisons, r)?;
