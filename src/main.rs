@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
-use orgsim::experiment::{self, RunRequest};
-use orgsim::output::report;
+use orgsim::experiment::{self, RunFileError, RunRequest, SweepError};
+use orgsim::output;
 use orgsim::scenario::{self, Format, ScenarioError};
 
 /// Simulate centralised versus distributed organisations under the same work and shocks.
@@ -37,6 +37,9 @@ enum Command {
         /// Worker threads (default: one per core). Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
+        /// Continue an interrupted sweep from its journal, running only the points not yet done.
+        #[arg(long)]
+        resume: bool,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -106,6 +109,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             replications,
             seed,
             threads,
+            resume,
             quiet,
         } => {
             let request = RunRequest {
@@ -115,6 +119,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 seed,
                 threads: threads.map(usize::from),
                 progress: !quiet,
+                resume,
                 command: std::env::args().collect(),
             };
             let finished = experiment::prepare(&request)?.execute()?;
@@ -126,7 +131,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Report { dir, formats } => {
             let formats: Option<Vec<Format>> =
                 formats.map(|f| f.into_iter().map(Format::from).collect());
-            let written = report::render_all_as(&dir, formats.as_deref())
+            let written = output::render_any(&dir, formats.as_deref())
                 .with_context(|| format!("could not redraw the report in {}", dir.display()))?;
             let lines: String = written
                 .iter()
@@ -162,6 +167,13 @@ fn report_error(err: &anyhow::Error) -> ExitCode {
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     }) {
         return ExitCode::SUCCESS;
+    }
+    // Ctrl-C during a sweep: what is saved and how to finish, without calling it an error.
+    if let Some(RunFileError::Sweep(stopped @ SweepError::Interrupted { .. })) =
+        err.downcast_ref::<RunFileError>()
+    {
+        eprintln!("{stopped}");
+        return ExitCode::from(130);
     }
     if let Some(diagnostics) = err.chain().find_map(|e| e.downcast_ref::<ScenarioError>()) {
         eprintln!("{diagnostics}");

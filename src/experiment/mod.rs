@@ -5,10 +5,13 @@
 //! runs can go in any order on any number of threads; results are collected in
 //! (org, replicate) order, which makes the output identical whatever the thread count.
 
+mod interrupt;
 mod prepare;
 mod progress;
+mod sweep;
 
 pub use prepare::{Finished, Prepared, RunFileError, RunRequest, prepare};
+pub use sweep::{SweepDone, SweepError, work_dir};
 
 use progress::Progress;
 use rayon::prelude::*;

@@ -28,6 +28,8 @@ pub struct RunRequest {
     pub threads: Option<usize>,
     /// Show a progress bar on a terminal for runs longer than a second.
     pub progress: bool,
+    /// Continue an interrupted sweep from its journal.
+    pub resume: bool,
     /// The command line, program name first, recorded in `manifest.json`.
     pub command: Vec<String>,
 }
@@ -47,15 +49,9 @@ pub enum RunFileError {
     /// The scenario is not valid; its diagnostics say where and why.
     #[error("{0}")]
     Invalid(#[from] ScenarioError),
-    /// The scenario has a `[sweep]`, which `orgsim run` does not run yet.
-    #[error(
-        "{} has a [sweep] table; `orgsim run` does not run sweeps yet. Remove [sweep] to run the base scenario.",
-        path.display()
-    )]
-    Sweep {
-        /// The scenario file.
-        path: PathBuf,
-    },
+    /// A sweep was refused, interrupted or failed.
+    #[error(transparent)]
+    Sweep(#[from] super::sweep::SweepError),
     /// The run, with the overrides applied, would not fit in memory.
     #[error(
         "this run needs about {:.1} GiB ({replications} replications of {orgs} orgs over {ticks} ticks); this machine allows {:.1} GiB: use fewer replications or ticks",
@@ -104,6 +100,8 @@ pub struct Prepared {
     /// The scenario file and its text, the threads and the command line, for `manifest.json`
     /// (`finished` is set when the run ends).
     pub facts: RunFacts,
+    /// Continue an interrupted sweep.
+    pub resume: bool,
 }
 
 /// A run that has written its result folder.
@@ -115,6 +113,8 @@ pub struct Finished {
     pub summary: Summary,
     /// Where the result folder went.
     pub written: Written,
+    /// For a sweep: its headlines and one-line summary (`summary` is then empty).
+    pub sweep: Option<super::sweep::SweepDone>,
 }
 
 /// Reads and checks everything `request` names, and refuses a run that could not finish.
@@ -126,8 +126,8 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
         source,
     })?;
     let mut s = scenario::parse_str(&text, &path.display().to_string())?;
-    if !s.sweep.is_empty() {
-        return Err(RunFileError::Sweep { path: path.clone() });
+    if request.resume && s.sweep.is_empty() {
+        return Err(super::sweep::SweepError::NotASweep { path: path.clone() }.into());
     }
     if let Some(r) = request.replications {
         s.scenario.replications = r;
@@ -143,10 +143,12 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
     // The scenario was checked against memory when it was loaded; the overrides may have
     // grown it since.
-    let (need, limit) = (
-        scenario::estimate_bytes(&s, threads),
-        scenario::memory_limit() as f64,
-    );
+    let need = if s.sweep.is_empty() {
+        scenario::estimate_bytes(&s, threads)
+    } else {
+        scenario::sweep_estimate_bytes(&s, threads)
+    };
+    let limit = scenario::memory_limit() as f64;
     if need > limit {
         return Err(RunFileError::Memory {
             need,
@@ -171,6 +173,7 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
             started,
             finished: started,
         },
+        resume: request.resume,
     })
 }
 
@@ -190,11 +193,16 @@ fn destination(scenario_file: &Path, out: Option<&Path>, s: &Scenario) -> PathBu
 impl Prepared {
     /// Runs every org in every replicate, then writes the result folder, charts and report.
     pub fn execute(self) -> Result<Finished, RunFileError> {
+        if !self.scenario.sweep.is_empty() {
+            let resume = self.resume;
+            return super::sweep::execute(self, resume);
+        }
         let Prepared {
             scenario,
             dest,
             options,
             mut facts,
+            resume: _,
         } = self;
         let runs = run(&scenario, &options)?;
         let summary = summarise_runs(&scenario, &runs);
@@ -206,6 +214,7 @@ impl Prepared {
             scenario,
             summary,
             written,
+            sweep: None,
         })
     }
 }
@@ -213,7 +222,15 @@ impl Prepared {
 impl Finished {
     /// What `orgsim run` prints: the summary, then where the result folder is.
     pub fn message(&self) -> String {
-        let mut text = console::summary_text(&self.scenario, &self.summary);
+        let mut text = match &self.sweep {
+            Some(done) => {
+                let mut t: String = done.headlines.iter().map(|h| format!("{h}\n")).collect();
+                t.push_str(&done.line);
+                t.push('\n');
+                t
+            }
+            None => console::summary_text(&self.scenario, &self.summary),
+        };
         let verb = if self.written.replaced {
             "replaced the previous result in"
         } else {
@@ -298,9 +315,10 @@ mod tests {
 
     #[test]
     fn what_cannot_run_is_refused_in_words() {
-        let (_tmp, req) = request(&format!("{SMALL}[sweep]\n\"work.rate\" = [1, 2]\n"));
+        let (_tmp, mut req) = request(SMALL);
+        req.resume = true;
         let e = prepare(&req).unwrap_err().to_string();
-        assert!(e.ends_with("small.toml has a [sweep] table; `orgsim run` does not run sweeps yet. Remove [sweep] to run the base scenario."), "{e}");
+        assert!(e.ends_with("small.toml has no [sweep]"), "{e}");
 
         let (_tmp, mut req) = request(SMALL);
         req.replications = Some(4_000_000_000);

@@ -32,6 +32,13 @@ impl Progress {
         Progress { bar }
     }
 
+    /// Starts the bar at `done` runs (a resumed sweep), so its rate and time left count only
+    /// the runs made now.
+    pub(super) fn start_at(&self, done: u64) {
+        self.bar.set_position(done);
+        self.bar.reset_eta();
+    }
+
     pub(super) fn tick(&self) {
         self.bar.inc(1);
     }

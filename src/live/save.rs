@@ -44,7 +44,7 @@ pub fn saved_scenario(
     let mut s = base.clone();
     s.scenario.ticks = ticks_run;
     s.scenario.replications = 1;
-    s.sweep.clear();
+    s.sweep = Default::default();
     // Results go to results/<saved file stem>, never over the original scenario's results.
     s.output.dir = None;
     s.shocks = base
@@ -101,9 +101,10 @@ mod tests {
         let mut s = Scenario::new("b", 1000, 5.0, vec![OrgSpec::tree("H", 3, 3)]);
         s.scenario.warmup = 100;
         s.shocks = vec![surge("planned early", 300), surge("planned late", 800)];
-        s.sweep = vec![crate::scenario::SweepAxis {
+        s.sweep.axes = vec![crate::scenario::SweepAxis {
             path: "work.rate".into(),
             values: vec![crate::scenario::SweepValue::Float(2.0)],
+            range: None,
         }];
         s
     }

@@ -173,7 +173,7 @@ impl Sim {
     /// A session of `scenario` (from the file named `file`) at tick 0, paused.
     pub fn new(scenario: Scenario, file: String, clients: Arc<AtomicUsize>) -> Sim {
         let mut scenario = scenario;
-        scenario.sweep.clear();
+        scenario.sweep = Default::default();
         let (tx, _) = broadcast::channel(64);
         let mut sim = Sim {
             rate: scenario.work.rate,

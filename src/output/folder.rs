@@ -19,7 +19,7 @@ use crate::scenario::Scenario;
 pub type HookError = Box<dyn StdError + Send + Sync>;
 
 /// Names of the files orgsim writes into a result folder, besides `*.png` and `*.svg` charts.
-pub const RESULT_FILES: [&str; 8] = [
+pub const RESULT_FILES: [&str; 10] = [
     "manifest.json",
     "timeseries.csv",
     "replicates.csv",
@@ -27,6 +27,8 @@ pub const RESULT_FILES: [&str; 8] = [
     "summary.json",
     "latency.csv",
     "sweep.csv",
+    "points.csv",
+    "comparisons.csv",
     "report.html",
 ];
 
@@ -159,7 +161,7 @@ fn create(path: &Path) -> Result<BufWriter<File>, OutputError> {
         .map_err(io_error(path))
 }
 
-fn csv_file(
+pub(crate) fn csv_file(
     dir: &Path,
     name: &str,
     write: impl FnOnce(&mut BufWriter<File>) -> csv::Result<()>,
@@ -172,7 +174,7 @@ fn csv_file(
     })
 }
 
-fn json_file(
+pub(crate) fn json_file(
     dir: &Path,
     name: &str,
     write: impl FnOnce(&mut BufWriter<File>) -> serde_json::Result<()>,

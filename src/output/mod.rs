@@ -8,11 +8,26 @@ mod folder;
 pub mod manifest;
 pub mod report;
 pub mod results;
+pub mod sweep;
+pub mod sweep_report;
 pub mod tables;
 
+pub(crate) use folder::json_file;
 pub use folder::{
     HookError, OutputError, RESULT_FILES, Written, check_destination, is_result_file,
     write_atomically, write_result, write_tables,
 };
 pub use manifest::{Manifest, RunFacts, rfc3339};
 pub use tables::SummaryFile;
+
+/// Redraws the charts and report of the result folder `dir`, a single run's or a sweep's.
+pub fn render_any(
+    dir: &std::path::Path,
+    formats: Option<&[crate::scenario::Format]>,
+) -> Result<Vec<std::path::PathBuf>, report::RenderError> {
+    if sweep::read::SweepResults::is_sweep(dir) {
+        sweep_report::render_all_as(dir, formats)
+    } else {
+        report::render_all_as(dir, formats)
+    }
+}

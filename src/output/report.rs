@@ -151,20 +151,7 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
             .iter()
             .map(|&f| format!("{}.{}", chart.name(), extension(f)))
             .collect();
-        let _ = write!(
-            h,
-            "<figure id=\"chart-{}\" class=\"chart\">\n{svg}\n<figcaption>{}",
-            chart.name(),
-            esc(chart.caption())
-        );
-        if !files.is_empty() {
-            let _ = write!(
-                h,
-                " <span class=\"files\">Also saved as {}.</span>",
-                esc(&files.join(", "))
-            );
-        }
-        h.push_str("</figcaption>\n</figure>\n");
+        figure(&mut h, chart.name(), &svg, chart.caption(), &files);
     }
     h.push_str("</section>\n");
 
@@ -172,6 +159,23 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
     footer(&mut h, rs);
     h.push_str("</main>\n</body>\n</html>\n");
     Ok(h)
+}
+
+/// One chart of the page: the inline SVG, its caption and the files it was also saved as.
+pub(crate) fn figure(h: &mut String, name: &str, svg: &str, caption: &str, files: &[String]) {
+    let _ = write!(
+        h,
+        "<figure id=\"chart-{name}\" class=\"chart\">\n{svg}\n<figcaption>{}",
+        esc(caption)
+    );
+    if !files.is_empty() {
+        let _ = write!(
+            h,
+            " <span class=\"files\">Also saved as {}.</span>",
+            esc(&files.join(", "))
+        );
+    }
+    h.push_str("</figcaption>\n</figure>\n");
 }
 
 /// Escapes text for HTML, and breaks up `://` so that no text, however it reads, looks like a
@@ -193,7 +197,7 @@ pub fn esc(text: &str) -> String {
 
 /// An SVG document made fit to sit inside the page: no XML namespace attribute (HTML puts
 /// `<svg>` in the SVG namespace by itself) and no `://` anywhere.
-fn inline_svg(svg: &str) -> String {
+pub(crate) fn inline_svg(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     svg[start..]
         .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
@@ -202,7 +206,7 @@ fn inline_svg(svg: &str) -> String {
 }
 
 /// The org's colour swatch with its line style, as in the charts.
-fn org_key(index: usize) -> String {
+pub(crate) fn org_key(index: usize) -> String {
     let style = OrgStyle::of(index);
     let line = match style.dash {
         None => "solid",
@@ -574,7 +578,7 @@ fn count_of(n: f64, unit: &str) -> String {
 }
 
 /// A command line as a shell would take it back.
-fn shell_words(args: &[String]) -> String {
+pub(crate) fn shell_words(args: &[String]) -> String {
     args.iter()
         .map(|a| {
             if !a.is_empty()
@@ -633,7 +637,7 @@ fn footer(h: &mut String, rs: &ResultSet) {
 
 /// The page's style: readable on screen, and printed with colours kept and no chart split
 /// across pages.
-const CSS: &str = include_str!("report.css");
+pub(crate) const CSS: &str = include_str!("report.css");
 
 #[cfg(test)]
 mod tests {

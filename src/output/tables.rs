@@ -38,13 +38,13 @@ pub const SUMMARY_HEADER: [&str; 6] = ["org", "metric", "mean", "ci_low", "ci_hi
 pub const LATENCY_HEADER: [&str; 3] = ["org", "latency", "count"];
 
 /// A CSV field buffer: numbers are formatted into it instead of allocating a string per field.
-struct Fields<W: Write> {
+pub(crate) struct Fields<W: Write> {
     csv: csv::Writer<W>,
     buf: String,
 }
 
 impl<W: Write> Fields<W> {
-    fn new(out: W, header: &[&str]) -> csv::Result<Self> {
+    pub(crate) fn new(out: W, header: &[&str]) -> csv::Result<Self> {
         let mut csv = csv::Writer::from_writer(out);
         csv.write_record(header)?;
         Ok(Fields {
@@ -53,33 +53,33 @@ impl<W: Write> Fields<W> {
         })
     }
 
-    fn text(&mut self, s: &str) -> csv::Result<()> {
+    pub(crate) fn text(&mut self, s: &str) -> csv::Result<()> {
         self.csv.write_field(s)
     }
 
-    fn int(&mut self, x: impl std::fmt::Display) -> csv::Result<()> {
+    pub(crate) fn int(&mut self, x: impl std::fmt::Display) -> csv::Result<()> {
         self.buf.clear();
         let _ = write!(self.buf, "{x}");
         self.csv.write_field(&self.buf)
     }
 
-    fn float(&mut self, x: f64) -> csv::Result<()> {
+    pub(crate) fn float(&mut self, x: f64) -> csv::Result<()> {
         self.int(x)
     }
 
-    fn opt(&mut self, x: Option<f64>) -> csv::Result<()> {
+    pub(crate) fn opt(&mut self, x: Option<f64>) -> csv::Result<()> {
         match x {
             Some(x) => self.float(x),
             None => self.csv.write_field(""),
         }
     }
 
-    fn end_row(&mut self) -> csv::Result<()> {
+    pub(crate) fn end_row(&mut self) -> csv::Result<()> {
         self.csv.write_record(None::<&[u8]>)
     }
 
     /// Flush explicitly: a failed write on drop would be silently lost.
-    fn finish(mut self) -> csv::Result<()> {
+    pub(crate) fn finish(mut self) -> csv::Result<()> {
         self.csv.flush()?;
         Ok(())
     }
@@ -144,14 +144,19 @@ pub fn write_summary_csv<W: Write>(out: W, summary: &Summary) -> csv::Result<()>
     let mut f = Fields::new(out, &SUMMARY_HEADER)?;
     for row in &summary.rows {
         f.text(&row.org)?;
-        f.text(&row.metric)?;
-        f.opt(row.mean)?;
-        f.opt(row.ci_low)?;
-        f.opt(row.ci_high)?;
-        f.int(row.n)?;
-        f.end_row()?;
+        summary_fields(&mut f, row)?;
     }
     f.finish()
+}
+
+/// A summary row after its org (and window): `metric,mean,ci_low,ci_high,n`, ending the row.
+pub(crate) fn summary_fields<W: Write>(f: &mut Fields<W>, row: &SummaryRow) -> csv::Result<()> {
+    f.text(&row.metric)?;
+    f.opt(row.mean)?;
+    f.opt(row.ci_low)?;
+    f.opt(row.ci_high)?;
+    f.int(row.n)?;
+    f.end_row()
 }
 
 /// Latency counts per org, pooled over replicates: `result[org][l]` decisions with latency `l`.

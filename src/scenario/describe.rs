@@ -243,10 +243,7 @@ pub fn describe(s: &Scenario) -> String {
         }
     }
     if !s.sweep.is_empty() {
-        let _ = writeln!(out, "\nSweep: {} points", super::sweep::point_count(s));
-        for axis in &s.sweep {
-            let _ = writeln!(out, "  {}: {} values", axis.path, axis.values.len());
-        }
+        describe_sweep(&mut out, s);
     }
     let _ = writeln!(
         out,
@@ -358,6 +355,62 @@ fn describe_org(out: &mut String, org: &OrgSpec, s: &Scenario, reference: bool) 
         let _ = writeln!(
             out,
             "  note: referrals to team leads are not counted in this estimate"
+        );
+    }
+}
+
+fn describe_sweep(out: &mut String, s: &Scenario) {
+    let points = super::sweep::point_count(s);
+    let runs = points as u128 * s.orgs.len() as u128 * u128::from(s.scenario.replications);
+    let _ = writeln!(
+        out,
+        "\nSweep: {} design, {points} points × {} orgs × {} replicates = {runs} runs",
+        s.sweep.design.name(),
+        s.orgs.len(),
+        s.scenario.replications
+    );
+    for axis in &s.sweep.axes {
+        let shown = |v: &SweepValue| match v {
+            SweepValue::Int(i) => i.to_string(),
+            SweepValue::Float(x) => x.to_string(),
+            SweepValue::Text(t) => format!("\"{t}\""),
+        };
+        let what = match (&axis.range, axis.values.is_empty()) {
+            (Some(r), true) => format!(
+                "drawn from {} to {}{}",
+                r.from,
+                r.to,
+                if r.log { " (log scale)" } else { "" }
+            ),
+            _ if axis.values.len() <= 8 => {
+                axis.values.iter().map(shown).collect::<Vec<_>>().join(", ")
+            }
+            _ => format!(
+                "{} values, {} to {}",
+                axis.values.len(),
+                axis.values.first().map(shown).unwrap_or_default(),
+                axis.values.last().map(shown).unwrap_or_default()
+            ),
+        };
+        let _ = writeln!(out, "  {}: {what}", axis.path);
+    }
+    if let Some(RateScale::Frontline(org)) = &s.sweep.scale_rate_with {
+        let name = org
+            .clone()
+            .or_else(|| s.orgs.get(s.reference_org()).map(|o| o.name.clone()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  work.rate follows the frontline of `{name}`: its load per frontline agent stays {} per {}",
+            s.orgs
+                .iter()
+                .find(|o| o.name == name)
+                .and_then(|o| o.level_sizes().first().copied())
+                .map_or_else(String::new, |f| format!(
+                    "{:.3}",
+                    s.work.rate / f.max(1) as f64
+                )),
+            s.scenario.tick_unit
         );
     }
 }

@@ -11,7 +11,7 @@ const AGENT_BYTES: f64 = 160.0;
 /// Bytes per decision in flight: attributes, routing state, its slot in a queue.
 const DECISION_BYTES: f64 = 96.0;
 /// Bytes per org, replicate and tick of kept time series (13 columns and overhead).
-const SERIES_BYTES: f64 = 120.0;
+pub(crate) const SERIES_BYTES: f64 = 120.0;
 
 /// Agents and in-flight decisions of one run of `org`.
 fn run_bytes(org: &OrgSpec, s: &Scenario) -> f64 {
@@ -72,7 +72,7 @@ pub(crate) fn refuse(s: &Scenario, budget: u64, spans: &Spans) -> Option<Pending
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     // A sweep may grow an org: each value is tried on its own against the base scenario.
     let mut worst = (estimate_bytes(s, threads), s.clone(), None);
-    for (i, axis) in s.sweep.iter().enumerate() {
+    for (i, axis) in s.sweep.axes.iter().enumerate() {
         for (j, v) in axis.values.iter().enumerate() {
             let mut p = s.clone();
             if apply(&mut p, &axis.path, v).is_ok() {

@@ -29,7 +29,10 @@ pub use schema::known_keys;
 pub use shipped::{
     Created, NewError, Shipped, create, find_shipped, new_path, new_text, shipped, write_new,
 };
-pub use sweep::{apply, at_point, point_count, point_values, sweepable};
+pub use sweep::{
+    DesignProblem, PathKind, SweepPoints, apply, path_kind, point_count, rate_factor,
+    sweep_estimate_bytes, sweepable,
+};
 pub use types::*;
 pub use write::to_toml;
 
@@ -84,7 +87,8 @@ pub(crate) fn validate(
     };
     let read = read::read(text, &stem).map_err(fail)?;
     let mut errors = read.errors;
-    let scenario = read.scenario;
+    let mut scenario = read.scenario;
+    sweep::fill_grid_values(&mut scenario);
     let problems = check(&scenario);
     errors.extend(
         problems
@@ -92,9 +96,15 @@ pub(crate) fn validate(
             .filter(|p| !involves_bad(p, &read.bad))
             .map(|p| located(p, &read.spans)),
     );
-    errors.extend(check_sweep(&scenario, &read.spans, &read.bad, &problems));
+    errors.extend(sweep::check_sweep(
+        &scenario,
+        &read.spans,
+        &read.bad,
+        &problems,
+    ));
     if errors.is_empty()
         && let Some(e) = memory::refuse(&scenario, budget, &read.spans)
+            .or_else(|| sweep::refuse_memory(&scenario, budget, &read.spans))
     {
         errors.push(e);
     }
@@ -127,88 +137,4 @@ fn located(p: &Problem, spans: &Spans) -> Pending {
         e = e.help(help.clone());
     }
     e
-}
-
-/// Sweep paths must name something, and every value must fit its path: a sweep point that
-/// would fail validation is refused now, not after hours of other points.
-fn check_sweep(
-    s: &Scenario,
-    spans: &Spans,
-    bad: &BTreeSet<String>,
-    base: &[Problem],
-) -> Vec<Pending> {
-    let mut errors = Vec::new();
-    let valid = sweepable(s);
-    for (i, axis) in s.sweep.iter().enumerate() {
-        let here = format!("sweep[{i}]");
-        if bad.iter().any(|b| related(b, &here)) {
-            continue;
-        }
-        if !valid.contains(&axis.path) {
-            let refs: Vec<&str> = valid.iter().map(String::as_str).collect();
-            let mut e = Pending::new(
-                format!("sweep path `{}` names nothing", axis.path),
-                spans.key(&here),
-            );
-            e = match schema::closest(&axis.path, &refs) {
-                Some(near) => e.help(format!("did you mean `{near}`?")),
-                None => e.help(sweep_help(s, &axis.path)),
-            };
-            errors.push(e);
-            continue;
-        }
-        for (j, value) in axis.values.iter().enumerate() {
-            let at = spans.value(&format!("{here}.values[{j}]"));
-            let mut point = s.clone();
-            if let Err(why) = apply(&mut point, &axis.path, value) {
-                errors.push(Pending::new(format!("sweep of `{}` {why}", axis.path), at));
-                continue;
-            }
-            let new: Vec<Problem> = check(&point)
-                .into_iter()
-                .filter(|p| !base.iter().any(|b| b.message == p.message))
-                .collect();
-            if let Some(p) = new.first() {
-                let shown = match value {
-                    SweepValue::Int(i) => i.to_string(),
-                    SweepValue::Float(x) => x.to_string(),
-                    SweepValue::Text(t) => format!("\"{t}\""),
-                };
-                let mut e =
-                    Pending::new(format!("with `{}` = {shown}: {}", axis.path, p.message), at);
-                if let Some(help) = &p.help {
-                    e = e.help(help.clone());
-                }
-                errors.push(e);
-            }
-        }
-    }
-    errors
-}
-
-/// What a sweep path can name, for a path that names nothing and is not a near miss.
-fn sweep_help(s: &Scenario, path: &str) -> String {
-    let names = |v: Vec<&str>| {
-        v.iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if path.starts_with("org.") {
-        format!(
-            "write `org.<name>.<key>`; orgs: {}",
-            names(s.orgs.iter().map(|o| o.name.as_str()).collect())
-        )
-    } else if path.starts_with("shock.") {
-        if s.shocks.is_empty() {
-            "this scenario has no [[shock]]".to_string()
-        } else {
-            format!(
-                "write `shock.<name>.<key>`; shocks: {}",
-                names(s.shocks.iter().map(|o| o.name.as_str()).collect())
-            )
-        }
-    } else {
-        "sweepable: scenario.ticks, scenario.warmup, scenario.seed, work.rate, work.cross_unit, work.half_life, quality.*, recovery.*, org.<name>.<key>, shock.<name>.<key>".to_string()
-    }
 }

@@ -138,7 +138,16 @@ pub(crate) const RECOVERY: &[Key] = &[
 ];
 
 /// Keys of `[output]`.
-pub(crate) const OUTPUT: &[Key] = &[key("dir"), key("formats")];
+pub(crate) const OUTPUT: &[Key] = &[key("dir"), key("formats"), key("timeseries")];
+
+/// Keys of `[sweep]` that are not dotted paths: how the sweep is made. Every other key of
+/// `[sweep]` is a path (paths always hold a dot, these never do).
+pub(crate) const SWEEP: &[Key] = &[
+    key("design"),
+    key("samples"),
+    key("scale_rate_with"),
+    key("metrics"),
+];
 
 /// The tables written once, by name, in file order.
 pub(crate) const TABLES: &[(&str, &[Key])] = &[
@@ -213,6 +222,7 @@ pub fn known_keys() -> Vec<String> {
     dotted("recovery", RECOVERY, &mut out);
     dotted("output", OUTPUT, &mut out);
     out.push("sweep".to_string());
+    dotted("sweep", SWEEP, &mut out);
     out
 }
 

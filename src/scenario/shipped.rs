@@ -38,6 +38,8 @@ const SHIPPED: &[Shipped] = shipped![
     "mission-command",
     "morning-star",
     "quickstart",
+    "sweep-interdependence",
+    "sweep-span",
 ];
 
 /// Every shipped scenario, sorted by name.

@@ -123,12 +123,12 @@ fn design_example_loads_with_its_values() {
         s.output.dir.as_deref(),
         Some(std::path::Path::new("results/surge-then-leader-loss"))
     );
-    assert_eq!(s.sweep.len(), 2);
-    assert_eq!(s.sweep[0].path, "work.rate");
-    assert_eq!(s.sweep[0].values.len(), 8);
-    assert_eq!(s.sweep[0].values[0], SweepValue::Int(10));
-    assert_eq!(s.sweep[0].values[7], SweepValue::Int(80));
-    assert_eq!(s.sweep[1].path, "org.Hierarchy.span");
+    assert_eq!(s.sweep.axes.len(), 2);
+    assert_eq!(s.sweep.axes[0].path, "work.rate");
+    assert_eq!(s.sweep.axes[0].values.len(), 8);
+    assert_eq!(s.sweep.axes[0].values[0], SweepValue::Int(10));
+    assert_eq!(s.sweep.axes[0].values[7], SweepValue::Int(80));
+    assert_eq!(s.sweep.axes[1].path, "org.Hierarchy.span");
 }
 
 #[test]
@@ -159,10 +159,10 @@ fn sweep_axes_keep_file_order_and_expand_ranges() {
         "{MINIMAL}\n[sweep]\n\"work.rate\" = {{ from = 0.5, to = 1.5, steps = 3 }}\n\"org.H.span\" = [2, 3]\n\"quality.rework\" = [0.1]\n"
     );
     let s = ok(&text);
-    let paths: Vec<&str> = s.sweep.iter().map(|a| a.path.as_str()).collect();
+    let paths: Vec<&str> = s.sweep.axes.iter().map(|a| a.path.as_str()).collect();
     assert_eq!(paths, ["work.rate", "org.H.span", "quality.rework"]);
     assert_eq!(
-        s.sweep[0].values,
+        s.sweep.axes[0].values,
         vec![
             SweepValue::Float(0.5),
             SweepValue::Int(1),
@@ -301,13 +301,16 @@ fn sweep_path_naming_nothing_is_refused_with_a_suggestion() {
 
 #[test]
 fn the_sweep_help_names_every_path_of_the_tables_written_once() {
-    let help = sweep_help(&ok(MINIMAL), "nowhere");
+    let help = sweep::sweep_help(&ok(MINIMAL), "nowhere");
     let fixed = sweepable(&Scenario::new("t", 100, 1.0, Vec::new()));
     assert!(fixed.len() > 10, "{fixed:?}");
     for path in fixed {
         let table = path.split('.').next().unwrap_or_default();
+        let dist = path.starts_with("work.") && path.matches('.').count() >= 2;
         assert!(
-            help.contains(&format!("{path},")) || help.contains(&format!("{table}.*")),
+            help.contains(&format!("{path},"))
+                || help.contains(&format!("{table}.*"))
+                || (dist && help.contains("work.<distribution>.<parameter>")),
             "{path} is sweepable but not in: {help}"
         );
     }
@@ -366,7 +369,7 @@ fn template_commented_shocks_and_sweep_parse_when_uncommented() {
         .join("\n");
     let s = ok(&text);
     assert_eq!(s.shocks.len(), 6, "{text}");
-    assert_eq!(s.sweep.len(), 3);
+    assert_eq!(s.sweep.axes.len(), 3);
     assert_eq!(s.scenario.compare_to.as_deref(), Some("Hierarchy"));
 }
 
@@ -613,12 +616,12 @@ fn shock_defaults_and_region_target() {
 }
 
 #[test]
-fn sweep_range_needs_enough_steps_and_whole_values_for_whole_keys() {
+fn sweep_range_needs_enough_steps_and_rounds_whole_keys() {
     let text = format!("{MINIMAL}\n[sweep]\n\"org.H.span\" = {{ from = 2, to = 5, steps = 3 }}\n");
-    let errs = errors(&text);
+    let s = ok(&text);
     assert_eq!(
-        errs[0].message,
-        "sweep of `org.H.span` expects a whole number, found 3.5"
+        s.sweep.axes[0].values,
+        [2, 4, 5].map(SweepValue::Int).to_vec()
     );
     let text = format!("{MINIMAL}\n[sweep]\n\"work.rate\" = {{ from = 2, to = 5, steps = 1 }}\n");
     assert!(one_error(&text).0.starts_with("`steps` must be at least 2"));

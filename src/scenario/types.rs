@@ -26,9 +26,9 @@ pub struct Scenario {
     pub recovery: Recovery,
     /// `[output]`: where the result goes and which chart formats.
     pub output: Output,
-    /// Sweep axes in file order; empty when the scenario has no `[sweep]`.
+    /// `[sweep]`: the design and its axes; no axes when the scenario has no `[sweep]`.
     #[serde(default)]
-    pub sweep: Vec<SweepAxis>,
+    pub sweep: Sweep,
 }
 
 /// The `[scenario]` table.
@@ -513,6 +513,19 @@ pub enum Format {
     Svg,
 }
 
+/// Which per-tick series a result keeps (`[output] timeseries`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timeseries {
+    /// Every org, replicate (and sweep point) and tick.
+    All,
+    /// The per-tick mean across replicates, per org (and sweep point).
+    Summary,
+    /// No time series.
+    #[serde(rename = "none")]
+    Off,
+}
+
 /// The `[output]` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Output {
@@ -520,6 +533,9 @@ pub struct Output {
     pub dir: Option<PathBuf>,
     /// Chart file formats.
     pub formats: Vec<Format>,
+    /// Which time series to keep; `None`: all for a single run, none for a sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeseries: Option<Timeseries>,
 }
 
 impl Default for Output {
@@ -527,8 +543,123 @@ impl Default for Output {
         Output {
             dir: None,
             formats: vec![Format::Png, Format::Svg],
+            timeseries: None,
         }
     }
+}
+
+/// How a sweep chooses its points (`[sweep] design`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Design {
+    /// Every combination of the axes' values.
+    #[default]
+    Grid,
+    /// `samples` points, each range's `samples` equal strata hit once.
+    LatinHypercube,
+    /// A Saltelli design on scrambled Sobol points: `samples` · (axes + 2) points.
+    Sobol,
+    /// Morris trajectories: `samples` · (axes + 1) points.
+    Morris,
+}
+
+impl Design {
+    /// The name written in a scenario file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Grid => "grid",
+            Design::LatinHypercube => "latin_hypercube",
+            Design::Sobol => "sobol",
+            Design::Morris => "morris",
+        }
+    }
+}
+
+/// What a sweep holds fixed when a point changes an org's shape (`[sweep] scale_rate_with`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateScale {
+    /// `work.rate` follows the frontline headcount of this org (`None`: the reference org), so
+    /// the load per frontline agent of that org stays what the file gives.
+    Frontline(Option<String>),
+}
+
+/// The `[sweep]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Sweep {
+    /// How points are chosen.
+    pub design: Design,
+    /// Points (latin_hypercube), base rows N (sobol) or trajectories (morris).
+    pub samples: Option<u32>,
+    /// What `work.rate` follows when a point changes an org's shape; `None`: nothing.
+    pub scale_rate_with: Option<RateScale>,
+    /// The summary metrics the sweep's charts and report show.
+    pub metrics: Vec<String>,
+    /// The axes, in file order; empty when the scenario has no `[sweep]`.
+    pub axes: Vec<SweepAxis>,
+}
+
+/// The metrics a sweep charts when `[sweep] metrics` is not given.
+pub const SWEEP_METRICS: [&str; 3] = ["latency_mean", "backlog_mean", "value_total"];
+
+impl Sweep {
+    /// Whether the scenario sweeps anything.
+    pub fn is_empty(&self) -> bool {
+        self.axes.is_empty()
+    }
+}
+
+/// Older result folders store the sweep as its list of axes.
+impl<'de> Deserialize<'de> for Sweep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Full {
+            #[serde(default)]
+            design: Design,
+            #[serde(default)]
+            samples: Option<u32>,
+            #[serde(default)]
+            scale_rate_with: Option<RateScale>,
+            #[serde(default)]
+            metrics: Vec<String>,
+            #[serde(default)]
+            axes: Vec<SweepAxis>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Axes(Vec<SweepAxis>),
+            Full(Full),
+        }
+        Ok(match Either::deserialize(d)? {
+            Either::Axes(axes) => Sweep {
+                axes,
+                ..Sweep::default()
+            },
+            Either::Full(f) => Sweep {
+                design: f.design,
+                samples: f.samples,
+                scale_rate_with: f.scale_rate_with,
+                metrics: f.metrics,
+                axes: f.axes,
+            },
+        })
+    }
+}
+
+/// A `{ from, to [, steps] [, log] }` range of a sweep axis.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SweepRange {
+    /// One end.
+    pub from: f64,
+    /// The other end.
+    pub to: f64,
+    /// Evenly spaced values, ends included (grids only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u64>,
+    /// Spaced (grid) or drawn (sampling designs) evenly in the logarithm.
+    #[serde(default)]
+    pub log: bool,
 }
 
 /// One `[sweep]` axis: a dotted path and the values it takes.
@@ -536,8 +667,12 @@ impl Default for Output {
 pub struct SweepAxis {
     /// The dotted path of the value set: `work.rate`, `org.<name>.span`.
     pub path: String,
-    /// The values it takes, in order.
+    /// The values it takes, in order: a list as written, or a grid range's values. Empty for
+    /// a range of a sampling design, whose values are drawn.
     pub values: Vec<SweepValue>,
+    /// The range as written, if the axis is a range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<SweepRange>,
 }
 
 /// A value a sweep sets.
@@ -580,7 +715,7 @@ impl Scenario {
             shocks: Vec::new(),
             recovery: Recovery::default(),
             output: Output::default(),
-            sweep: Vec::new(),
+            sweep: Sweep::default(),
         }
     }
 

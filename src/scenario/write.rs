@@ -265,24 +265,64 @@ impl Writer {
             })
             .collect();
         self.line("formats", format!("[{}]", formats.join(", ")));
+        if let Some(kept) = o.timeseries {
+            let name = match kept {
+                Timeseries::All => "all",
+                Timeseries::Summary => "summary",
+                Timeseries::Off => "none",
+            };
+            self.line("timeseries", quoted(name));
+        }
     }
 
-    fn sweep(&mut self, axes: &[SweepAxis]) {
-        if axes.is_empty() {
+    fn sweep(&mut self, sweep: &Sweep) {
+        if sweep.is_empty() {
             return;
         }
         self.header("[sweep]");
-        for axis in axes {
-            let values: Vec<String> = axis
-                .values
-                .iter()
-                .map(|v| match v {
-                    SweepValue::Int(i) => i.to_string(),
-                    SweepValue::Float(x) => float(*x),
-                    SweepValue::Text(t) => quoted(t),
-                })
-                .collect();
-            self.line(&quoted(&axis.path), format!("[{}]", values.join(", ")));
+        self.line("design", quoted(sweep.design.name()));
+        if let Some(n) = sweep.samples {
+            self.line("samples", n.to_string());
+        }
+        match &sweep.scale_rate_with {
+            Some(RateScale::Frontline(None)) => self.line("scale_rate_with", quoted("frontline")),
+            Some(RateScale::Frontline(Some(org))) => self.line(
+                "scale_rate_with",
+                format!("{{ frontline = {} }}", quoted(org)),
+            ),
+            None => {}
+        }
+        let metrics: Vec<String> = sweep.metrics.iter().map(|m| quoted(m)).collect();
+        self.line("metrics", format!("[{}]", metrics.join(", ")));
+        for axis in &sweep.axes {
+            let value = match &axis.range {
+                Some(r) => {
+                    let mut parts = vec![
+                        format!("from = {}", float(r.from)),
+                        format!("to = {}", float(r.to)),
+                    ];
+                    if let Some(steps) = r.steps {
+                        parts.push(format!("steps = {steps}"));
+                    }
+                    if r.log {
+                        parts.push("log = true".into());
+                    }
+                    format!("{{ {} }}", parts.join(", "))
+                }
+                None => {
+                    let values: Vec<String> = axis
+                        .values
+                        .iter()
+                        .map(|v| match v {
+                            SweepValue::Int(i) => i.to_string(),
+                            SweepValue::Float(x) => float(*x),
+                            SweepValue::Text(t) => quoted(t),
+                        })
+                        .collect();
+                    format!("[{}]", values.join(", "))
+                }
+            };
+            self.line(&quoted(&axis.path), value);
         }
     }
 }

@@ -243,21 +243,42 @@ fn an_error_and_its_cause_are_printed_one_a_line() {
 }
 
 #[test]
-fn run_refuses_a_scenario_with_a_sweep_before_any_work() {
+fn run_sweeps_a_scenario_and_sums_the_sweep_up_in_one_line() {
     let tmp = tempdir();
     let text = format!(
         "{}\n[sweep]\n\"work.rate\" = [10, 20]\n",
-        fs::read_to_string(QUICKSTART).unwrap()
+        fs::read_to_string(QUICKSTART)
+            .unwrap()
+            .replace("replications = 10", "replications = 2")
     );
     write(tmp.path(), "swept.toml", &text);
-    orgsim()
+    let out = orgsim()
         .in_dir(tmp.path())
         .args(["run", "swept.toml"])
-        .status(1)
-        .stderr(
-            "error: swept.toml has a [sweep] table; `orgsim run` does not run sweeps yet. \
-             Remove [sweep] to run the base scenario.\n",
-        )
+        .stdout_has("sweep: 12 runs (2 points × 3 orgs × 2 replicates) in ")
         .run();
-    assert_eq!(entries(tmp.path()), 1, "no results folder");
+    assert!(
+        out.stdout.ends_with("results in results/swept\n"),
+        "{}",
+        out.stdout
+    );
+    let folder = tmp.path().join("results/swept");
+    for f in [
+        "points.csv",
+        "sweep.csv",
+        "comparisons.csv",
+        "replicates.csv",
+        "report.html",
+    ] {
+        assert!(folder.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        !folder.join("timeseries.csv").exists(),
+        "a sweep keeps no series by default"
+    );
+    assert_eq!(
+        entries(&tmp.path().join("results")),
+        1,
+        "no journal left behind"
+    );
 }

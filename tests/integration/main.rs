@@ -16,4 +16,5 @@ mod scenario_fuzz;
 mod scenario_reference;
 mod shipped_scenarios;
 mod shocks;
+mod sweeps;
 mod util;

@@ -4,11 +4,13 @@
 
 mod decided_at;
 mod frame;
+pub mod heatmap;
 mod latency_cdf;
 mod over_time;
 mod recovery;
 mod series;
 pub mod style;
+pub mod sweep;
 
 pub use recovery::{Outcome as RecoveryOutcome, outcome as recovery_outcome};
 pub use style::{HEIGHT, OrgStyle, WIDTH, ensure_font};

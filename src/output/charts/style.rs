@@ -12,7 +12,7 @@ use plotters::style::{FontStyle, register_font};
 use std::sync::OnceLock;
 
 /// What a drawing function returns; any plotters error is boxed with its message.
-pub(crate) type ChartResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+pub type ChartResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 /// Chart size in pixels: 16:9, crisp on a slide.
 pub const WIDTH: u32 = 1600;

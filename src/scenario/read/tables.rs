@@ -161,20 +161,42 @@ impl Reader {
             expected: "a list such as [\"png\", \"svg\"]",
             suggest: false,
         };
+        let kept = [
+            ("all", Timeseries::All),
+            ("summary", Timeseries::Summary),
+            ("none", Timeseries::Off),
+        ];
         Output {
             dir: self.string(&t, "dir").map(Into::into),
             formats: self
                 .names(&t, "formats", &formats, &words)
                 .unwrap_or(d.formats),
+            timeseries: self.choice(&t, "timeseries", &kept),
         }
     }
 
-    /// `[sweep]`: one axis per key, in file order.
-    fn sweep(&mut self, root: &Tbl<'_, '_>) -> Vec<SweepAxis> {
+    /// `[sweep]`: the design keys, then one axis per other key, in file order.
+    fn sweep(&mut self, root: &Tbl<'_, '_>) -> Sweep {
         let Some(t) = self.table(root, "sweep", "[sweep]") else {
-            return Vec::new();
+            return Sweep::default();
         };
-        let mut entries: Vec<_> = t.map.iter().collect();
+        let designs = [
+            ("grid", Design::Grid),
+            ("latin_hypercube", Design::LatinHypercube),
+            ("sobol", Design::Sobol),
+            ("morris", Design::Morris),
+        ];
+        let design = self.choice(&t, "design", &designs).unwrap_or_default();
+        let samples = self
+            .whole(&t, "samples", u64::from(u32::MAX))
+            .map(|n| n as u32);
+        let scale_rate_with = self.rate_scale(&t);
+        let metrics = self.metric_names(&t);
+        let mut entries: Vec<_> = t
+            .map
+            .iter()
+            .filter(|(k, _)| !schema::names(schema::SWEEP).contains(&k.get_ref().as_ref()))
+            .collect();
         entries.sort_by_key(|(k, _)| k.span().start);
         let mut axes = Vec::new();
         for (k, v) in entries {
@@ -182,24 +204,100 @@ impl Reader {
             let path = format!("sweep[{i}]");
             self.spans.keys.insert(path.clone(), k.span());
             self.spans.values.insert(path.clone(), v.span());
-            if let Some(values) = self.sweep_values(&path, v) {
-                axes.push(SweepAxis {
-                    path: k.get_ref().to_string(),
-                    values,
-                });
-            } else {
-                // Keep the axis so indices match spans; its path check is skipped as bad.
-                axes.push(SweepAxis {
-                    path: k.get_ref().to_string(),
-                    values: Vec::new(),
-                });
-            }
+            // A bad axis is kept with no values so indices match spans; its checks are skipped.
+            let (values, range) = self.sweep_values(&path, v).unwrap_or_default();
+            axes.push(SweepAxis {
+                path: k.get_ref().to_string(),
+                values,
+                range,
+            });
         }
-        axes
+        Sweep {
+            design,
+            samples,
+            scale_rate_with,
+            metrics,
+            axes,
+        }
     }
 
-    /// The values of one axis: a list, or a range `{ from, to, steps }`.
-    fn sweep_values(&mut self, path: &str, v: &Value<'_>) -> Option<Vec<SweepValue>> {
+    /// A boolean.
+    fn boolean(&mut self, t: &Tbl<'_, '_>, key: &str) -> Option<bool> {
+        let v = self.entry(t, key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.wrong_type(&t.child(key), v, "true or false", kind_of(other));
+                None
+            }
+        }
+    }
+
+    /// `scale_rate_with = "frontline"` or `{ frontline = "<org>" }`.
+    fn rate_scale(&mut self, t: &Tbl<'_, '_>) -> Option<RateScale> {
+        let v = self.entry(t, "scale_rate_with")?;
+        let path = t.child("scale_rate_with");
+        let expected = "\"frontline\" or { frontline = \"<org name>\" }";
+        match v.get_ref() {
+            DeValue::String(s) if s == "frontline" => Some(RateScale::Frontline(None)),
+            DeValue::Table(map) => {
+                let sub = Tbl {
+                    map,
+                    path: path.clone(),
+                    what: "`scale_rate_with`".into(),
+                    span: v.span(),
+                };
+                self.check_keys(&sub, &["frontline"], &[]);
+                let help = "write `scale_rate_with = { frontline = \"Hierarchy\" }`";
+                self.required(&sub, "frontline", help, Self::string)
+                    .map(|org| RateScale::Frontline(Some(org)))
+            }
+            DeValue::String(s) => {
+                let p = Pending::new(format!("`{s}` is not a valid `scale_rate_with`"), v.span())
+                    .label(format!("expected {expected}"))
+                    .help("\"frontline\" holds the load per frontline agent of the reference org constant");
+                self.error(&path, p);
+                None
+            }
+            other => {
+                let found = kind_of(other);
+                self.wrong_type(&path, v, expected, found);
+                None
+            }
+        }
+    }
+
+    /// `[sweep] metrics`: summary metric names, checked against the catalogue later (the
+    /// names of per-shock metrics depend on the shocks).
+    fn metric_names(&mut self, t: &Tbl<'_, '_>) -> Vec<String> {
+        let default = || SWEEP_METRICS.iter().map(|m| m.to_string()).collect();
+        let Some(v) = self.entry(t, "metrics") else {
+            return default();
+        };
+        let path = t.child("metrics");
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(&path, v, "a list of metric names", kind_of(v.get_ref()));
+            return default();
+        };
+        let mut out = Vec::new();
+        for (j, item) in items.iter().enumerate() {
+            let ip = format!("{path}[{j}]");
+            self.spans.values.insert(ip.clone(), item.span());
+            match item.get_ref() {
+                DeValue::String(s) => out.push(s.to_string()),
+                other => self.wrong_type(&ip, item, "a metric name", kind_of(other)),
+            }
+        }
+        out
+    }
+
+    /// The values of one axis: a list, or a range `{ from, to [, steps] [, log] }` (whose
+    /// values a grid fills in once the path's type is known).
+    fn sweep_values(
+        &mut self,
+        path: &str,
+        v: &Value<'_>,
+    ) -> Option<(Vec<SweepValue>, Option<SweepRange>)> {
         match v.get_ref() {
             DeValue::Array(items) if !items.is_empty() => {
                 let mut out = Vec::new();
@@ -223,7 +321,7 @@ impl Reader {
                         }
                     }
                 }
-                Some(out)
+                Some((out, None))
             }
             DeValue::Array(_) => {
                 let p = Pending::new("a sweep axis needs at least one value", v.span());
@@ -237,14 +335,16 @@ impl Reader {
                     what: "a sweep range".into(),
                     span: v.span(),
                 };
-                self.check_keys(&t, &["from", "to", "steps"], &[]);
+                self.check_keys(&t, &["from", "to", "steps", "log"], &[]);
                 let help = "write `{ from = 10.0, to = 80.0, steps = 8 }`";
                 let from = self.required(&t, "from", help, Self::float);
                 let to = self.required(&t, "to", help, Self::float);
-                let steps =
-                    self.required(&t, "steps", help, |r, t, key| r.whole(t, key, MAX_STEPS));
-                let (from, to, steps) = (from?, to?, steps?);
-                if steps < 1 || (steps == 1 && from != to) {
+                let steps = self.whole(&t, "steps", MAX_STEPS);
+                let log = self.boolean(&t, "log").unwrap_or(false);
+                let (from, to) = (from?, to?);
+                if let Some(steps) = steps
+                    && (steps < 1 || (steps == 1 && from != to))
+                {
                     let p = Pending::new(
                         format!(
                             "`steps` must be at least 2 to go from {from} to {to}, found {steps}"
@@ -254,24 +354,22 @@ impl Reader {
                     self.error(path, p);
                     return None;
                 }
-                let values = (0..steps)
-                    .map(|i| {
-                        if steps == 1 {
-                            from
-                        } else {
-                            from + (to - from) * i as f64 / (steps - 1) as f64
-                        }
-                    })
-                    .map(|x| {
-                        // Whole numbers stay integers so integer keys (`span`) can be swept.
-                        if x.fract() == 0.0 && x.abs() < 9.0e15 {
-                            SweepValue::Int(x as i64)
-                        } else {
-                            SweepValue::Float(x)
-                        }
-                    })
-                    .collect();
-                Some(values)
+                if log && !(from > 0.0 && to > 0.0) {
+                    let p = Pending::new(
+                        format!("a `log` range needs ends above 0, found from = {from}, to = {to}"),
+                        v.span(),
+                    )
+                    .help("values are spread evenly in the logarithm, which needs positive ends");
+                    self.error(path, p);
+                    return None;
+                }
+                let range = SweepRange {
+                    from,
+                    to,
+                    steps,
+                    log,
+                };
+                Some((Vec::new(), Some(range)))
             }
             other => {
                 let found = kind_of(other);

@@ -1,11 +1,14 @@
-//! Sweeps: dotted paths into a scenario, the values they take, and the grid of points.
+//! Dotted paths into a scenario and setting the value one names.
 //!
 //! A path names one scalar of the resolved scenario: `work.rate`, `quality.rework`,
-//! `org.<name>.<key>`, `shock.<name>.<key>`. Orgs and shocks are named, not numbered, so a
-//! sweep keeps meaning the same thing when the file's order changes.
+//! `work.reach.exponential` (a parameter of a distribution), `org.<name>.<key>`,
+//! `org.<name>.authority.0` (one level), `shock.<name>.<key>`. Orgs and shocks are named, not
+//! numbered, so a sweep keeps meaning the same thing when the file's order changes; `*` in
+//! place of a name sets the key of every org (or shock) that has it, so two orgs of one shape
+//! can be swept in step.
 
-use super::schema;
-use super::types::*;
+use super::super::schema;
+use super::super::types::*;
 use std::sync::LazyLock;
 
 /// A scalar a sweep can set.
@@ -17,7 +20,47 @@ enum Slot<'a> {
     OptReal(&'a mut Option<f64>),
     /// Sets every level alike.
     Levels(&'a mut PerLevel),
+    /// Sets one level of a tree with this many levels.
+    Level(&'a mut PerLevel, usize, u32),
     Mode(&'a mut CrossUnitMode),
+}
+
+/// What kind of value a path takes, as a sampling design needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    /// A whole number: a design's values are rounded.
+    Whole,
+    /// Any number.
+    Real,
+    /// One of a set of names: only a list of values can be swept.
+    Name,
+}
+
+impl Slot<'_> {
+    fn kind(&self) -> PathKind {
+        match self {
+            Slot::Whole(_) | Slot::OptWhole(_) | Slot::Seed(_) => PathKind::Whole,
+            Slot::Mode(_) => PathKind::Name,
+            _ => PathKind::Real,
+        }
+    }
+}
+
+/// Keys set per level with a `.N` suffix.
+const PER_LEVEL: [&str; 3] = ["capacity", "competence", "authority"];
+
+/// Whether `key` may follow `org.<name>.`: a sweepable key, or a per-level key and a level.
+fn org_key(key: &str) -> bool {
+    ORG_KEYS.iter().any(|k| k == key)
+        || key
+            .rsplit_once('.')
+            .is_some_and(|(k, n)| PER_LEVEL.contains(&k) && level_index(n).is_some())
+}
+
+/// A level as written in a path: digits only, no leading zero.
+fn level_index(n: &str) -> Option<usize> {
+    let i: usize = n.parse().ok()?;
+    (i.to_string() == n).then_some(i)
 }
 
 /// What may follow `org.<name>.`, tried against each org's name: the keys the schema marks
@@ -48,6 +91,18 @@ static FIXED_PATHS: LazyLock<Vec<String>> = LazyLock::new(|| {
 });
 
 fn org_slot<'a>(org: &'a mut OrgSpec, key: &str) -> Option<Slot<'a>> {
+    if let Some((k, n)) = key.rsplit_once('.')
+        && PER_LEVEL.contains(&k)
+    {
+        let i = level_index(n)?;
+        let levels = org.levels();
+        let value = match k {
+            "capacity" => &mut org.capacity,
+            "competence" => &mut org.competence,
+            _ => &mut org.authority,
+        };
+        return Some(Slot::Level(value, i, levels));
+    }
     Some(match (key, &mut org.structure) {
         ("span", Structure::Tree { span, .. }) => Slot::Whole(span),
         ("levels", Structure::Tree { levels, .. }) => Slot::Whole(levels),
@@ -125,17 +180,66 @@ fn shock_slot<'a>(shock: &'a mut ShockSpec, key: &str) -> Option<Slot<'a>> {
     })
 }
 
-/// The scalar a path names, if any.
-fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
+/// The parameter of a distribution a path names: `fixed`, `exponential`, or `<kind>.0` and
+/// `<kind>.1` for the two-parameter kinds (`beta.0` is alpha).
+fn dist_slot<'a>(d: &'a mut Dist, key: &str) -> Option<Slot<'a>> {
+    let pair = |p: &'a mut [f64; 2], i: &str| match i {
+        "0" => Some(Slot::Real(&mut p[0])),
+        "1" => Some(Slot::Real(&mut p[1])),
+        _ => None,
+    };
+    let (kind, i) = key.split_once('.').unwrap_or((key, ""));
+    match (kind, i, d) {
+        ("fixed", "", Dist::Fixed(x)) | ("exponential", "", Dist::Exponential(x)) => {
+            Some(Slot::Real(x))
+        }
+        ("uniform", i, Dist::Uniform(p))
+        | ("beta", i, Dist::Beta(p))
+        | ("gamma", i, Dist::Gamma(p))
+        | ("lognormal", i, Dist::Lognormal(p)) => pair(p, i),
+        _ => None,
+    }
+}
+
+/// Every scalar a path names: one, or one per org (or shock) for a `*` path; none when it names
+/// nothing.
+fn slots<'a>(s: &'a mut Scenario, path: &str) -> Vec<Slot<'a>> {
     if let Some(rest) = path.strip_prefix("org.") {
-        let (i, key) = named(rest, s.orgs.iter().map(|o| o.name.as_str()), &ORG_KEYS)?;
-        return org_slot(&mut s.orgs[i], key);
+        if let Some(key) = rest.strip_prefix("*.") {
+            return s.orgs.iter_mut().filter_map(|o| org_slot(o, key)).collect();
+        }
+        let names = s.orgs.iter().map(|o| o.name.as_str());
+        let Some((i, key)) = named(rest, names, org_key) else {
+            return Vec::new();
+        };
+        return org_slot(&mut s.orgs[i], key).into_iter().collect();
     }
     if let Some(rest) = path.strip_prefix("shock.") {
-        let (i, key) = named(rest, s.shocks.iter().map(|o| o.name.as_str()), &SHOCK_KEYS)?;
-        return shock_slot(&mut s.shocks[i], key);
+        let sweepable = |k: &str| SHOCK_KEYS.iter().any(|x| x == k);
+        if let Some(key) = rest.strip_prefix("*.") {
+            return s
+                .shocks
+                .iter_mut()
+                .filter_map(|sh| shock_slot(sh, key))
+                .collect();
+        }
+        let names = s.shocks.iter().map(|o| o.name.as_str());
+        let Some((i, key)) = named(rest, names, sweepable) else {
+            return Vec::new();
+        };
+        return shock_slot(&mut s.shocks[i], key).into_iter().collect();
     }
-    Some(match path {
+    for (prefix, dist) in [
+        ("work.complexity.", &mut s.work.complexity),
+        ("work.effort.", &mut s.work.effort),
+        ("work.reach.", &mut s.work.reach),
+        ("work.stake.", &mut s.work.stake),
+    ] {
+        if let Some(key) = path.strip_prefix(prefix) {
+            return dist_slot(dist, key).into_iter().collect();
+        }
+    }
+    let one = match path {
         "scenario.ticks" => Slot::Whole(&mut s.scenario.ticks),
         "scenario.warmup" => Slot::Whole(&mut s.scenario.warmup),
         "scenario.seed" => Slot::Seed(&mut s.scenario.seed),
@@ -151,7 +255,23 @@ fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
         "recovery.band" => Slot::Real(&mut s.recovery.band),
         "recovery.floor" => Slot::Real(&mut s.recovery.floor),
         "recovery.hold" => Slot::Whole(&mut s.recovery.hold),
-        _ => return None,
+        _ => return Vec::new(),
+    };
+    vec![one]
+}
+
+/// What kind of value `path` takes in `s`; `None` when it names nothing. A `*` path whose orgs
+/// disagree (a whole number in one, a share in another) takes the broader kind.
+pub fn path_kind(s: &Scenario, path: &str) -> Option<PathKind> {
+    let mut probe = s.clone();
+    let kinds: Vec<PathKind> = slots(&mut probe, path).iter().map(Slot::kind).collect();
+    let first = *kinds.first()?;
+    Some(if kinds.iter().all(|&k| k == first) {
+        first
+    } else if kinds.contains(&PathKind::Name) {
+        PathKind::Name
+    } else {
+        PathKind::Real
     })
 }
 
@@ -160,31 +280,46 @@ fn slot<'a>(s: &'a mut Scenario, path: &str) -> Option<Slot<'a>> {
 fn named<'p, 'n>(
     rest: &'p str,
     names: impl Iterator<Item = &'n str>,
-    keys: &[String],
+    key_ok: impl Fn(&str) -> bool,
 ) -> Option<(usize, &'p str)> {
     names
         .enumerate()
         .filter_map(|(i, name)| {
             let key = rest.strip_prefix(name)?.strip_prefix('.')?;
-            keys.iter()
-                .any(|k| k == key)
-                .then_some((i, name.len(), key))
+            key_ok(key).then_some((i, name.len(), key))
         })
         .max_by_key(|&(_, len, _)| len)
         .map(|(i, _, key)| (i, key))
 }
 
-/// Every path a sweep may name in this scenario, in a stable order.
+/// Every path a sweep may name in this scenario, in a stable order: the paths of its tables,
+/// the parameters of its distributions, each org's and shock's keys (per level for trees), then
+/// the `*` forms.
 pub fn sweepable(s: &Scenario) -> Vec<String> {
     let mut candidates: Vec<String> = FIXED_PATHS.clone();
+    for dist in ["complexity", "effort", "reach", "stake"] {
+        for key in ["fixed", "exponential"] {
+            candidates.push(format!("work.{dist}.{key}"));
+        }
+        for kind in ["uniform", "beta", "gamma", "lognormal"] {
+            candidates.extend((0..2).map(|i| format!("work.{dist}.{kind}.{i}")));
+        }
+    }
+    let mut org_keys: Vec<String> = ORG_KEYS.clone();
+    let deepest = s.orgs.iter().map(OrgSpec::levels).max().unwrap_or(1);
+    for key in PER_LEVEL {
+        org_keys.extend((0..deepest).map(|l| format!("{key}.{l}")));
+    }
     for o in &s.orgs {
-        candidates.extend(ORG_KEYS.iter().map(|k| format!("org.{}.{k}", o.name)));
+        candidates.extend(org_keys.iter().map(|k| format!("org.{}.{k}", o.name)));
     }
     for sh in &s.shocks {
         candidates.extend(SHOCK_KEYS.iter().map(|k| format!("shock.{}.{k}", sh.name)));
     }
+    candidates.extend(org_keys.iter().map(|k| format!("org.*.{k}")));
+    candidates.extend(SHOCK_KEYS.iter().map(|k| format!("shock.*.{k}")));
     let mut probe = s.clone();
-    candidates.retain(|p| slot(&mut probe, p).is_some());
+    candidates.retain(|p| !slots(&mut probe, p).is_empty());
     candidates
 }
 
@@ -206,12 +341,21 @@ fn real(v: &SweepValue) -> Result<f64, String> {
     }
 }
 
-/// Sets the scalar `path` names to `value`. Errors say why in words: the path names nothing, or
-/// the value has the wrong type for it. Ranges are not checked here: run [`super::check`].
+/// Sets the scalar `path` names (every one, for a `*` path) to `value`. Errors say why in
+/// words: the path names nothing, or the value has the wrong type for it. Ranges are not
+/// checked here: run [`super::super::check`].
 pub fn apply(s: &mut Scenario, path: &str, value: &SweepValue) -> Result<(), String> {
-    let Some(slot) = slot(s, path) else {
+    let found = slots(s, path);
+    if found.is_empty() {
         return Err(format!("sweep path `{path}` names nothing"));
-    };
+    }
+    for slot in found {
+        set(slot, value)?;
+    }
+    Ok(())
+}
+
+fn set(slot: Slot<'_>, value: &SweepValue) -> Result<(), String> {
     let too_big =
         |x: u64| u32::try_from(x).map_err(|_| format!("expects at most {}, found {x}", u32::MAX));
     match slot {
@@ -221,6 +365,25 @@ pub fn apply(s: &mut Scenario, path: &str, value: &SweepValue) -> Result<(), Str
         Slot::Real(r) => *r = real(value)?,
         Slot::OptReal(r) => *r = Some(real(value)?),
         Slot::Levels(l) => *l = PerLevel::All(real(value)?),
+        Slot::Level(l, i, levels) => {
+            if i >= levels as usize {
+                return Err(format!(
+                    "names level {i}, but the org has levels 0 to {}",
+                    levels.saturating_sub(1)
+                ));
+            }
+            let x = real(value)?;
+            if let PerLevel::All(all) = *l {
+                *l = PerLevel::Levels(vec![all; levels as usize]);
+            }
+            if let PerLevel::Levels(v) = l {
+                if v.len() <= i {
+                    let last = v.last().copied().unwrap_or(x);
+                    v.resize(levels as usize, last);
+                }
+                v[i] = x;
+            }
+        }
         Slot::Mode(m) => {
             *m = match value {
                 SweepValue::Text(t) if t == "escalate" => CrossUnitMode::Escalate,
@@ -234,40 +397,6 @@ pub fn apply(s: &mut Scenario, path: &str, value: &SweepValue) -> Result<(), Str
         }
     }
     Ok(())
-}
-
-/// Number of points in the sweep grid (1 when there is no sweep).
-pub fn point_count(s: &Scenario) -> usize {
-    s.sweep
-        .iter()
-        .map(|a| a.values.len().max(1))
-        .fold(1usize, |n, k| n.saturating_mul(k))
-}
-
-/// The values of sweep point `index` (last axis varying fastest), one per axis in file order.
-pub fn point_values(s: &Scenario, index: usize) -> Vec<(String, SweepValue)> {
-    let mut rest = index;
-    let mut out: Vec<(String, SweepValue)> = Vec::with_capacity(s.sweep.len());
-    for axis in s.sweep.iter().rev() {
-        let n = axis.values.len().max(1);
-        if let Some(v) = axis.values.get(rest % n) {
-            out.push((axis.path.clone(), v.clone()));
-        }
-        rest /= n;
-    }
-    out.reverse();
-    out
-}
-
-/// The scenario at sweep point `index`, its sweep cleared. Fails when a value does not fit its
-/// path (loading has already refused such scenarios).
-pub fn at_point(s: &Scenario, index: usize) -> Result<Scenario, String> {
-    let mut out = s.clone();
-    for (path, value) in point_values(s, index) {
-        apply(&mut out, &path, &value).map_err(|e| format!("{path}: {e}"))?;
-    }
-    out.sweep.clear();
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -314,26 +443,31 @@ mod tests {
     }
 
     #[test]
-    fn grid_is_row_major_in_file_order() {
+    fn stars_levels_and_distributions_are_reached() {
         let mut s = base();
-        s.sweep = vec![
-            SweepAxis {
-                path: "work.rate".into(),
-                values: vec![SweepValue::Int(1), SweepValue::Int(2)],
-            },
-            SweepAxis {
-                path: "quality.rework".into(),
-                values: vec![
-                    SweepValue::Float(0.1),
-                    SweepValue::Float(0.2),
-                    SweepValue::Float(0.3),
-                ],
-            },
-        ];
-        assert_eq!(point_count(&s), 6);
-        let p = at_point(&s, 4).unwrap();
-        assert_eq!((p.work.rate, p.quality.rework), (2.0, 0.2));
-        assert!(p.sweep.is_empty());
+        s.orgs.push(OrgSpec::tree("Other", 3, 3));
+        apply(&mut s, "org.*.span", &SweepValue::Int(7)).unwrap();
+        assert!(
+            s.orgs
+                .iter()
+                .all(|o| matches!(o.structure, Structure::Tree { span: 7, .. }))
+        );
+        apply(&mut s, "org.Other.authority.1", &SweepValue::Float(0.4)).unwrap();
+        assert_eq!(s.orgs[1].authority, PerLevel::Levels(vec![1.0, 0.4, 1.0]));
+        assert!(apply(&mut s, "org.Other.authority.3", &SweepValue::Float(0.4)).is_err());
+        apply(&mut s, "work.reach.exponential", &SweepValue::Float(0.2)).unwrap();
+        assert_eq!(s.work.reach, Dist::Exponential(0.2));
+        apply(&mut s, "work.complexity.beta.1", &SweepValue::Int(3)).unwrap();
+        assert_eq!(s.work.complexity, Dist::Beta([2.0, 3.0]));
+        assert!(apply(&mut s, "work.reach.fixed", &SweepValue::Float(0.2)).is_err());
+        assert_eq!(path_kind(&s, "org.*.span"), Some(PathKind::Whole));
+        assert_eq!(path_kind(&s, "org.*.cross_unit"), Some(PathKind::Name));
+        assert_eq!(path_kind(&s, "work.rate"), Some(PathKind::Real));
+        assert_eq!(path_kind(&s, "org.*.teams"), None);
+        let all = sweepable(&s);
+        for p in ["org.*.span", "org.Other.competence.2", "work.stake.fixed"] {
+            assert!(all.iter().any(|x| x == p), "{p}");
+        }
     }
 
     /// Every key of `lists` as a sweep path would name it, sweepable or not.
@@ -417,7 +551,8 @@ mod tests {
             ),
         ];
         let mut probe = s.clone();
-        let mut reached = |paths: Vec<String>| paths.iter().any(|p| slot(&mut probe, p).is_some());
+        let mut reached =
+            |paths: Vec<String>| paths.iter().any(|p| !slots(&mut probe, p).is_empty());
         for (table, keys) in schema::TABLES {
             for k in every_key(&[keys]) {
                 let path = format!("{table}.{k}");

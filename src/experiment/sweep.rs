@@ -1,0 +1,367 @@
+//! Running a sweep: points × orgs × replicates in parallel, each point committed to the journal
+//! as its last run ends, then the result folder assembled from the journal in point order.
+//!
+//! Run `(point, org, replicate)` is the single run of the scenario at that point (the base
+//! scenario with the point's values set, `work.rate` scaled as asked), so a sweep's point k is
+//! bit for bit the run of that scenario on its own. A run is reduced to its summaries (and the
+//! time series `[output] timeseries` keeps) as soon as it ends; memory holds the runs in flight
+//! and the points waiting for their last run, never the sweep.
+//!
+//! The journal lives in `.<name>.sweep/` beside the result folder, so it survives the process.
+//! `--resume` reads it, refuses a scenario that changed (naming what changed), and runs only
+//! the points not yet committed. The result folder is assembled only from the journal, in
+//! point order: an interrupted and resumed sweep writes the same bytes as an uninterrupted one.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use super::interrupt;
+use super::prepare::{Finished, Prepared, RunFileError};
+use super::progress::Progress;
+use crate::engine::Engine;
+use crate::metrics::{RunOutput, Summary, TickMetric};
+use crate::output::sweep::journal::{FORMAT, changes, checksum, identity};
+use crate::output::sweep::{Journal, JournalError, JournalHeader, PointRecord, SweepTables};
+use crate::output::{self, OutputError, sweep_report};
+use crate::scenario::{Scenario, SweepPoints, Timeseries};
+
+/// Why a sweep was refused, stopped or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// An earlier run of this sweep was interrupted and `--resume` was not given.
+    #[error(
+        "an interrupted run of this sweep is in {} ({done} of {total} points done): finish it with `{command}`, or remove that folder to start again",
+        work.display()
+    )]
+    Unfinished {
+        work: PathBuf,
+        done: usize,
+        total: usize,
+        command: String,
+    },
+    /// `--resume` with no interrupted sweep to resume.
+    #[error("nothing to resume: there is no interrupted sweep in {}; run without --resume to start it", work.display())]
+    NothingToResume { work: PathBuf },
+    /// `--resume` on a scenario that is not a sweep.
+    #[error("--resume continues an interrupted sweep, and {} has no [sweep]", path.display())]
+    NotASweep { path: PathBuf },
+    /// The scenario changed since the sweep started.
+    #[error(
+        "the scenario changed since this sweep started, so its points cannot be resumed:\n  {}\nput it back as it was to resume, or remove {} to start again",
+        changes.join("\n  "),
+        work.display()
+    )]
+    Changed { work: PathBuf, changes: Vec<String> },
+    /// The journal was written by another orgsim.
+    #[error(
+        "the interrupted sweep in {} was started by orgsim {found} (format {format}); this is orgsim {this}, which may give other results: remove that folder to start again",
+        work.display()
+    )]
+    Version {
+        work: PathBuf,
+        found: String,
+        format: u32,
+        this: String,
+    },
+    /// Interrupted (Ctrl-C or SIGTERM): what is saved and how to finish.
+    #[error(
+        "interrupted: {done} of {total} points are saved in {}; run `{command}` to finish the rest",
+        work.display()
+    )]
+    Interrupted {
+        work: PathBuf,
+        done: usize,
+        total: usize,
+        command: String,
+    },
+    /// The design's points could not be made (validation refuses this first).
+    #[error("the sweep's points cannot be made: {0}")]
+    Design(String),
+    /// The journal could not be written or read.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+}
+
+/// What a finished sweep reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepDone {
+    /// The report's headline sentences.
+    pub headlines: Vec<String>,
+    /// One line: runs, points, time, rate, resumed points.
+    pub line: String,
+}
+
+/// `.<name>.sweep` beside the result folder: where the journal of a sweep into `dest` lives.
+pub fn work_dir(dest: &Path) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parent.join(format!(".{name}.sweep"))
+}
+
+/// The command that resumes: the one given, with `--resume` added.
+fn resume_command(command: &[String]) -> String {
+    let mut args: Vec<String> = command.to_vec();
+    if args.is_empty() {
+        args = vec!["orgsim".into(), "run".into()];
+    }
+    if !args.iter().any(|a| a == "--resume") {
+        args.push("--resume".into());
+    }
+    if let Some(first) = args.first_mut() {
+        // Show the program as a user types it, not the path it was started by.
+        if Path::new(first.as_str())
+            .file_name()
+            .is_some_and(|n| n == "orgsim")
+        {
+            *first = "orgsim".into();
+        }
+    }
+    output::report::shell_words(&args)
+}
+
+fn header(s: &Scenario, points: &SweepPoints) -> JournalHeader {
+    JournalHeader {
+        orgsim_journal: FORMAT,
+        orgsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        checksum: checksum(&identity(s)),
+        points: points.len() as u64,
+        orgs: s.orgs.iter().map(|o| o.name.clone()).collect(),
+        replicates: s.scenario.replications,
+        paths: points.paths().to_vec(),
+        tick_metrics: TickMetric::ALL
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect(),
+        timeseries: kept(s),
+        scenario: s.clone(),
+    }
+}
+
+/// Which time series a sweep keeps: as asked, else none.
+fn kept(s: &Scenario) -> Timeseries {
+    s.output.timeseries.unwrap_or(Timeseries::Off)
+}
+
+/// Opens the journal to continue (`resume`) or starts a new one, refusing what would lose or
+/// mix up work.
+fn open_journal(
+    p: &Prepared,
+    points: &SweepPoints,
+    resume: bool,
+    work: &Path,
+) -> Result<Journal, SweepError> {
+    let s = &p.scenario;
+    let exists = work.join(output::sweep::journal::JOURNAL_FILE).is_file();
+    let wanted = header(s, points);
+    match (resume, exists) {
+        (false, false) => {
+            // A folder left by a crash before its first line was written holds nothing.
+            if work.is_dir() {
+                let _ = std::fs::remove_dir_all(work);
+            }
+            Ok(Journal::create(work, &wanted)?)
+        }
+        (false, true) => {
+            let j = Journal::open(work)?;
+            Err(SweepError::Unfinished {
+                work: work.to_path_buf(),
+                done: j.committed().iter().filter(|&&d| d).count(),
+                total: j.header().points as usize,
+                command: resume_command(&p.facts.command),
+            })
+        }
+        (true, false) => Err(SweepError::NothingToResume {
+            work: work.to_path_buf(),
+        }),
+        (true, true) => {
+            let j = Journal::open(work)?;
+            let h = j.header();
+            if h.orgsim_journal != FORMAT || h.orgsim_version != wanted.orgsim_version {
+                return Err(SweepError::Version {
+                    work: work.to_path_buf(),
+                    found: h.orgsim_version.clone(),
+                    format: h.orgsim_journal,
+                    this: wanted.orgsim_version,
+                });
+            }
+            if h.checksum != wanted.checksum {
+                let mut listed = changes(&h.scenario, s);
+                if listed.is_empty() {
+                    listed.push("(the journal's checksum does not match its scenario)".into());
+                }
+                return Err(SweepError::Changed {
+                    work: work.to_path_buf(),
+                    changes: listed,
+                });
+            }
+            Ok(j)
+        }
+    }
+}
+
+/// The runs of one point, reduced: series kept only as asked. `None` when interrupted.
+fn run_point(
+    pt: &Scenario,
+    orgs: usize,
+    reps: u32,
+    kept: Timeseries,
+    progress: &Progress,
+) -> Option<Vec<RunOutput>> {
+    let jobs: Vec<(usize, u32)> = (0..orgs)
+        .flat_map(|o| (0..reps).map(move |r| (o, r)))
+        .collect();
+    let runs: Vec<Option<RunOutput>> = jobs
+        .par_iter()
+        .map(|&(org, r)| {
+            if interrupt::requested() {
+                return None;
+            }
+            let mut out = Engine::new(pt, org, r).run();
+            if kept == Timeseries::Off {
+                out.ticks = Vec::new();
+            }
+            out.latency_counts = Vec::new();
+            progress.tick();
+            Some(out)
+        })
+        .collect();
+    runs.into_iter().collect()
+}
+
+/// Runs a prepared sweep to its result folder.
+pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileError> {
+    let started = Instant::now();
+    let points = SweepPoints::new(&p.scenario).map_err(|e| SweepError::Design(format!("{e:?}")))?;
+    let work = work_dir(&p.dest);
+    let journal = open_journal(&p, &points, resume, &work)?;
+    let done = journal.committed();
+    let resumed = done.iter().filter(|&&d| d).count();
+    let remaining: Vec<usize> = (0..points.len()).filter(|&k| !done[k]).collect();
+
+    let s = &p.scenario;
+    let (orgs, reps) = (s.orgs.len(), s.scenario.replications);
+    let per_point = orgs as u64 * u64::from(reps);
+    let total_runs = points.len() as u64 * per_point;
+    let progress = Progress::new(total_runs, p.options.progress);
+    progress.start_at(resumed as u64 * per_point);
+    let writer = journal.append().map_err(SweepError::from)?;
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    let kept = kept(s);
+
+    interrupt::install();
+    let sweep = || {
+        remaining.par_iter().for_each(|&k| {
+            if interrupt::requested() || writer.failed() {
+                return;
+            }
+            let pt = match points.scenario(s, k) {
+                Ok(pt) => pt,
+                Err(e) => {
+                    *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                    return;
+                }
+            };
+            let Some(runs) = run_point(&pt, orgs, reps, kept, &progress) else {
+                return;
+            };
+            let record = PointRecord::new(k as u64, points.values(k), pt.work.rate, &runs, kept);
+            drop(runs);
+            match record.to_line() {
+                Ok(line) => writer.commit(line),
+                Err(e) => {
+                    *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
+                }
+            }
+        });
+    };
+    let ran = match p.options.threads {
+        Some(threads) => rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map(|pool| pool.install(sweep))
+            .map_err(|source| super::RunError::Threads { threads, source }),
+        None => {
+            sweep();
+            Ok(())
+        }
+    };
+    let committed = writer.finish();
+    let interrupted = interrupt::requested();
+    interrupt::uninstall();
+    progress.done();
+    ran?;
+    let committed = committed.map_err(SweepError::from)? as usize;
+    if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(SweepError::Design(e).into());
+    }
+    if interrupted || resumed + committed < points.len() {
+        return Err(SweepError::Interrupted {
+            work,
+            done: resumed + committed,
+            total: points.len(),
+            command: resume_command(&p.facts.command),
+        }
+        .into());
+    }
+
+    let journal = Journal::open(&work).map_err(SweepError::from)?;
+    let mut facts = p.facts.clone();
+    facts.finished = SystemTime::now();
+    let scenario = p.scenario.clone();
+    let fill = |dir: &Path| -> Result<(), OutputError> {
+        let mut tables = SweepTables::create(dir, &scenario, points.paths())?;
+        for record in journal.records() {
+            let record = record.map_err(|e| OutputError::Hook {
+                path: dir.to_path_buf(),
+                source: Box::new(e),
+            })?;
+            tables.add(&record)?;
+        }
+        tables.finish()?;
+        output::json_file(dir, "manifest.json", |w| {
+            output::Manifest::new(&scenario, &facts).write(w)
+        })?;
+        sweep_report::render_all(dir)
+            .map(drop)
+            .map_err(|e| OutputError::Hook {
+                path: dir.to_path_buf(),
+                source: Box::new(e),
+            })
+    };
+    let written =
+        output::write_atomically(&p.dest, fill).map_err(|source| RunFileError::Write {
+            dest: p.dest.clone(),
+            source,
+        })?;
+    // The result is in place: the journal has done its job.
+    let _ = std::fs::remove_dir_all(&work);
+
+    let headlines = sweep_report::headlines_of(&written.path).unwrap_or_default();
+    let secs = started.elapsed().as_secs_f64();
+    let ran_now = (points.len() - resumed) as u64 * per_point;
+    let mut line = format!(
+        "sweep: {} runs ({} points × {orgs} orgs × {reps} replicates) in {secs:.1} s",
+        total_runs,
+        points.len()
+    );
+    if secs > 0.0 && ran_now > 0 {
+        line.push_str(&format!(", {:.0} runs per second", ran_now as f64 / secs));
+    }
+    if resumed > 0 {
+        line.push_str(&format!("; {resumed} points were resumed from the journal"));
+    }
+    Ok(Finished {
+        scenario,
+        summary: Summary::default(),
+        written,
+        sweep: Some(SweepDone { headlines, line }),
+    })
+}

@@ -1,0 +1,12 @@
+//! A sweep's files: the journal its points are committed to as they finish, the record of one
+//! point, the result tables assembled from the records in point order, and reading those
+//! tables back for the charts and the report.
+
+pub mod journal;
+pub mod read;
+pub mod record;
+pub mod tables;
+
+pub use journal::{Journal, JournalError, JournalHeader, JournalWriter};
+pub use record::{Num, OrgRecord, PointRecord, RunRecord};
+pub use tables::SweepTables;

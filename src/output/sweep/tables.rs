@@ -1,0 +1,299 @@
+//! A sweep's result files, written from its point records in point order: a pure function of
+//! the ordered records, so the files are the same bytes however the records were made
+//! (threads, interruptions, shards).
+//!
+//! - `points.csv`: `point`, one column per swept path (and `scaled_rate` with
+//!   `scale_rate_with`).
+//! - `sweep.csv`: `point`, the paths, `org`, `window`, `metric`, `mean`, `ci_low`, `ci_high`, `n`:
+//!   each point's `summary.csv`.
+//! - `comparisons.csv`: `point`, the paths, `org`, `reference`, `window`, `metric`, `ratio`,
+//!   `ci_low`, `ci_high`, `n`, `verdict`: each point's paired ratios against the reference org.
+//! - `replicates.csv`: `point`, the paths, `org`, `window`, `replicate`, `metric`, `value`.
+//! - `timeseries.csv` (as `[output] timeseries` asks): `org`, `point`, `replicate`, `tick` and
+//!   the tick metrics; for `"summary"`, without `replicate`: the mean across replicates.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use super::record::{Num, PointRecord};
+use crate::metrics::{ReplicateValue, TickMetric, Verdict, summarise};
+use crate::output::OutputError;
+use crate::output::tables::{Fields, summary_fields};
+use crate::scenario::{Scenario, SweepValue, Timeseries};
+
+type Csv = Fields<BufWriter<File>>;
+
+/// A sweep value as a CSV field writes it (a float with the shortest round-trip digits).
+pub fn value_text(v: &SweepValue) -> String {
+    match v {
+        SweepValue::Int(i) => i.to_string(),
+        SweepValue::Float(x) => x.to_string(),
+        SweepValue::Text(t) => t.clone(),
+    }
+}
+
+/// A verdict as the files write it.
+pub fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Better => "better",
+        Verdict::Worse => "worse",
+        Verdict::AboutTheSame => "about_the_same",
+        Verdict::NoInterval => "no_interval",
+        Verdict::NoRatio => "no_ratio",
+    }
+}
+
+/// Header of `sweep.csv` after the point and path columns.
+pub const SWEEP_COLUMNS: [&str; 7] = ["org", "window", "metric", "mean", "ci_low", "ci_high", "n"];
+/// Header of `comparisons.csv` after the point and path columns.
+pub const COMPARISON_COLUMNS: [&str; 9] = [
+    "org",
+    "reference",
+    "window",
+    "metric",
+    "ratio",
+    "ci_low",
+    "ci_high",
+    "n",
+    "verdict",
+];
+/// Header of a sweep's `replicates.csv` after the point and path columns.
+pub const REPLICATE_COLUMNS: [&str; 5] = ["org", "window", "replicate", "metric", "value"];
+/// Extra column of `points.csv` with `scale_rate_with`: the rate each point ran at.
+pub const SCALED_RATE: &str = "scaled_rate";
+
+/// The open result files of a sweep, taking one point record at a time.
+pub struct SweepTables {
+    dir: PathBuf,
+    points: Csv,
+    sweep: Csv,
+    comparisons: Csv,
+    replicates: Csv,
+    series: Option<Csv>,
+    kept: Timeseries,
+    scaled: bool,
+    orgs: Vec<String>,
+    reference: usize,
+    tick_unit: String,
+}
+
+fn csv_err(dir: &Path, name: &str) -> impl FnOnce(csv::Error) -> OutputError {
+    let path = dir.join(name);
+    move |source| OutputError::Csv { path, source }
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn open(dir: &Path, name: &str, header: &[&str]) -> Result<Csv, OutputError> {
+    let path = dir.join(name);
+    let file = File::create(&path).map_err(|source| OutputError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Fields::new(BufWriter::new(file), header).map_err(csv_err(dir, name))
+}
+
+impl SweepTables {
+    /// Creates the files in `dir` for `scenario`'s sweep over `paths`.
+    pub fn create(dir: &Path, scenario: &Scenario, paths: &[String]) -> Result<Self, OutputError> {
+        let kept = scenario.output.timeseries.unwrap_or(Timeseries::Off);
+        let scaled = scenario.sweep.scale_rate_with.is_some();
+        let with = |cols: &[&str]| -> Vec<String> {
+            std::iter::once("point".to_string())
+                .chain(paths.iter().cloned())
+                .chain(cols.iter().map(|c| c.to_string()))
+                .collect()
+        };
+        let points_cols: &[&str] = if scaled { &[SCALED_RATE] } else { &[] };
+        let (points_h, sweep_h) = (with(points_cols), with(&SWEEP_COLUMNS));
+        let (comparisons_h, replicates_h) = (with(&COMPARISON_COLUMNS), with(&REPLICATE_COLUMNS));
+        let series = match kept {
+            Timeseries::Off => None,
+            k => {
+                let mut h = vec!["org", "point"];
+                if k == Timeseries::All {
+                    h.push("replicate");
+                }
+                h.push("tick");
+                h.extend(TickMetric::ALL.iter().map(|m| m.name()));
+                Some(open(dir, "timeseries.csv", &h)?)
+            }
+        };
+        Ok(SweepTables {
+            dir: dir.to_path_buf(),
+            points: open(dir, "points.csv", &strs(&points_h))?,
+            sweep: open(dir, "sweep.csv", &strs(&sweep_h))?,
+            comparisons: open(dir, "comparisons.csv", &strs(&comparisons_h))?,
+            replicates: open(dir, "replicates.csv", &strs(&replicates_h))?,
+            series,
+            kept,
+            scaled,
+            orgs: scenario.orgs.iter().map(|o| o.name.clone()).collect(),
+            reference: scenario.reference_org(),
+            tick_unit: scenario.scenario.tick_unit.clone(),
+        })
+    }
+
+    /// Writes the rows of one point; points must come in order.
+    pub fn add(&mut self, r: &PointRecord) -> Result<(), OutputError> {
+        let dir = self.dir.clone();
+        self.points_row(r).map_err(csv_err(&dir, "points.csv"))?;
+        self.summary_rows(r).map_err(csv_err(&dir, "sweep.csv"))?;
+        self.replicate_rows(r)
+            .map_err(csv_err(&dir, "replicates.csv"))?;
+        self.series_rows(r).map_err(csv_err(&dir, "timeseries.csv"))
+    }
+
+    /// Flushes every file.
+    pub fn finish(self) -> Result<(), OutputError> {
+        let dir = self.dir;
+        self.points.finish().map_err(csv_err(&dir, "points.csv"))?;
+        self.sweep.finish().map_err(csv_err(&dir, "sweep.csv"))?;
+        self.comparisons
+            .finish()
+            .map_err(csv_err(&dir, "comparisons.csv"))?;
+        self.replicates
+            .finish()
+            .map_err(csv_err(&dir, "replicates.csv"))?;
+        if let Some(s) = self.series {
+            s.finish().map_err(csv_err(&dir, "timeseries.csv"))?;
+        }
+        Ok(())
+    }
+
+    fn points_row(&mut self, r: &PointRecord) -> csv::Result<()> {
+        lead(&mut self.points, r)?;
+        if self.scaled {
+            self.points.float(r.rate)?;
+        }
+        self.points.end_row()
+    }
+
+    fn org_name(&self, org: usize) -> String {
+        self.orgs
+            .get(org)
+            .cloned()
+            .unwrap_or_else(|| org.to_string())
+    }
+
+    /// `sweep.csv` and `comparisons.csv`: the point's summary, window by window.
+    fn summary_rows(&mut self, r: &PointRecord) -> csv::Result<()> {
+        let mut windows: Vec<&str> = Vec::new();
+        for o in &r.orgs {
+            for (w, _) in &o.metrics {
+                if !windows.contains(&w.as_str()) {
+                    windows.push(w);
+                }
+            }
+        }
+        for window in windows {
+            let mut values = Vec::new();
+            for o in &r.orgs {
+                for run in &o.runs {
+                    for ((w, metric), v) in o.metrics.iter().zip(&run.values) {
+                        if w == window {
+                            values.push(ReplicateValue {
+                                org: o.org,
+                                replicate: run.replicate,
+                                metric: metric.clone(),
+                                value: v.0,
+                            });
+                        }
+                    }
+                }
+            }
+            let summary = summarise(&self.orgs, self.reference, &self.tick_unit, &values);
+            for row in &summary.rows {
+                lead(&mut self.sweep, r)?;
+                let f = &mut self.sweep;
+                f.text(&row.org)?;
+                f.text(window)?;
+                summary_fields(f, row)?;
+            }
+            for c in &summary.comparisons {
+                lead(&mut self.comparisons, r)?;
+                let f = &mut self.comparisons;
+                f.text(&c.org)?;
+                f.text(&c.reference)?;
+                f.text(window)?;
+                f.text(&c.metric)?;
+                f.opt(c.ratio)?;
+                f.opt(c.ci_low)?;
+                f.opt(c.ci_high)?;
+                f.int(c.n)?;
+                f.text(verdict_name(c.verdict))?;
+                f.end_row()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn replicate_rows(&mut self, r: &PointRecord) -> csv::Result<()> {
+        for o in &r.orgs {
+            let org = self.org_name(o.org);
+            for run in &o.runs {
+                for ((window, metric), v) in o.metrics.iter().zip(&run.values) {
+                    lead(&mut self.replicates, r)?;
+                    let f = &mut self.replicates;
+                    f.text(&org)?;
+                    f.text(window)?;
+                    f.int(run.replicate)?;
+                    f.text(metric)?;
+                    f.opt(v.0)?;
+                    f.end_row()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn series_rows(&mut self, r: &PointRecord) -> csv::Result<()> {
+        let kept = self.kept;
+        let names: Vec<String> = r.orgs.iter().map(|o| self.org_name(o.org)).collect();
+        let Some(f) = self.series.as_mut() else {
+            return Ok(());
+        };
+        let mut row = |org: &str, replicate: Option<u32>, tick: usize, values: &[Num]| {
+            f.text(org)?;
+            f.int(r.point)?;
+            if let Some(rep) = replicate {
+                f.int(rep)?;
+            }
+            f.int(tick)?;
+            for v in values {
+                f.opt(v.0)?;
+            }
+            f.end_row()
+        };
+        for (o, org) in r.orgs.iter().zip(&names) {
+            match kept {
+                Timeseries::All => {
+                    for run in &o.runs {
+                        for (t, values) in run.series.iter().flatten().enumerate() {
+                            row(org, Some(run.replicate), t, values)?;
+                        }
+                    }
+                }
+                Timeseries::Summary => {
+                    for (t, values) in o.mean_series.iter().flatten().enumerate() {
+                        row(org, None, t, values)?;
+                    }
+                }
+                Timeseries::Off => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The point and its values, the columns every sweep table starts with.
+fn lead(f: &mut Csv, r: &PointRecord) -> csv::Result<()> {
+    f.int(r.point)?;
+    for v in &r.values {
+        f.text(&value_text(v))?;
+    }
+    Ok(())
+}

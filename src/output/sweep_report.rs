@@ -1,0 +1,629 @@
+//! A sweep's charts and `report.html`: each charted metric against each swept parameter per
+//! org, each org's ratio to the reference against each parameter with the break-even line,
+//! heatmaps over two parameters, and a headline in words ("Teams' mean latency is lower than
+//! Hierarchy's up to span 7, then higher …"). Drawn from the folder's files alone
+//! (`sweep::read`), so `orgsim report DIR` redraws a sweep without re-running it. The page uses
+//! the single-run report's style and helpers.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::metrics::{Better, Metric};
+use crate::output::charts::heatmap::{self, Shade};
+use crate::output::charts::style::{ChartResult, HEIGHT, WIDTH, ensure_font, fmt_num};
+use crate::output::charts::sweep::{self as lines, Against, capitalise, groups, line};
+use crate::output::charts::{ChartError, extension};
+use crate::output::report::{CSS, RenderError, esc, figure, inline_svg, org_key, shell_words};
+use crate::output::sweep::read::SweepResults;
+use crate::scenario::{Design, Format};
+
+/// One chart of a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SweepChart {
+    /// A metric (or its ratio) against parameter `param`.
+    Against {
+        metric: String,
+        param: usize,
+        what: Against,
+    },
+    /// A metric (or its ratio) of one org over the first two parameters of a grid.
+    Heatmap {
+        metric: String,
+        org: usize,
+        shade: Shade,
+    },
+}
+
+/// A name fit for a file: letters, digits and `_`, other runs of characters as one `-`.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+impl SweepChart {
+    /// The file stem.
+    pub fn name(&self, sr: &SweepResults) -> String {
+        let names = sr.org_names();
+        match self {
+            SweepChart::Against {
+                metric,
+                param,
+                what,
+            } => {
+                let kind = match what {
+                    Against::Metric => "sweep",
+                    Against::Ratio => "ratio",
+                };
+                format!(
+                    "{kind}-{}-by-{}",
+                    slug(metric),
+                    slug(&sr.parameters[*param].path)
+                )
+            }
+            SweepChart::Heatmap { metric, org, shade } => {
+                let kind = match shade {
+                    Shade::Metric => "heatmap",
+                    Shade::Ratio => "heatmap-ratio",
+                };
+                format!("{kind}-{}-{}", slug(metric), slug(&names[*org]))
+            }
+        }
+    }
+
+    /// A caption for the report.
+    pub fn caption(&self, sr: &SweepResults) -> String {
+        let names = sr.org_names();
+        let reference = names
+            .get(sr.scenario().reference_org())
+            .cloned()
+            .unwrap_or_default();
+        match self {
+            SweepChart::Against {
+                metric,
+                param,
+                what: Against::Metric,
+            } => format!(
+                "{} of each organisation against {}.",
+                capitalise(&label(sr, metric)),
+                sr.parameters[*param].path
+            ),
+            SweepChart::Against { metric, param, .. } => format!(
+                "{} of each organisation divided by {reference}'s, paired replicate by replicate, against {}; where the line crosses 1 the designs break even.",
+                capitalise(&label(sr, metric)),
+                sr.parameters[*param].path
+            ),
+            SweepChart::Heatmap {
+                metric,
+                org,
+                shade: Shade::Metric,
+            } => format!(
+                "{} {} at every combination of the two swept parameters.",
+                possessive(&names[*org]),
+                label(sr, metric)
+            ),
+            SweepChart::Heatmap { metric, org, .. } => format!(
+                "Where {} and {reference} each win on {}.",
+                names[*org],
+                label(sr, metric)
+            ),
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        sr: &SweepResults,
+        root: &DrawingArea<DB, Shift>,
+    ) -> ChartResult
+    where
+        DB::ErrorType: 'static,
+    {
+        match self {
+            SweepChart::Against {
+                metric,
+                param,
+                what,
+            } => lines::draw(sr, metric, *param, *what, root),
+            SweepChart::Heatmap { metric, org, shade } => {
+                heatmap::draw(sr, metric, *org, *shade, root)
+            }
+        }
+    }
+
+    fn error(&self, sr: &SweepResults, file: Option<&Path>, message: impl ToString) -> ChartError {
+        ChartError {
+            chart: "sweep",
+            file: file.map(Path::to_path_buf),
+            message: format!("{}: {}", self.name(sr), message.to_string()),
+        }
+    }
+
+    /// Draws the chart into `path`.
+    pub fn write(&self, sr: &SweepResults, path: &Path, format: Format) -> Result<(), ChartError> {
+        ensure_font().map_err(|e| self.error(sr, Some(path), e))?;
+        let result = match format {
+            Format::Png => {
+                let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+                self.draw(sr, &root).and_then(|()| Ok(root.present()?))
+            }
+            Format::Svg => {
+                let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+                self.draw(sr, &root).and_then(|()| Ok(root.present()?))
+            }
+        };
+        result.map_err(|e| self.error(sr, Some(path), e))
+    }
+
+    /// The chart as an SVG document in memory.
+    pub fn svg(&self, sr: &SweepResults) -> Result<String, ChartError> {
+        ensure_font().map_err(|e| self.error(sr, None, e))?;
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+            self.draw(sr, &root)
+                .and_then(|()| Ok(root.present()?))
+                .map_err(|e| self.error(sr, None, e))?;
+        }
+        Ok(out)
+    }
+}
+
+/// `name's`, or `name'` for a name ending in s.
+fn possessive(name: &str) -> String {
+    if name.ends_with('s') {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
+fn label(sr: &SweepResults, metric: &str) -> String {
+    Metric::parse_in(metric, sr.scenario()).map_or(metric.to_string(), |m| m.label())
+}
+
+/// Every chart of a sweep, in the order the report shows them: per metric, the metric and its
+/// ratio against each parameter, then the heatmaps of a two-parameter grid.
+pub fn charts(sr: &SweepResults) -> Vec<SweepChart> {
+    let s = sr.scenario();
+    let orgs = s.orgs.len();
+    let reference = s.reference_org();
+    let heat = s.sweep.design == Design::Grid && sr.parameters.len() == 2;
+    let mut out = Vec::new();
+    for metric in &s.sweep.metrics {
+        for param in 0..sr.parameters.len() {
+            out.push(SweepChart::Against {
+                metric: metric.clone(),
+                param,
+                what: Against::Metric,
+            });
+            if orgs > 1 && !sr.ratio(metric).is_empty() {
+                out.push(SweepChart::Against {
+                    metric: metric.clone(),
+                    param,
+                    what: Against::Ratio,
+                });
+            }
+        }
+        if heat {
+            for org in 0..orgs {
+                out.push(SweepChart::Heatmap {
+                    metric: metric.clone(),
+                    org,
+                    shade: Shade::Metric,
+                });
+            }
+            if !sr.ratio(metric).is_empty() {
+                for org in (0..orgs).filter(|&o| o != reference) {
+                    out.push(SweepChart::Heatmap {
+                        metric: metric.clone(),
+                        org,
+                        shade: Shade::Ratio,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Draws every chart of the sweep in `dir` (in the scenario's formats, or `formats`) and its
+/// `report.html`; returns the files written.
+pub fn render_all_as(dir: &Path, formats: Option<&[Format]>) -> Result<Vec<PathBuf>, RenderError> {
+    let sr = SweepResults::load(dir)?;
+    let formats = formats.unwrap_or(&sr.scenario().output.formats).to_vec();
+    let mut written = Vec::new();
+    for chart in charts(&sr) {
+        for &f in &formats {
+            let path = dir.join(format!("{}.{}", chart.name(&sr), extension(f)));
+            chart.write(&sr, &path, f)?;
+            written.push(path);
+        }
+    }
+    let path = dir.join("report.html");
+    let html = report_html(&sr)?;
+    let tmp = path.with_extension("html.tmp");
+    let fail = |source| RenderError::Write {
+        path: path.clone(),
+        source,
+    };
+    fs::write(&tmp, html).map_err(fail)?;
+    fs::rename(&tmp, &path).map_err(fail)?;
+    written.push(path);
+    Ok(written)
+}
+
+/// [`render_all_as`] in the scenario's own formats.
+pub fn render_all(dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
+    render_all_as(dir, None)
+}
+
+/// The headline sentences of the sweep result in `dir`.
+pub fn headlines_of(dir: &Path) -> Option<Vec<String>> {
+    SweepResults::load(dir).ok().map(|sr| headlines(&sr))
+}
+
+/// How one group along a parameter compares with the reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Wins,
+    Loses,
+    Even,
+}
+
+/// The headline: for the first charted metric, where each org is best along each parameter and
+/// where it wins or loses against the reference, in words.
+pub fn headlines(sr: &SweepResults) -> Vec<String> {
+    let s = sr.scenario();
+    let Some(metric) = s.sweep.metrics.first() else {
+        return Vec::new();
+    };
+    let names = sr.org_names();
+    let reference = s.reference_org();
+    let what = label(sr, metric);
+    let better = Metric::parse_in(metric, s).map_or(Better::Neither, |m| m.better());
+    let multi = sr.parameters.len() > 1;
+    let over = if multi {
+        " (averaged over the other swept parameters)"
+    } else {
+        ""
+    };
+    let mut out = Vec::new();
+    if multi {
+        out.extend(point_counts(sr, metric, better));
+    }
+    for p in &sr.parameters {
+        let gs = groups(p);
+        if gs.len() < 2 {
+            continue;
+        }
+        // Where each org does best, and how far from there it stays within 10% of its best.
+        if matches!(better, Better::Lower | Better::Higher) {
+            for (o, name) in names.iter().enumerate() {
+                let l = line(sr.summary(metric), o, &gs, false);
+                if let Some(text) = best_sentence(&l, &gs, better) {
+                    out.push(format!(
+                        "{} {what} by {}{over}: {text}.",
+                        possessive(name),
+                        p.path
+                    ));
+                }
+            }
+        }
+        for o in (0..names.len()).filter(|&o| o != reference) {
+            let l = line(sr.ratio(metric), o, &gs, true);
+            if l.is_empty() {
+                continue;
+            }
+            let side = |r: f64, band: Option<(f64, f64)>| -> Side {
+                let (lo, hi) = band.unwrap_or((r, r));
+                let below = hi < 1.0 && r < 0.9;
+                let above = lo > 1.0 && r > 1.1;
+                match (better, below, above) {
+                    (Better::Higher, _, true) | (Better::Lower, true, _) => Side::Wins,
+                    (Better::Higher, true, _) | (Better::Lower, _, true) => Side::Loses,
+                    _ => Side::Even,
+                }
+            };
+            let sides: Vec<(Side, f64, String)> = l
+                .iter()
+                .filter_map(|sm| {
+                    let g = gs.iter().find(|g| g.x == sm.x)?;
+                    Some((side(sm.mean, sm.band), sm.mean, g.label.clone()))
+                })
+                .collect();
+            let mut parts: Vec<String> = Vec::new();
+            let mut i = 0;
+            while i < sides.len() {
+                let mut j = i;
+                while j + 1 < sides.len() && sides[j + 1].0 == sides[i].0 {
+                    j += 1;
+                }
+                let span = if i == j {
+                    format!("at {}", sides[i].2)
+                } else {
+                    format!("from {} to {}", sides[i].2, sides[j].2)
+                };
+                let ratios = &sides[i..=j];
+                let (lo, hi) = ratios.iter().fold((f64::INFINITY, 0.0f64), |(a, b), x| {
+                    (a.min(x.1), b.max(x.1))
+                });
+                let range = if (hi - lo).abs() < 0.005 {
+                    format!("{:.2}×", lo)
+                } else {
+                    format!("{:.2}× to {:.2}×", lo, hi)
+                };
+                let verb = match sides[i].0 {
+                    Side::Wins => "better",
+                    Side::Loses => "worse",
+                    Side::Even => "within 10% or no clear difference",
+                };
+                parts.push(format!("{verb} {span} ({range})"));
+                i = j + 1;
+            }
+            out.push(format!(
+                "Against {}, {} {what} by {}{over}: {}.",
+                names[reference],
+                possessive(&names[o]),
+                p.path,
+                parts.join(", then ")
+            ));
+        }
+    }
+    out
+}
+
+/// Where a line is best, the run of groups around it within 10% of that best, and how far it
+/// moves beyond them: "lowest at 3 (1.73); within 10% of that up to 8; 26.2 at 12".
+fn best_sentence(l: &[lines::Summary], gs: &[lines::Group], better: Better) -> Option<String> {
+    let lower = better == Better::Lower;
+    let (i, best) = l.iter().enumerate().min_by(|a, b| {
+        let (x, y) = if lower {
+            (a.1.mean, b.1.mean)
+        } else {
+            (b.1.mean, a.1.mean)
+        };
+        x.total_cmp(&y)
+    })?;
+    let name = |k: usize| {
+        gs.iter()
+            .find(|g| g.x == l[k].x)
+            .map_or_else(|| fmt_num(l[k].x), |g| g.label.clone())
+    };
+    let near = |k: usize| (l[k].mean - best.mean).abs() <= 0.1 * best.mean.abs();
+    let (mut lo, mut hi) = (i, i);
+    while lo > 0 && near(lo - 1) {
+        lo -= 1;
+    }
+    while hi + 1 < l.len() && near(hi + 1) {
+        hi += 1;
+    }
+    let word = if lower { "lowest" } else { "highest" };
+    let mut text = format!("{word} at {} ({})", name(i), fmt_num(best.mean));
+    if lo == 0 && hi + 1 == l.len() {
+        text.push_str(", and within 10% of that across the whole range");
+        return Some(text);
+    }
+    if (lo, hi) != (i, i) {
+        text.push_str(&format!(
+            ", within 10% of that from {} to {}",
+            name(lo),
+            name(hi)
+        ));
+    }
+    let mut beyond = Vec::new();
+    if lo > 0 {
+        beyond.push(format!("{} at {}", fmt_num(l[0].mean), name(0)));
+    }
+    if hi + 1 < l.len() {
+        let last = l.len() - 1;
+        beyond.push(format!("{} at {}", fmt_num(l[last].mean), name(last)));
+    }
+    if !beyond.is_empty() {
+        text.push_str(&format!(", and {}", beyond.join(" and ")));
+    }
+    Some(text)
+}
+
+/// For a sweep of several parameters: at how many points each compared org is better, worse
+/// or not clearly different, and the ranges of the parameters where each side wins.
+fn point_counts(sr: &SweepResults, metric: &str, better: Better) -> Vec<String> {
+    let s = sr.scenario();
+    let names = sr.org_names();
+    let reference = s.reference_org();
+    let what = label(sr, metric);
+    let mut out = Vec::new();
+    for o in (0..names.len()).filter(|&o| o != reference) {
+        let cells: Vec<_> = sr.ratio(metric).iter().filter(|c| c.org == o).collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let side = |c: &&crate::output::sweep::read::Cell| -> Side {
+            let below = c.high.is_some_and(|h| h < 1.0);
+            let above = c.low.is_some_and(|l| l > 1.0);
+            match (better, below, above) {
+                (Better::Higher, _, true) | (Better::Lower, true, _) => Side::Wins,
+                (Better::Higher, true, _) | (Better::Lower, _, true) => Side::Loses,
+                _ => Side::Even,
+            }
+        };
+        let count = |want: Side| cells.iter().filter(|c| side(c) == want).count();
+        let (w, l, e) = (count(Side::Wins), count(Side::Loses), count(Side::Even));
+        let mut text = format!(
+            "{} {what} is better than {} at {w} of {} points, worse at {l}, not clearly different at {e}",
+            possessive(&names[o]),
+            possessive(&names[reference]),
+            cells.len()
+        );
+        let ranges = |want: Side| -> String {
+            sr.parameters
+                .iter()
+                .map(|p| {
+                    let mut vals: Vec<(f64, &str)> = cells
+                        .iter()
+                        .filter(|c| side(c) == want)
+                        .map(|c| (p.number[c.point].unwrap_or(0.0), p.text[c.point].as_str()))
+                        .collect();
+                    vals.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    match (vals.first(), vals.last()) {
+                        (Some(a), Some(b)) if a.1 == b.1 => format!("{} = {}", p.path, a.1),
+                        (Some(a), Some(b)) => format!("{} {} to {}", p.path, a.1, b.1),
+                        _ => String::new(),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if w > 0 {
+            text.push_str(&format!("; it wins within {}", ranges(Side::Wins)));
+        }
+        if l > 0 {
+            text.push_str(&format!(
+                "; {} wins within {}",
+                names[reference],
+                ranges(Side::Loses)
+            ));
+        }
+        text.push('.');
+        out.push(text);
+    }
+    out
+}
+
+/// The sweep's report as one HTML page.
+pub fn report_html(sr: &SweepResults) -> Result<String, ChartError> {
+    let s = sr.scenario();
+    let m = &sr.manifest;
+    let mut h = String::with_capacity(1 << 20);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"orgsim {}\">\n<title>{} — orgsim sweep report</title>\n\
+         <style>\n{CSS}</style>\n</head>\n<body>\n<main>\n",
+        esc(&m.orgsim_version),
+        esc(&s.scenario.name)
+    );
+    let runs = sr.points * s.orgs.len() * s.scenario.replications as usize;
+    let _ = write!(
+        h,
+        "<header>\n<p class=\"kicker\">orgsim sweep report</p>\n<h1>{}</h1>\n",
+        esc(&s.scenario.name)
+    );
+    if !s.scenario.description.trim().is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"description\">{}</p>",
+            esc(s.scenario.description.trim())
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">{} design · {} points × {} organisation designs × {} replicates = {} runs · seed {}</p>",
+        esc(s.sweep.design.name()),
+        sr.points,
+        s.orgs.len(),
+        s.scenario.replications,
+        runs,
+        m.seed
+    );
+    h.push_str("<ul class=\"orgs\">");
+    for (i, org) in s.orgs.iter().enumerate() {
+        let _ = write!(h, "<li>{}{}</li>", org_key(i), esc(&org.name));
+    }
+    h.push_str("</ul>\n</header>\n");
+
+    h.push_str("<section class=\"headline\">\n<h2>In short</h2>\n");
+    let hl = headlines(sr);
+    if hl.is_empty() {
+        h.push_str("<p>Nothing to compare: the sweep has one organisation or one point.</p>\n");
+    } else {
+        for line in &hl {
+            let _ = writeln!(h, "<p>{}</p>", esc(line));
+        }
+    }
+    h.push_str("</section>\n");
+
+    h.push_str("<section>\n<h2>What was swept</h2>\n<table class=\"summary\">\n<thead><tr><th>Parameter</th><th>Values</th></tr></thead>\n<tbody>\n");
+    for p in &sr.parameters {
+        let levels = p.levels();
+        let shown = if levels.len() <= 12 {
+            levels.join(", ")
+        } else {
+            format!(
+                "{} values from {} to {}",
+                levels.len(),
+                levels.first().cloned().unwrap_or_default(),
+                levels.last().cloned().unwrap_or_default()
+            )
+        };
+        let _ = writeln!(
+            h,
+            "<tr><th>{}</th><td>{}</td></tr>",
+            esc(&p.path),
+            esc(&shown)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    if let Some(crate::scenario::RateScale::Frontline(org)) = &s.sweep.scale_rate_with {
+        let name = org
+            .clone()
+            .or_else(|| s.orgs.get(s.reference_org()).map(|o| o.name.clone()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            h,
+            "<p class=\"hint\">The work rate follows {}'s frontline headcount (<code>scale_rate_with</code>), so its load per frontline agent is the same at every point; every organisation faces that same work, so the others' load per agent changes with it. <code>points.csv</code> gives the rate of each point.</p>",
+            esc(&name)
+        );
+    }
+    h.push_str("<p class=\"hint\">Every point's summary is in <code>sweep.csv</code>, its paired ratios in <code>comparisons.csv</code>, every run's metrics in <code>replicates.csv</code>.</p>\n</section>\n");
+
+    h.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
+    for chart in charts(sr) {
+        let svg = inline_svg(&chart.svg(sr)?);
+        let files: Vec<String> = s
+            .output
+            .formats
+            .iter()
+            .map(|&f| format!("{}.{}", chart.name(sr), extension(f)))
+            .collect();
+        figure(&mut h, &chart.name(sr), &svg, &chart.caption(sr), &files);
+    }
+    h.push_str("</section>\n");
+
+    h.push_str("<footer>\n<h2>Reproducing this sweep</h2>\n<dl>");
+    let mut row = |k: &str, v: String| {
+        let _ = write!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), v);
+    };
+    row("orgsim version", esc(&m.orgsim_version));
+    row("Seed", m.seed.to_string());
+    if !m.command.is_empty() {
+        row(
+            "Command",
+            format!("<code>{}</code>", esc(&shell_words(&m.command))),
+        );
+    }
+    if let Some(f) = &m.scenario_file {
+        row("Scenario file", format!("<code>{}</code>", esc(f)));
+    }
+    row("Started", esc(&m.started));
+    row("Finished", esc(&m.finished));
+    h.push_str("</dl>\n<h3>The scenario</h3>\n<pre>");
+    match m.scenario_text.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(text) => h.push_str(&esc(text)),
+        None => h.push_str(&esc(
+            &serde_json::to_string_pretty(&m.scenario).unwrap_or_default()
+        )),
+    }
+    h.push_str("</pre>\n</footer>\n</main>\n</body>\n</html>\n");
+    Ok(h)
+}
