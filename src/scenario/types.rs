@@ -372,7 +372,12 @@ pub enum ShockKind {
         reroute_after: Option<u32>,
     },
     /// Decision rights change: the agents at `level` get authority `authority` while it lasts.
-    Delegation { authority: f64, level: u32 },
+    Delegation {
+        /// The authority the level's agents have while it lasts, in [0, 1].
+        authority: f64,
+        /// The level it applies to (0 = frontline).
+        level: u32,
+    },
 }
 
 impl ShockKind {
