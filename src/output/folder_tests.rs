@@ -114,7 +114,7 @@ fn writes_every_table_with_the_documented_headers() {
     );
     assert_eq!(
         first_line(&dest.join("timeseries.csv")),
-        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top"
+        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top,age_mean"
     );
     assert_eq!(
         first_line(&dest.join("replicates.csv")),
