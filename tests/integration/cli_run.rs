@@ -42,7 +42,7 @@ fn a_run_writes_every_table_with_the_documented_columns() {
     let ts = fs::read_to_string(out.join("timeseries.csv")).unwrap();
     assert_eq!(
         ts.lines().next().unwrap(),
-        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top"
+        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top,age_mean"
     );
     // 3 orgs × 2 replicates × 2000 ticks, plus the header.
     assert_eq!(ts.lines().count(), 3 * 2 * 2000 + 1);
