@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use orgsim::experiment::{self, RunFileError, RunRequest, SweepError};
 use orgsim::output;
-use orgsim::scenario::{self, Format, ScenarioError};
+use orgsim::scenario::{self, Format, ScenarioError, ShardOf};
 
 /// Simulate centralised versus distributed organisations under the same work and shocks.
 #[derive(Parser)]
@@ -40,6 +40,23 @@ enum Command {
         /// Continue an interrupted sweep from its journal, running only the points not yet done.
         #[arg(long)]
         resume: bool,
+        /// Run only shard K of N of a sweep's points (1-based, balanced by estimated cost), into
+        /// <result>.shards/shard-K-of-N; `orgsim merge` combines the shards.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<ShardOf>,
+        /// Print nothing but errors.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Merge the shards of a sweep (`orgsim run --shard K/N`) into one result folder, the same
+    /// a single machine writes.
+    Merge {
+        /// Shard folders, or the folder that holds them (`<result>.shards`).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Result folder (default: <result> for shards in <result>.shards).
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Print nothing but errors.
         #[arg(long)]
         quiet: bool,
@@ -110,6 +127,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             seed,
             threads,
             resume,
+            shard,
             quiet,
         } => {
             let request = RunRequest {
@@ -120,9 +138,21 @@ fn dispatch(cli: Cli) -> Result<()> {
                 threads: threads.map(usize::from),
                 progress: !quiet,
                 resume,
+                shard,
                 command: std::env::args().collect(),
             };
             let finished = experiment::prepare(&request)?.execute()?;
+            if !quiet {
+                print(&finished.message())?;
+            }
+        }
+        Command::Merge { dirs, out, quiet } => {
+            let request = experiment::MergeRequest {
+                dirs,
+                out,
+                command: std::env::args().collect(),
+            };
+            let finished = experiment::merge(&request)?;
             if !quiet {
                 print(&finished.message())?;
             }

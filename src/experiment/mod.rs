@@ -6,11 +6,15 @@
 //! (org, replicate) order, which makes the output identical whatever the thread count.
 
 mod interrupt;
+mod merge;
 mod prepare;
 mod progress;
+mod shard;
 mod sweep;
 
+pub use merge::{MergeError, MergeRequest, ShardProblem, merge, merge_command};
 pub use prepare::{Finished, Prepared, RunFileError, RunRequest, prepare};
+pub use shard::{SHARD_FILE, ShardFile, shard_dir, shards_dir};
 pub use sweep::{SweepDone, SweepError, work_dir};
 
 use progress::Progress;

@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use super::{RunError, RunOptions, run};
 use crate::metrics::{Summary, summarise_runs};
 use crate::output::{self, OutputError, RunFacts, Written, console, report};
-use crate::scenario::{self, Scenario, ScenarioError};
+use crate::scenario::{self, Scenario, ScenarioError, ShardOf};
 
 /// What a user asked `orgsim run` for.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,6 +30,8 @@ pub struct RunRequest {
     pub progress: bool,
     /// Continue an interrupted sweep from its journal.
     pub resume: bool,
+    /// Run only this shard of the sweep's points, into its own folder.
+    pub shard: Option<ShardOf>,
     /// The command line, program name first, recorded in `manifest.json`.
     pub command: Vec<String>,
 }
@@ -102,6 +104,8 @@ pub struct Prepared {
     pub facts: RunFacts,
     /// Continue an interrupted sweep.
     pub resume: bool,
+    /// Run only this shard of the sweep.
+    pub shard: Option<ShardOf>,
 }
 
 /// A run that has written its result folder.
@@ -129,6 +133,13 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
     if request.resume && s.sweep.is_empty() {
         return Err(super::sweep::SweepError::NotASweep { path: path.clone() }.into());
     }
+    if let (Some(shard), true) = (request.shard, s.sweep.is_empty()) {
+        return Err(super::sweep::SweepError::ShardNotASweep {
+            path: path.clone(),
+            shard,
+        }
+        .into());
+    }
     if let Some(r) = request.replications {
         s.scenario.replications = r;
     }
@@ -136,10 +147,13 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
         s.scenario.seed = seed;
     }
     let dest = destination(path, request.out.as_deref(), &s);
-    output::check_destination(&dest).map_err(|source| RunFileError::Write {
-        dest: dest.clone(),
-        source,
-    })?;
+    // A shard writes its own folder (checked when it starts), not the result.
+    if request.shard.is_none() {
+        output::check_destination(&dest).map_err(|source| RunFileError::Write {
+            dest: dest.clone(),
+            source,
+        })?;
+    }
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
     // The scenario was checked against memory when it was loaded; the overrides may have
     // grown it since.
@@ -174,6 +188,7 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
             finished: started,
         },
         resume: request.resume,
+        shard: request.shard,
     })
 }
 
@@ -203,6 +218,7 @@ impl Prepared {
             options,
             mut facts,
             resume: _,
+            shard: _,
         } = self;
         let runs = run(&scenario, &options)?;
         let summary = summarise_runs(&scenario, &runs);
@@ -231,7 +247,14 @@ impl Finished {
             }
             None => console::summary_text(&self.scenario, &self.summary),
         };
-        let verb = if self.written.replaced {
+        let shard = self.sweep.as_ref().is_some_and(|d| d.shard);
+        let verb = if shard {
+            if self.written.replaced {
+                "replaced the previous shard in"
+            } else {
+                "shard in"
+            }
+        } else if self.written.replaced {
             "replaced the previous result in"
         } else {
             "results in"

@@ -21,12 +21,13 @@ use rayon::prelude::*;
 use super::interrupt;
 use super::prepare::{Finished, Prepared, RunFileError};
 use super::progress::Progress;
+use super::shard::{SHARD_FILE, SHARD_FORMAT, ShardFile, shard_dir};
 use crate::engine::Engine;
 use crate::metrics::{RunOutput, Summary, TickMetric};
 use crate::output::sweep::journal::{FORMAT, changes, checksum, identity};
 use crate::output::sweep::{Journal, JournalError, JournalHeader, PointRecord, SweepTables};
 use crate::output::{self, OutputError, sweep_report};
-use crate::scenario::{Scenario, SweepPoints, Timeseries};
+use crate::scenario::{Scenario, ShardOf, SweepPoints, Timeseries, shard_of_points};
 
 /// Why a sweep was refused, stopped or failed.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +49,9 @@ pub enum SweepError {
     /// `--resume` on a scenario that is not a sweep.
     #[error("--resume continues an interrupted sweep, and {} has no [sweep]", path.display())]
     NotASweep { path: PathBuf },
+    /// `--shard` on a scenario that is not a sweep.
+    #[error("--shard {shard} splits a sweep's points between machines, and {} has no [sweep]: run it without --shard", path.display())]
+    ShardNotASweep { path: PathBuf, shard: ShardOf },
     /// The scenario changed since the sweep started.
     #[error(
         "the scenario changed since this sweep started, so its points cannot be resumed:\n  {}\nput it back as it was to resume, or remove {} to start again",
@@ -92,6 +96,8 @@ pub struct SweepDone {
     pub headlines: Vec<String>,
     /// One line: runs, points, time, rate, resumed points.
     pub line: String,
+    /// Whether this was one shard of the sweep (its folder is the shard's, not a result).
+    pub shard: bool,
 }
 
 /// `.<name>.sweep` beside the result folder: where the journal of a sweep into `dest` lives.
@@ -107,7 +113,7 @@ pub fn work_dir(dest: &Path) -> PathBuf {
 }
 
 /// The command that resumes: the one given, with `--resume` added.
-fn resume_command(command: &[String]) -> String {
+pub(super) fn resume_command(command: &[String]) -> String {
     let mut args: Vec<String> = command.to_vec();
     if args.is_empty() {
         args = vec!["orgsim".into(), "run".into()];
@@ -127,7 +133,8 @@ fn resume_command(command: &[String]) -> String {
     output::report::shell_words(&args)
 }
 
-fn header(s: &Scenario, points: &SweepPoints) -> JournalHeader {
+fn header(p: &Prepared, points: &SweepPoints, shard: Option<ShardOf>) -> JournalHeader {
+    let s = &p.scenario;
     JournalHeader {
         orgsim_journal: FORMAT,
         orgsim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -142,6 +149,11 @@ fn header(s: &Scenario, points: &SweepPoints) -> JournalHeader {
             .collect(),
         timeseries: kept(s),
         scenario: s.clone(),
+        shard,
+        command: match shard {
+            Some(_) => p.facts.command.clone(),
+            None => Vec::new(),
+        },
     }
 }
 
@@ -154,13 +166,12 @@ fn kept(s: &Scenario) -> Timeseries {
 /// mix up work.
 fn open_journal(
     p: &Prepared,
-    points: &SweepPoints,
+    wanted: JournalHeader,
     resume: bool,
     work: &Path,
 ) -> Result<Journal, SweepError> {
     let s = &p.scenario;
     let exists = work.join(output::sweep::journal::JOURNAL_FILE).is_file();
-    let wanted = header(s, points);
     match (resume, exists) {
         (false, false) => {
             // A folder left by a crash before its first line was written holds nothing.
@@ -202,6 +213,14 @@ fn open_journal(
                     changes: listed,
                 });
             }
+            if h.shard != wanted.shard {
+                let what =
+                    |x: Option<ShardOf>| x.map_or("the whole sweep".to_string(), |k| k.words());
+                return Err(SweepError::Changed {
+                    work: work.to_path_buf(),
+                    changes: vec![format!("shard: {} → {}", what(h.shard), what(wanted.shard))],
+                });
+            }
             Ok(j)
         }
     }
@@ -236,29 +255,77 @@ fn run_point(
     runs.into_iter().collect()
 }
 
-/// Runs a prepared sweep to its result folder.
-pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileError> {
-    let started = Instant::now();
-    let points = SweepPoints::new(&p.scenario).map_err(|e| SweepError::Design(format!("{e:?}")))?;
-    let work = work_dir(&p.dest);
-    let journal = open_journal(&p, &points, resume, &work)?;
-    let done = journal.committed();
-    let resumed = done.iter().filter(|&&d| d).count();
-    let remaining: Vec<usize> = (0..points.len()).filter(|&k| !done[k]).collect();
+/// The records a result is assembled from, in point order: a journal's, or the shards' of a
+/// merge. Asked again for each pass a result file needs.
+pub(super) trait RecordSource {
+    /// Every point's record, in point order.
+    fn records(&self) -> Box<dyn Iterator<Item = Result<PointRecord, JournalError>> + '_>;
+}
 
+impl RecordSource for Journal {
+    fn records(&self) -> Box<dyn Iterator<Item = Result<PointRecord, JournalError>> + '_> {
+        Box::new(Journal::records(self))
+    }
+}
+
+/// Writes a sweep's result folder at `dest` from `source`: the tables, `manifest.json`, the
+/// charts and the report. A whole sweep and a merge of its shards both write through here, so
+/// they write the same files.
+pub(super) fn write_result(
+    dest: &Path,
+    scenario: &Scenario,
+    paths: &[String],
+    source: &dyn RecordSource,
+    facts: &output::RunFacts,
+) -> Result<output::Written, RunFileError> {
+    let fill = |dir: &Path| -> Result<(), OutputError> {
+        let hook = |e: JournalError| OutputError::Hook {
+            path: dir.to_path_buf(),
+            source: Box::new(e),
+        };
+        let mut tables = SweepTables::create(dir, scenario, paths)?;
+        for record in source.records() {
+            tables.add(&record.map_err(hook)?)?;
+        }
+        tables.finish()?;
+        output::json_file(dir, "manifest.json", |w| {
+            output::Manifest::new(scenario, facts).write(w)
+        })?;
+        sweep_report::render_all(dir)
+            .map(drop)
+            .map_err(|e| OutputError::Hook {
+                path: dir.to_path_buf(),
+                source: Box::new(e),
+            })
+    };
+    output::write_atomically(dest, fill).map_err(|source| RunFileError::Write {
+        dest: dest.to_path_buf(),
+        source,
+    })
+}
+
+/// Runs the points `todo` of a sweep into `journal`'s folder `work`; `done` points of `total`
+/// are committed already. Refuses to go on when interrupted, saying how to resume.
+fn run_points(
+    p: &Prepared,
+    points: &SweepPoints,
+    journal: &Journal,
+    todo: &[usize],
+    (done, total): (usize, usize),
+    work: &Path,
+) -> Result<(), RunFileError> {
     let s = &p.scenario;
     let (orgs, reps) = (s.orgs.len(), s.scenario.replications);
     let per_point = orgs as u64 * u64::from(reps);
-    let total_runs = points.len() as u64 * per_point;
-    let progress = Progress::new(total_runs, p.options.progress);
-    progress.start_at(resumed as u64 * per_point);
+    let progress = Progress::new(total as u64 * per_point, p.options.progress);
+    progress.start_at(done as u64 * per_point);
     let writer = journal.append().map_err(SweepError::from)?;
     let failure: Mutex<Option<String>> = Mutex::new(None);
     let kept = kept(s);
 
     interrupt::install();
     let sweep = || {
-        remaining.par_iter().for_each(|&k| {
+        todo.par_iter().for_each(|&k| {
             if interrupt::requested() || writer.failed() {
                 return;
             }
@@ -302,59 +369,68 @@ pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileErro
     if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(SweepError::Design(e).into());
     }
-    if interrupted || resumed + committed < points.len() {
+    if interrupted || done + committed < total {
         return Err(SweepError::Interrupted {
-            work,
-            done: resumed + committed,
-            total: points.len(),
+            work: work.to_path_buf(),
+            done: done + committed,
+            total,
             command: resume_command(&p.facts.command),
         }
         .into());
     }
+    Ok(())
+}
+
+/// `runs (points × orgs × replicates) in s, N runs per second`.
+fn timing(points: usize, ran_points: usize, s: &Scenario, secs: f64) -> String {
+    let (orgs, reps) = (s.orgs.len(), s.scenario.replications);
+    let per_point = orgs as u64 * u64::from(reps);
+    let mut line = format!(
+        "{} runs ({points} points × {orgs} orgs × {reps} replicates) in {secs:.1} s",
+        points as u64 * per_point
+    );
+    let ran_now = ran_points as u64 * per_point;
+    if secs > 0.0 && ran_now > 0 {
+        line.push_str(&format!(", {:.0} runs per second", ran_now as f64 / secs));
+    }
+    line
+}
+
+/// Runs a prepared sweep to its result folder, or its shard to the shard's folder.
+pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileError> {
+    let points = SweepPoints::new(&p.scenario).map_err(|e| SweepError::Design(format!("{e:?}")))?;
+    if let Some(shard) = p.shard {
+        return execute_shard(p, points, shard, resume);
+    }
+    let started = Instant::now();
+    let work = work_dir(&p.dest);
+    let journal = open_journal(&p, header(&p, &points, None), resume, &work)?;
+    let done = journal.committed();
+    let resumed = done.iter().filter(|&&d| d).count();
+    let remaining: Vec<usize> = (0..points.len()).filter(|&k| !done[k]).collect();
+    run_points(
+        &p,
+        &points,
+        &journal,
+        &remaining,
+        (resumed, points.len()),
+        &work,
+    )?;
 
     let journal = Journal::open(&work).map_err(SweepError::from)?;
     let mut facts = p.facts.clone();
     facts.finished = SystemTime::now();
     let scenario = p.scenario.clone();
-    let fill = |dir: &Path| -> Result<(), OutputError> {
-        let mut tables = SweepTables::create(dir, &scenario, points.paths())?;
-        for record in journal.records() {
-            let record = record.map_err(|e| OutputError::Hook {
-                path: dir.to_path_buf(),
-                source: Box::new(e),
-            })?;
-            tables.add(&record)?;
-        }
-        tables.finish()?;
-        output::json_file(dir, "manifest.json", |w| {
-            output::Manifest::new(&scenario, &facts).write(w)
-        })?;
-        sweep_report::render_all(dir)
-            .map(drop)
-            .map_err(|e| OutputError::Hook {
-                path: dir.to_path_buf(),
-                source: Box::new(e),
-            })
-    };
-    let written =
-        output::write_atomically(&p.dest, fill).map_err(|source| RunFileError::Write {
-            dest: p.dest.clone(),
-            source,
-        })?;
+    let written = write_result(&p.dest, &scenario, points.paths(), &journal, &facts)?;
     // The result is in place: the journal has done its job.
     let _ = std::fs::remove_dir_all(&work);
 
     let headlines = sweep_report::headlines_of(&written.path).unwrap_or_default();
     let secs = started.elapsed().as_secs_f64();
-    let ran_now = (points.len() - resumed) as u64 * per_point;
     let mut line = format!(
-        "sweep: {} runs ({} points × {orgs} orgs × {reps} replicates) in {secs:.1} s",
-        total_runs,
-        points.len()
+        "sweep: {}",
+        timing(points.len(), points.len() - resumed, &scenario, secs)
     );
-    if secs > 0.0 && ran_now > 0 {
-        line.push_str(&format!(", {:.0} runs per second", ran_now as f64 / secs));
-    }
     if resumed > 0 {
         line.push_str(&format!("; {resumed} points were resumed from the journal"));
     }
@@ -362,6 +438,170 @@ pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileErro
         scenario,
         summary: Summary::default(),
         written,
-        sweep: Some(SweepDone { headlines, line }),
+        sweep: Some(SweepDone {
+            headlines,
+            line,
+            shard: false,
+        }),
+    })
+}
+
+/// Files a shard folder may hold: anything else is a user's and is never removed.
+fn check_shard_folder(dir: &Path) -> Result<(), RunFileError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n != output::sweep::journal::JOURNAL_FILE
+                && n != SHARD_FILE
+                && n != &format!(".{SHARD_FILE}.tmp")
+        })
+        .collect();
+    names.sort();
+    match names.into_iter().next() {
+        None => Ok(()),
+        Some(file) => Err(RunFileError::Write {
+            dest: dir.to_path_buf(),
+            source: OutputError::ForeignFile {
+                dir: dir.to_path_buf(),
+                file,
+            },
+        }),
+    }
+}
+
+/// Runs shard `shard` of a prepared sweep into its folder.
+fn execute_shard(
+    p: Prepared,
+    points: SweepPoints,
+    shard: ShardOf,
+    resume: bool,
+) -> Result<Finished, RunFileError> {
+    let started = Instant::now();
+    let s = &p.scenario;
+    let work = shard_dir(&p.dest, shard);
+    check_shard_folder(&work)?;
+    let owners = shard_of_points(s, &points, shard.n).map_err(SweepError::Design)?;
+    let mine: Vec<usize> = (0..points.len())
+        .filter(|&k| owners[k] + 1 == shard.k as usize)
+        .collect();
+    let complete = ShardFile::read(&work)
+        .map_err(|message| {
+            SweepError::from(JournalError::Damaged {
+                path: work.join(SHARD_FILE),
+                line: 0,
+                message,
+            })
+        })?
+        .is_some();
+    let mut replaced = false;
+    if complete && !resume {
+        // A finished shard run again starts afresh, as a run replaces its previous result.
+        std::fs::remove_dir_all(&work).map_err(|source| RunFileError::Write {
+            dest: work.clone(),
+            source: OutputError::Io {
+                path: work.clone(),
+                source,
+            },
+        })?;
+        replaced = true;
+    }
+    let journal = open_journal(&p, header(&p, &points, Some(shard)), resume, &work)?;
+    let done = journal.committed();
+    if let Some(&stray) = (0..points.len())
+        .filter(|&k| done[k] && owners[k] + 1 != shard.k as usize)
+        .collect::<Vec<_>>()
+        .first()
+    {
+        return Err(SweepError::from(JournalError::Damaged {
+            path: journal.path().to_path_buf(),
+            line: 0,
+            message: format!(
+                "it holds point {stray}, which is not one of {}",
+                shard.words()
+            ),
+        })
+        .into());
+    }
+    let resumed = mine.iter().filter(|&&k| done[k]).count();
+    let todo: Vec<usize> = mine.iter().copied().filter(|&k| !done[k]).collect();
+    let merge = super::merge::merge_command(&p.dest);
+    let written = output::Written {
+        path: work.clone(),
+        replaced,
+        leftover: None,
+    };
+    if complete && resume {
+        return Ok(Finished {
+            scenario: p.scenario.clone(),
+            summary: Summary::default(),
+            written,
+            sweep: Some(SweepDone {
+                headlines: Vec::new(),
+                shard: true,
+                line: format!(
+                    "{} was already complete ({} of {} points): nothing to run; once every shard is done, merge them with `{merge}`",
+                    shard.words(),
+                    mine.len(),
+                    points.len()
+                ),
+            }),
+        });
+    }
+    run_points(&p, &points, &journal, &todo, (resumed, mine.len()), &work)?;
+
+    let finished = SystemTime::now();
+    let file = ShardFile {
+        orgsim_shard: SHARD_FORMAT,
+        orgsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        shard,
+        points: mine.len() as u64,
+        sweep_points: points.len() as u64,
+        checksum: journal.header().checksum.clone(),
+        scenario_file: p
+            .facts
+            .scenario_file
+            .as_ref()
+            .map(|f| f.display().to_string()),
+        scenario_text: p.facts.scenario_text.clone(),
+        threads: p.facts.threads,
+        command: p.facts.command.clone(),
+        started: output::rfc3339(p.facts.started),
+        finished: output::rfc3339(finished),
+    };
+    file.write(&work).map_err(|source| RunFileError::Write {
+        dest: work.clone(),
+        source: OutputError::Io {
+            path: work.join(SHARD_FILE),
+            source,
+        },
+    })?;
+    let secs = started.elapsed().as_secs_f64();
+    let mut line = format!(
+        "{}: {} of the sweep's {} points, {}",
+        shard.words(),
+        mine.len(),
+        points.len(),
+        timing(mine.len(), todo.len(), s, secs)
+    );
+    if resumed > 0 {
+        line.push_str(&format!("; {resumed} points were resumed from the journal"));
+    }
+    line.push_str(&format!(
+        "\nonce all {} shards are done, merge them with `{merge}`",
+        shard.n
+    ));
+    Ok(Finished {
+        scenario: p.scenario.clone(),
+        summary: Summary::default(),
+        written,
+        sweep: Some(SweepDone {
+            headlines: Vec::new(),
+            line,
+            shard: true,
+        }),
     })
 }

@@ -600,9 +600,11 @@ pub fn report_html(sr: &SweepResults) -> Result<String, ChartError> {
     }
     h.push_str("</section>\n");
 
-    h.push_str("<footer>\n<h2>Reproducing this sweep</h2>\n<dl>");
+    // One row a line: a merge of shards differs from the single run only in the lines of its
+    // command and times.
+    h.push_str("<footer>\n<h2>Reproducing this sweep</h2>\n<dl>\n");
     let mut row = |k: &str, v: String| {
-        let _ = write!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), v);
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), v);
     };
     row("orgsim version", esc(&m.orgsim_version));
     row("Seed", m.seed.to_string());

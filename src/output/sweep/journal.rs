@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::record::PointRecord;
-use crate::scenario::{Scenario, Timeseries};
+use crate::scenario::{Scenario, ShardOf, Timeseries};
 
 /// The journal's file name inside its work folder.
 pub const JOURNAL_FILE: &str = "journal.jsonl";
@@ -51,6 +51,12 @@ pub struct JournalHeader {
     pub timeseries: Timeseries,
     /// The resolved scenario, to say what changed when a resume is refused.
     pub scenario: Scenario,
+    /// The shard this journal is of (`orgsim run --shard K/N`); `None`: the whole sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardOf>,
+    /// The command that started a shard, so a merge can say how to finish it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
 }
 
 /// Why a journal could not be written or read.
@@ -152,6 +158,15 @@ fn diff(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
         _ if a != b => out.push(format!("{path}: {} → {}", shown(a), shown(b))),
         _ => {}
     }
+}
+
+/// Where one committed record is in its journal file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordAt {
+    /// The record's point.
+    pub point: u64,
+    offset: u64,
+    len: usize,
 }
 
 /// A journal on disk: its header and where each committed point's record is.
@@ -274,35 +289,54 @@ impl Journal {
         done
     }
 
+    /// Where each committed point's record is, in point order (a point committed twice, which
+    /// only a second writer could cause, is read once). Holds positions, not records.
+    pub fn positions(&self) -> Vec<RecordAt> {
+        let mut order: Vec<RecordAt> = self
+            .index
+            .iter()
+            .map(|&(point, offset, len)| RecordAt { point, offset, len })
+            .collect();
+        order.sort_by_key(|r| (r.point, r.offset));
+        order.dedup_by_key(|r| r.point);
+        order
+    }
+
+    /// Reads the record at `at` through `reader` (a reader of this journal's file).
+    pub fn read_at<R: Read + Seek>(
+        &self,
+        reader: &mut R,
+        at: &RecordAt,
+    ) -> Result<PointRecord, JournalError> {
+        let mut buf = vec![0; at.len];
+        reader
+            .seek(SeekFrom::Start(at.offset))
+            .and_then(|_| reader.read_exact(&mut buf))
+            .map_err(io_err(&self.path))?;
+        serde_json::from_slice(&buf).map_err(|e| JournalError::Damaged {
+            path: self.path.clone(),
+            line: 0,
+            message: format!("the record of point {}: {e}", at.point),
+        })
+    }
+
+    /// Opens this journal's file for [`Journal::read_at`].
+    pub fn reader(&self) -> Result<BufReader<File>, JournalError> {
+        File::open(&self.path)
+            .map(BufReader::new)
+            .map_err(io_err(&self.path))
+    }
+
     /// The records, one per committed point, in point order (a point committed twice, which
     /// only a second writer could cause, is read once).
     pub fn records(&self) -> impl Iterator<Item = Result<PointRecord, JournalError>> + '_ {
-        let mut order: Vec<(u64, u64, usize)> = self.index.clone();
-        order.sort_by_key(|&(p, offset, _)| (p, offset));
-        order.dedup_by_key(|e| e.0);
-        let file = File::open(&self.path).map(BufReader::new);
-        let mut file = Some(file);
         let mut reader: Option<BufReader<File>> = None;
-        order.into_iter().map(move |(point, offset, len)| {
+        self.positions().into_iter().map(move |at| {
             if reader.is_none() {
-                match file.take() {
-                    Some(Ok(f)) => reader = Some(f),
-                    Some(Err(e)) => return Err(io_err(&self.path)(e)),
-                    None => unreachable!("the file is opened once"),
-                }
+                reader = Some(self.reader()?);
             }
             let r = reader.as_mut().expect("opened above");
-            let mut buf = vec![0; len];
-            r.seek(SeekFrom::Start(offset))
-                .and_then(|_| r.read_exact(&mut buf))
-                .map_err(io_err(&self.path))?;
-            let record: PointRecord =
-                serde_json::from_slice(&buf).map_err(|e| JournalError::Damaged {
-                    path: self.path.clone(),
-                    line: 0,
-                    message: format!("the record of point {point}: {e}"),
-                })?;
-            Ok(record)
+            self.read_at(r, &at)
         })
     }
 
@@ -433,6 +467,8 @@ mod tests {
             tick_metrics: vec![],
             timeseries: Timeseries::Off,
             scenario: s,
+            shard: None,
+            command: Vec::new(),
         }
     }
 

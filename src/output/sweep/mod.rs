@@ -7,6 +7,6 @@ pub mod read;
 pub mod record;
 pub mod tables;
 
-pub use journal::{Journal, JournalError, JournalHeader, JournalWriter};
+pub use journal::{Journal, JournalError, JournalHeader, JournalWriter, RecordAt};
 pub use record::{Num, OrgRecord, PointRecord, RunRecord};
 pub use tables::SweepTables;

@@ -5,10 +5,12 @@
 //! - `paths.rs`: what a path names and setting it (`apply`).
 //! - `design.rs`: the points of a grid or a sampling design, and the scenario at each point.
 //! - `check.rs`: located refusals, the memory estimate of a whole sweep.
+//! - `shard.rs`: which points shard K of N runs, balanced by estimated cost.
 
 mod check;
 mod design;
 mod paths;
+mod shard;
 
 pub use check::sweep_estimate_bytes;
 #[cfg(test)]
@@ -16,6 +18,7 @@ pub(crate) use check::sweep_help;
 pub(crate) use check::{check_sweep, refuse_memory};
 pub use design::{DesignProblem, SweepPoints, fill_grid_values, rate_factor};
 pub use paths::{PathKind, apply, path_kind, sweepable};
+pub use shard::{ShardOf, assign, point_cost, shard_of_points};
 
 use super::types::Scenario;
 
