@@ -30,8 +30,8 @@ pub use shipped::{
     Created, NewError, Shipped, create, find_shipped, new_path, new_text, shipped, write_new,
 };
 pub use sweep::{
-    DesignProblem, PathKind, SweepPoints, apply, path_kind, point_count, rate_factor,
-    sweep_estimate_bytes, sweepable,
+    DesignProblem, MORRIS_LEVELS, PathKind, SweepPoints, apply, path_kind, point_count,
+    rate_factor, sweep_estimate_bytes, sweepable,
 };
 pub use types::*;
 pub use write::to_toml;

@@ -14,7 +14,7 @@ pub use check::sweep_estimate_bytes;
 #[cfg(test)]
 pub(crate) use check::sweep_help;
 pub(crate) use check::{check_sweep, refuse_memory};
-pub use design::{DesignProblem, SweepPoints, fill_grid_values, rate_factor};
+pub use design::{DesignProblem, MORRIS_LEVELS, SweepPoints, fill_grid_values, rate_factor};
 pub use paths::{PathKind, apply, path_kind, sweepable};
 
 use super::types::Scenario;
