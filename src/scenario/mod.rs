@@ -32,8 +32,8 @@ pub use shipped::{
     Created, NewError, Shipped, create, find_shipped, new_path, new_text, shipped, write_new,
 };
 pub use sweep::{
-    DesignProblem, PathKind, ShardOf, SweepPoints, apply, assign, path_kind, point_cost,
-    point_count, rate_factor, shard_of_points, sweep_estimate_bytes, sweepable,
+    DesignProblem, MORRIS_LEVELS, PathKind, ShardOf, SweepPoints, apply, assign, path_kind,
+    point_cost, point_count, rate_factor, shard_of_points, sweep_estimate_bytes, sweepable,
 };
 pub use types::*;
 pub use write::to_toml;
