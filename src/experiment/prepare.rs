@@ -125,9 +125,9 @@ pub struct Finished {
 pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
     let started = SystemTime::now();
     let path = &request.scenario;
-    let text = std::fs::read_to_string(path).map_err(|source| RunFileError::Read {
-        path: path.clone(),
-        source,
+    let text = scenario::read_text(path).map_err(|e| match e {
+        ScenarioError::Read { path, source } => RunFileError::Read { path, source },
+        invalid => RunFileError::Invalid(invalid),
     })?;
     let mut s = scenario::parse_str(&text, &path.display().to_string())?;
     if request.resume && s.sweep.is_empty() {

@@ -309,6 +309,9 @@ catalogue! {
             Neither,
             NonNegative,
         ),
+        /// Mean age of the decisions not yet executed: rises while work is frozen, when latency
+        /// (of executed decisions only) can fall.
+        AgeMean => row("age_mean", "mean age of waiting work", Ticks, Lower, NonNegative),
     }
 }
 
@@ -333,6 +336,7 @@ impl TickMetric {
             TickMetric::Value => Some(t.value),
             TickMetric::GoodRate => t.good_rate,
             TickMetric::UtilisationTop => Some(t.utilisation_top),
+            TickMetric::AgeMean => t.age_mean,
         }
     }
 
@@ -353,6 +357,7 @@ impl From<RecoveryMetric> for TickMetric {
             RecoveryMetric::Throughput => TickMetric::Executed,
             RecoveryMetric::Value => TickMetric::Value,
             RecoveryMetric::GoodRate => TickMetric::GoodRate,
+            RecoveryMetric::AgeMean => TickMetric::AgeMean,
         }
     }
 }
@@ -537,7 +542,7 @@ mod tests {
         assert_eq!(
             columns.join(","),
             "arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,\
-             utilisation_top"
+             utilisation_top,age_mean"
         );
     }
 
@@ -583,7 +588,7 @@ mod tests {
         let ok = "recovery.v1.2 launch.latency_mean";
         assert!(Metric::parse_in(ok, &s).is_some());
         assert_eq!(Metric::parse_in("recovery.v1.2.latency_mean", &s), None);
-        assert_eq!(Metric::parse_in("recovery.v1.2 launch.backlog", &s), None);
+        assert_eq!(Metric::parse_in("recovery.v1.2 launch.good_rate", &s), None);
         assert!(Metric::parse_in("latency_mean", &s).is_some());
     }
 

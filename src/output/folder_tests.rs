@@ -114,7 +114,7 @@ fn writes_every_table_with_the_documented_headers() {
     );
     assert_eq!(
         first_line(&dest.join("timeseries.csv")),
-        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top"
+        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top,age_mean"
     );
     assert_eq!(
         first_line(&dest.join("replicates.csv")),
@@ -130,7 +130,7 @@ fn writes_every_table_with_the_documented_headers() {
     let timeseries = fs::read_to_string(dest.join("timeseries.csv")).unwrap();
     assert_eq!(
         timeseries.lines().nth(1).unwrap(),
-        "Hierarchy,0,0,2,0,0,0,0,,,0,,0"
+        "Hierarchy,0,0,2,0,0,0,0,,,0,,0,"
     );
     assert_eq!(timeseries.lines().count(), 1 + 2 * 2 * 3);
     let latency = fs::read_to_string(dest.join("latency.csv")).unwrap();

@@ -8,6 +8,7 @@ mod folder;
 pub mod manifest;
 pub mod report;
 pub mod results;
+mod summary_table;
 pub mod sweep;
 pub mod sweep_report;
 pub mod tables;

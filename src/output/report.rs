@@ -6,10 +6,11 @@
 //! [`render_all`] draws the charts and the report from a result folder's files alone, at the
 //! end of `orgsim run` and again for `orgsim report DIR`.
 
-use crate::metrics::{Metric, ShockMetric, SummaryRow, Unit};
+use crate::metrics::{Metric, SummaryRow, Unit};
 use crate::output::charts::style::{fmt_num, plural};
 use crate::output::charts::{Chart, ChartError, OrgStyle, extension, render_charts};
 use crate::output::results::{ResultSet, ResultsError};
+use crate::output::summary_table;
 use crate::scenario::wording::{self, Voice};
 use crate::scenario::{Format, OrgSpec, PerLevel, Structure};
 use std::fmt::Write as _;
@@ -283,6 +284,16 @@ fn fmt_value(v: f64, kind: Kind) -> String {
     }
 }
 
+/// A value known exactly (no spread across replicates): a whole number without decimals, so
+/// a median of 2 hours in every replicate reads "2", not "2.00 (2.00–2.00)".
+fn fmt_exact(v: f64, kind: Kind) -> String {
+    if kind != Kind::Share && v.fract() == 0.0 {
+        fmt_num(v)
+    } else {
+        fmt_value(v, kind)
+    }
+}
+
 /// One table cell: the mean and its interval, or what a recovery outcome means in words.
 fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind, recovery: bool) -> String {
     let Some(m) = m else {
@@ -305,6 +316,8 @@ fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind, recovery: bool) -> S
         }
         Some(v) => {
             let ci = match (m.ci_low, m.ci_high) {
+                // Every replicate gave the same value: an interval would only repeat it.
+                (Some(lo), Some(hi)) if lo == v && hi == v => String::new(),
                 (Some(lo), Some(hi)) => {
                     format!(
                         "<span class=\"ci\">{}–{}</span>",
@@ -314,50 +327,53 @@ fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind, recovery: bool) -> S
                 }
                 _ => String::new(),
             };
-            format!(
-                "<td><span class=\"mean\">{}</span>{ci}{partial}</td>",
+            let mean = if ci.is_empty() {
+                fmt_exact(v, kind)
+            } else {
                 fmt_value(v, kind)
-            )
+            };
+            format!("<td><span class=\"mean\">{mean}</span>{ci}{partial}</td>")
         }
     }
 }
 
 fn summary_table(h: &mut String, rs: &ResultSet) {
     let unit = rs.tick_unit();
-    let is = |m: &Option<Metric>, family| matches!(m, Some(Metric::Shock(f, ..)) if *f == family);
-    let mut metrics: Vec<(&str, Option<Metric>)> = Vec::new();
-    for m in &rs.summary.metrics {
-        let parsed = Metric::parse_in(&m.metric, rs.scenario());
-        // `recovered.*` is folded into the matching recovery row ("in 3 of 5 replicates").
-        if !is(&parsed, ShockMetric::Recovered) && !metrics.iter().any(|(n, _)| *n == m.metric) {
-            metrics.push((&m.metric, parsed));
-        }
-    }
+    let names: Vec<&str> = rs.orgs.iter().map(|o| o.name.as_str()).collect();
     h.push_str(
-        "<section>\n<h2>Results</h2>\n<p class=\"hint\">Mean across replicates after warm-up, with \
-         its 95% confidence interval below. Recovery times are averaged over the replicates that \
-         recovered; <em>absorbed</em>: the shock never moved the metric out of its normal band.</p>\n\
-         <table class=\"summary\">\n<thead><tr><th>Metric</th><th>Unit</th>",
+        "<section class=\"results\">\n<h2>Results</h2>\n<p class=\"hint\">Mean across replicates \
+         after warm-up, with its 95% confidence interval below (none where every replicate gave \
+         the same value). Recovery times are averaged over the replicates that recovered; \
+         <em>absorbed</em>: the shock never moved the metric out of its normal band. Rows with \
+         nothing to read (zero in every organisation) are left out.</p>\n",
     );
-    for (i, org) in rs.orgs.iter().enumerate() {
-        let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for (metric, parsed) in metrics {
-        let (label, unit_words, kind) = describe(parsed.as_ref(), metric, unit);
-        let recovery = is(&parsed, ShockMetric::Recovery);
+    for (section, rows) in summary_table::groups(&rs.summary.metrics, &names, rs.scenario()) {
         let _ = write!(
             h,
-            "<tr><th>{}</th><td class=\"unit\">{}</td>",
-            esc(&label),
-            esc(&unit_words)
+            "<div class=\"group\">\n<h3>{}</h3>\n<table class=\"summary\">\n<thead><tr>\
+             <th>Metric</th><th>Unit</th>",
+            esc(&section.title())
         );
-        for org in &rs.orgs {
-            h.push_str(&cell(rs, rs.metric(&org.name, metric), kind, recovery));
+        for (i, org) in rs.orgs.iter().enumerate() {
+            let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
         }
-        h.push_str("</tr>\n");
+        h.push_str("</tr></thead>\n<tbody>\n");
+        for row in &rows {
+            let (label, unit_words, kind) = describe(row.parsed.as_ref(), row.metric, unit);
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td class=\"unit\">{}</td>",
+                esc(&label),
+                esc(&unit_words)
+            );
+            for c in &row.cells {
+                h.push_str(&cell(rs, *c, kind, row.is_recovery()));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</tbody>\n</table>\n</div>\n");
     }
-    h.push_str("</tbody>\n</table>\n</section>\n");
+    h.push_str("</section>\n");
 }
 
 fn comparisons_table(h: &mut String, rs: &ResultSet) {
@@ -375,6 +391,9 @@ fn comparisons_table(h: &mut String, rs: &ResultSet) {
         esc(reference)
     );
     for c in &rs.summary.comparisons {
+        if c.ratio.is_none() && c.text.trim().is_empty() {
+            continue;
+        }
         let key = rs
             .orgs
             .iter()
@@ -388,16 +407,30 @@ fn comparisons_table(h: &mut String, rs: &ResultSet) {
                 format!("{r:.2}× <span class=\"ci\">{lo:.2}–{hi:.2}</span>")
             }
             (Some(r), _, _) => format!("{r:.2}×"),
-            _ => "—".into(),
+            _ => String::new(),
         };
-        let _ = writeln!(
+        let _ = write!(
             h,
-            "<tr><th class=\"org\">{key}{}</th><td>{}</td><td>{ratio}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><th class=\"org\">{key}{}</th><td>{}</td>",
             esc(&c.org),
-            esc(&label),
-            c.n,
-            esc(&c.text)
+            esc(&label)
         );
+        if ratio.is_empty() {
+            // No pair of replicates to take a ratio of (one side absorbed the shock or never
+            // recovered): the words say what happened instead of a dash and an n of 0.
+            let _ = writeln!(
+                h,
+                "<td colspan=\"3\" class=\"words\">{}</td></tr>",
+                esc(&c.text)
+            );
+        } else {
+            let _ = writeln!(
+                h,
+                "<td>{ratio}</td><td>{}</td><td>{}</td></tr>",
+                c.n,
+                esc(&c.text)
+            );
+        }
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
 }
@@ -642,6 +675,7 @@ pub(crate) const CSS: &str = include_str!("report.css");
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::ShockMetric;
     use crate::output::charts::style::PALETTE;
 
     #[test]

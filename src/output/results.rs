@@ -44,6 +44,7 @@ pub struct TickRow {
     pub value: Option<f64>,
     pub good_rate: Option<f64>,
     pub utilisation_top: Option<f64>,
+    pub age_mean: Option<f64>,
 }
 
 impl TickRow {
@@ -61,6 +62,7 @@ impl TickRow {
             TickMetric::Value => &mut self.value,
             TickMetric::GoodRate => &mut self.good_rate,
             TickMetric::UtilisationTop => &mut self.utilisation_top,
+            TickMetric::AgeMean => &mut self.age_mean,
         }
     }
 }
@@ -402,8 +404,7 @@ mod tests {
             value: 8.5,
             good_rate: Some(0.9),
             utilisation_top: 0.1,
-            // Not written to timeseries.csv yet.
-            age_mean: None,
+            age_mean: Some(11.5),
         };
         let run = RunOutput {
             org: 0,
@@ -432,6 +433,7 @@ mod tests {
                 value: Some(8.5),
                 good_rate: Some(0.9),
                 utilisation_top: Some(0.1),
+                age_mean: Some(11.5),
             }
         );
         assert_eq!(series[0][0].ticks[1].latency_mean, None);

@@ -261,7 +261,7 @@ mod tests {
                     value: 0.1 + 0.2,
                     good_rate: Some(1.0),
                     utilisation_top: 1e-7,
-                    age_mean: None,
+                    age_mean: Some(0.5),
                 },
                 TickRecord::default(),
             ],
@@ -286,16 +286,16 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top"
+            "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top,age_mean"
         );
         assert_eq!(
             lines[1],
-            "Hierarchy,0,0,3,2,1,2,0,1.5,2,0.30000000000000004,1,0.0000001"
+            "Hierarchy,0,0,3,2,1,2,0,1.5,2,0.30000000000000004,1,0.0000001,0.5"
         );
-        assert_eq!(lines[2], "Hierarchy,0,1,0,0,0,0,0,,,0,,0");
+        assert_eq!(lines[2], "Hierarchy,0,1,0,0,0,0,0,,,0,,0,");
         assert_eq!(
             lines[3],
-            "Hierarchy,1,0,3,2,1,2,0,1.5,2,0.30000000000000004,1,0.0000001"
+            "Hierarchy,1,0,3,2,1,2,0,1.5,2,0.30000000000000004,1,0.0000001,0.5"
         );
         assert!(lines[5].starts_with("\"Dist, ributed\",0,0,"));
         assert_eq!(lines.len(), 7);

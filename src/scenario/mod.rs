@@ -19,6 +19,8 @@ pub mod wording;
 mod write;
 
 #[cfg(test)]
+mod hardening_tests;
+#[cfg(test)]
 mod tests;
 
 pub use check::{Problem, check};
@@ -30,8 +32,8 @@ pub use shipped::{
     Created, NewError, Shipped, create, find_shipped, new_path, new_text, shipped, write_new,
 };
 pub use sweep::{
-    DesignProblem, PathKind, ShardOf, SweepPoints, apply, assign, path_kind, point_cost,
-    point_count, rate_factor, shard_of_points, sweep_estimate_bytes, sweepable,
+    DesignProblem, MORRIS_LEVELS, PathKind, ShardOf, SweepPoints, apply, assign, path_kind,
+    point_cost, point_count, rate_factor, shard_of_points, sweep_estimate_bytes, sweepable,
 };
 pub use types::*;
 pub use write::to_toml;
@@ -48,11 +50,42 @@ pub fn template() -> &'static str {
 
 /// Reads and validates a scenario file, filling in every default.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+    let text = read_text(path)?;
+    parse_str(&text, &path.display().to_string())
+}
+
+/// The text of a scenario file; a file that is not UTF-8 is refused at its first bad byte
+/// (`file:line:col`), like any other mistake in it.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_str(&text, &path.display().to_string())
+    text_of(bytes, &path.display().to_string())
+}
+
+/// `bytes` as text, or an error located at the first byte that is not UTF-8.
+pub(crate) fn text_of(bytes: Vec<u8>, file_name: &str) -> Result<String, ScenarioError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bad = e.as_bytes()[at];
+            // Up to `at` the lossy text has the file's own bytes, so lines and columns match.
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Pending::new(
+                format!("the file is not valid UTF-8: byte 0x{bad:02X} is not part of a character"),
+                at..at + 1,
+            )
+            .label("not UTF-8")
+            .help("save the scenario as UTF-8 text (most editors have an encoding option)")
+            .locate(&text);
+            Err(ScenarioError::Invalid {
+                file: file_name.to_string(),
+                diagnostics: vec![d],
+            })
+        }
+    }
 }
 
 /// What `orgsim check` prints for a valid scenario file: what it describes, then `PATH: ok`.

@@ -372,7 +372,12 @@ pub enum ShockKind {
         reroute_after: Option<u32>,
     },
     /// Decision rights change: the agents at `level` get authority `authority` while it lasts.
-    Delegation { authority: f64, level: u32 },
+    Delegation {
+        /// The authority the level's agents have while it lasts, in [0, 1].
+        authority: f64,
+        /// The level it applies to (0 = frontline).
+        level: u32,
+    },
 }
 
 impl ShockKind {
@@ -442,17 +447,20 @@ pub enum RecoveryMetric {
     Value,
     /// Share of the decisions executed that were good.
     GoodRate,
+    /// Mean age of the decisions not yet executed: catches a freeze latency misses.
+    AgeMean,
 }
 
 impl RecoveryMetric {
     /// Every metric, in the order they are documented.
-    pub const ALL: [RecoveryMetric; 6] = [
+    pub const ALL: [RecoveryMetric; 7] = [
         RecoveryMetric::LatencyMean,
         RecoveryMetric::LatencyP95,
         RecoveryMetric::Backlog,
         RecoveryMetric::Throughput,
         RecoveryMetric::Value,
         RecoveryMetric::GoodRate,
+        RecoveryMetric::AgeMean,
     ];
 
     /// The name used in scenario files and metric names.
@@ -464,6 +472,7 @@ impl RecoveryMetric {
             RecoveryMetric::Throughput => "throughput",
             RecoveryMetric::Value => "value",
             RecoveryMetric::GoodRate => "good_rate",
+            RecoveryMetric::AgeMean => "age_mean",
         }
     }
 
@@ -493,7 +502,13 @@ pub struct Recovery {
 impl Default for Recovery {
     fn default() -> Self {
         Recovery {
-            metrics: vec![RecoveryMetric::LatencyMean, RecoveryMetric::Throughput],
+            // Latency counts only executed decisions, so it can fall while work is frozen; the
+            // backlog catches a freeze as it happens (docs/model.md "Recovery time").
+            metrics: vec![
+                RecoveryMetric::LatencyMean,
+                RecoveryMetric::Throughput,
+                RecoveryMetric::Backlog,
+            ],
             window: 24,
             baseline: 100,
             band: 0.1,

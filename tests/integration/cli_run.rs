@@ -42,7 +42,7 @@ fn a_run_writes_every_table_with_the_documented_columns() {
     let ts = fs::read_to_string(out.join("timeseries.csv")).unwrap();
     assert_eq!(
         ts.lines().next().unwrap(),
-        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top"
+        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top,age_mean"
     );
     // 3 orgs × 2 replicates × 2000 ticks, plus the header.
     assert_eq!(ts.lines().count(), 3 * 2 * 2000 + 1);
@@ -281,4 +281,38 @@ fn run_sweeps_a_scenario_and_sums_the_sweep_up_in_one_line() {
         1,
         "no journal left behind"
     );
+}
+
+#[test]
+fn report_results_are_grouped_and_hold_no_row_or_cell_that_says_nothing() {
+    let tmp = tempdir();
+    let out = tmp.path().join("r");
+    run_quickstart(&out, "2");
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    let results = &page[page.find("<h2>Results</h2>").unwrap()..];
+    let results = &results[..results.find("</section>").unwrap()];
+    // Grouped as a reader asks: speed, quality and value, where decisions are taken, each shock.
+    let mut at = 0;
+    for heading in [
+        "<h3>Speed</h3>",
+        "<h3>Quality and value</h3>",
+        "<h3>Where decisions are taken</h3>",
+        "<h3>Shock: Demand surge</h3>",
+        "<h3>Shock: CEO leaves</h3>",
+    ] {
+        let found = results[at..]
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading} missing or out of order"));
+        at += found + heading.len();
+    }
+    // Level 0 is the frontline: shown once.
+    assert!(results.contains("<th>Decided at the frontline</th>"));
+    assert!(!results.contains("Decided at level 0"), "duplicate row");
+    // A median that is the same in every replicate reads as one number.
+    assert!(!results.contains("0.00–0.00"), "an interval of no width");
+    // Comparisons without a ratio say what happened in words, not "—" with n = 0.
+    let comparisons = &page[page.find("<h2>Compared with").unwrap()..];
+    let comparisons = &comparisons[..comparisons.find("</section>").unwrap()];
+    assert!(!comparisons.contains("<td>—</td>"), "a dash for a ratio");
+    assert!(!comparisons.contains("<td>0</td>"), "a ratio of no pairs");
 }

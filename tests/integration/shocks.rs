@@ -351,6 +351,43 @@ fn age_mean_rises_during_a_freeze_while_latency_falls() {
 }
 
 #[test]
+fn the_default_recovery_metrics_catch_a_freeze_that_latency_misses() {
+    // The top leaves for good, never rerouted: latency dips (only decisions that need not reach
+    // the top execute) and reads "absorbed", while the waiting work piles up and ages.
+    let mut s = Scenario::new("freeze", 600, 4.0, vec![hierarchy()]);
+    s.quality.rework = 0.0;
+    s.recovery
+        .metrics
+        .push(orgsim::scenario::RecoveryMetric::AgeMean);
+    s.shocks.push(shock(
+        "top leaves",
+        300,
+        None,
+        ShockKind::Loss {
+            target: LossTarget::Top,
+            reroute_after: None,
+        },
+    ));
+    let run = Engine::new(&s, 0, 0).run();
+    let value = |name: &str| {
+        run.metrics
+            .iter()
+            .find(|(m, _)| m == name)
+            .unwrap_or_else(|| panic!("no metric {name} in {:?}", run.metrics))
+            .1
+    };
+    assert_eq!(value("recovery.top leaves.latency_mean"), Some(0.0));
+    for caught in ["backlog", "age_mean"] {
+        assert_eq!(
+            value(&format!("recovery.top leaves.{caught}")),
+            None,
+            "{caught} must show the freeze as not recovered"
+        );
+        assert_eq!(value(&format!("recovered.top leaves.{caught}")), Some(0.0));
+    }
+}
+
+#[test]
 fn age_mean_is_empty_exactly_when_nothing_waits() {
     let s = Scenario::new("quiet", 200, 0.2, vec![hierarchy()]);
     for (t, r) in series(&s, 0, 0).iter().enumerate() {

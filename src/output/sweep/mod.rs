@@ -5,8 +5,10 @@
 pub mod journal;
 pub mod read;
 pub mod record;
+pub mod sensitivity;
 pub mod tables;
 
 pub use journal::{Journal, JournalError, JournalHeader, JournalWriter, RecordAt};
 pub use record::{Num, OrgRecord, PointRecord, RunRecord};
+pub use sensitivity::Sensitivity;
 pub use tables::SweepTables;

@@ -9,6 +9,8 @@
 //! - `comparisons.csv`: `point`, the paths, `org`, `reference`, `window`, `metric`, `ratio`,
 //!   `ci_low`, `ci_high`, `n`, `verdict`: each point's paired ratios against the reference org.
 //! - `replicates.csv`: `point`, the paths, `org`, `window`, `replicate`, `metric`, `value`.
+//! - `sensitivity.csv` (sobol and morris designs): the indices of `sensitivity.rs`, computed
+//!   when the last record is in.
 //! - `timeseries.csv` (as `[output] timeseries` asks): `org`, `point`, `replicate`, `tick` and
 //!   the tick metrics; for `"summary"`, without `replicate`: the mean across replicates.
 
@@ -17,6 +19,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use super::record::{Num, PointRecord};
+use super::sensitivity::Sensitivity;
 use crate::metrics::{ReplicateValue, TickMetric, Verdict, summarise};
 use crate::output::OutputError;
 use crate::output::tables::{Fields, summary_fields};
@@ -71,6 +74,7 @@ pub struct SweepTables {
     comparisons: Csv,
     replicates: Csv,
     series: Option<Csv>,
+    sensitivity: Option<Sensitivity>,
     kept: Timeseries,
     scaled: bool,
     orgs: Vec<String>,
@@ -129,6 +133,7 @@ impl SweepTables {
             comparisons: open(dir, "comparisons.csv", &strs(&comparisons_h))?,
             replicates: open(dir, "replicates.csv", &strs(&replicates_h))?,
             series,
+            sensitivity: Sensitivity::new(scenario),
             kept,
             scaled,
             orgs: scenario.orgs.iter().map(|o| o.name.clone()).collect(),
@@ -144,6 +149,9 @@ impl SweepTables {
         self.summary_rows(r).map_err(csv_err(&dir, "sweep.csv"))?;
         self.replicate_rows(r)
             .map_err(csv_err(&dir, "replicates.csv"))?;
+        if let Some(s) = self.sensitivity.as_mut() {
+            s.add(r);
+        }
         self.series_rows(r).map_err(csv_err(&dir, "timeseries.csv"))
     }
 
@@ -160,6 +168,15 @@ impl SweepTables {
             .map_err(csv_err(&dir, "replicates.csv"))?;
         if let Some(s) = self.series {
             s.finish().map_err(csv_err(&dir, "timeseries.csv"))?;
+        }
+        if let Some(s) = self.sensitivity {
+            let name = "sensitivity.csv";
+            let path = dir.join(name);
+            let file = File::create(&path).map_err(|source| OutputError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            s.write(BufWriter::new(file)).map_err(csv_err(&dir, name))?;
         }
         Ok(())
     }

@@ -83,13 +83,18 @@ impl Reader {
     fn tree(&mut self, t: &Tbl<'_, '_>) -> Structure {
         let why = "it belongs to `structure = \"teams\"`, and this org is a tree";
         self.shape_keys(t, schema::TREE, schema::TEAMS, why);
-        let span = self.required(t, "span", "add `span = 6`: reports per manager", Self::uint);
         let levels = self.required(
             t,
             "levels",
             "add `levels = 4`: frontline is level 0",
             Self::uint,
         );
+        // A one-level tree is a single agent with no reports: `span` means nothing there.
+        let span = if levels == Some(1) {
+            Self::uint(self, t, "span")
+        } else {
+            self.required(t, "span", "add `span = 6`: reports per manager", Self::uint)
+        };
         Structure::Tree {
             span: span.unwrap_or(1),
             levels: levels.unwrap_or(1),

@@ -16,7 +16,7 @@ pub use check::sweep_estimate_bytes;
 #[cfg(test)]
 pub(crate) use check::sweep_help;
 pub(crate) use check::{check_sweep, refuse_memory};
-pub use design::{DesignProblem, SweepPoints, fill_grid_values, rate_factor};
+pub use design::{DesignProblem, MORRIS_LEVELS, SweepPoints, fill_grid_values, rate_factor};
 pub use paths::{PathKind, apply, path_kind, sweepable};
 pub use shard::{ShardOf, assign, point_cost, shard_of_points};
 
