@@ -23,7 +23,7 @@ use std::time::SystemTime;
 
 use super::prepare::{Finished, RunFileError};
 use super::shard::{ShardFile, shards_dir};
-use super::sweep::{RecordSource, SweepDone, resume_command, write_result};
+use super::sweep::{RecordSource, SweepDone, resume_command, shard_command, write_result};
 use crate::metrics::Summary;
 use crate::output::sweep::journal::{FORMAT, JOURNAL_FILE, changes};
 use crate::output::sweep::{Journal, JournalError, PointRecord, RecordAt};
@@ -133,16 +133,17 @@ pub enum ShardProblem {
     },
     /// Shards missing.
     #[error(
-        "{} missing: {}; run {} with `orgsim run SCENARIO --shard K/{n}` (into {}), then merge again",
-        if missing.len() == 1 { "a shard is" } else { "shards are" },
-        missing.iter().map(|k| format!("{k}/{n}")).collect::<Vec<_>>().join(", "),
-        if missing.len() == 1 { "it" } else { "each" },
+        "{} missing: run {}, then merge again (with the others, in {})",
+        if missing.len() == 1 { format!("shard {}/{n} is", missing[0]) } else { format!("shards {} are", missing.iter().map(|k| format!("{k}/{n}")).collect::<Vec<_>>().join(", ")) },
+        commands.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
         expected.display()
     )]
     Missing {
         missing: Vec<u32>,
         n: u32,
         expected: PathBuf,
+        /// The command that runs each (the first few).
+        commands: Vec<String>,
     },
     /// Not every point of the shard is committed, or its run did not finish.
     #[error(
@@ -340,10 +341,17 @@ fn check(shards: &[Shard]) -> Vec<ShardProblem> {
                 .dir
                 .parent()
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let commands = missing
+                .iter()
+                .take(3)
+                .map(|&k| shard_command(&fh.command, ShardOf { k, n }))
+                .chain((missing.len() > 3).then(|| "…".to_string()))
+                .collect();
             problems.push(ShardProblem::Missing {
                 missing,
                 n,
                 expected,
+                commands,
             });
         }
     }
@@ -433,6 +441,17 @@ pub fn merge(request: &MergeRequest) -> Result<Finished, MergeError> {
         shard_folders(&request.dirs).map_err(|problems| MergeError::Refused { problems })?;
     let mut shards = Vec::new();
     let mut problems = Vec::new();
+    // The same folder named twice (a folder and its `.shards` parent) is one shard.
+    let mut seen = Vec::new();
+    let folders: Vec<PathBuf> = folders
+        .into_iter()
+        .filter(|d| {
+            let key = std::fs::canonicalize(d).unwrap_or_else(|_| d.clone());
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        })
+        .collect();
     for dir in folders {
         let journal = match Journal::open(&dir) {
             Ok(j) => j,

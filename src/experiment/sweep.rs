@@ -133,6 +133,41 @@ pub(super) fn resume_command(command: &[String]) -> String {
     output::report::shell_words(&args)
 }
 
+/// The command that runs shard `k` afresh: `command` (a shard's) with its `--shard` set to
+/// `k/n` and without `--resume`.
+pub(super) fn shard_command(command: &[String], shard: ShardOf) -> String {
+    let mut args: Vec<String> = Vec::new();
+    let mut rest = command.iter();
+    let mut found = false;
+    while let Some(a) = rest.next() {
+        if a == "--resume" {
+            continue;
+        }
+        if a == "--shard" {
+            rest.next();
+        } else if !a.starts_with("--shard=") {
+            args.push(a.clone());
+            continue;
+        }
+        args.push("--shard".into());
+        args.push(shard.to_string());
+        found = true;
+    }
+    if args.len() < 2 {
+        args = vec!["orgsim".into(), "run".into(), "SCENARIO".into()];
+    }
+    if !found {
+        args.push("--shard".into());
+        args.push(shard.to_string());
+    }
+    // Reuse the program-name cleanup, then drop the `--resume` it adds.
+    let shown = resume_command(&args);
+    shown
+        .strip_suffix(" --resume")
+        .unwrap_or(&shown)
+        .to_string()
+}
+
 fn header(p: &Prepared, points: &SweepPoints, shard: Option<ShardOf>) -> JournalHeader {
     let s = &p.scenario;
     JournalHeader {
@@ -169,6 +204,7 @@ fn open_journal(
     wanted: JournalHeader,
     resume: bool,
     work: &Path,
+    total: usize,
 ) -> Result<Journal, SweepError> {
     let s = &p.scenario;
     let exists = work.join(output::sweep::journal::JOURNAL_FILE).is_file();
@@ -185,7 +221,7 @@ fn open_journal(
             Err(SweepError::Unfinished {
                 work: work.to_path_buf(),
                 done: j.committed().iter().filter(|&&d| d).count(),
-                total: j.header().points as usize,
+                total,
                 command: resume_command(&p.facts.command),
             })
         }
@@ -404,7 +440,7 @@ pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileErro
     }
     let started = Instant::now();
     let work = work_dir(&p.dest);
-    let journal = open_journal(&p, header(&p, &points, None), resume, &work)?;
+    let journal = open_journal(&p, header(&p, &points, None), resume, &work, points.len())?;
     let done = journal.committed();
     let resumed = done.iter().filter(|&&d| d).count();
     let remaining: Vec<usize> = (0..points.len()).filter(|&k| !done[k]).collect();
@@ -509,7 +545,13 @@ fn execute_shard(
         })?;
         replaced = true;
     }
-    let journal = open_journal(&p, header(&p, &points, Some(shard)), resume, &work)?;
+    let journal = open_journal(
+        &p,
+        header(&p, &points, Some(shard)),
+        resume,
+        &work,
+        mine.len(),
+    )?;
     let done = journal.committed();
     if let Some(&stray) = (0..points.len())
         .filter(|&k| done[k] && owners[k] + 1 != shard.k as usize)

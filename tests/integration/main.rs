@@ -15,6 +15,7 @@ mod print;
 mod regimes;
 mod scenario_fuzz;
 mod scenario_reference;
+mod shards;
 mod shipped_scenarios;
 mod shocks;
 mod sweeps;
