@@ -224,7 +224,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
     .unwrap();
 
     let mut ts = String::from(
-        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top\n",
+        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top,age_mean\n",
     );
     let mut latency = String::from("org,latency,count\n");
     for (i, name) in names.iter().enumerate() {
@@ -271,9 +271,15 @@ pub fn write_with(dir: &Path, names: &[String]) {
                 } else {
                     (String::new(), String::new(), String::new())
                 };
+                // Work waiting ages by about the time it takes to clear the backlog.
+                let age = if backlog > 0.0 {
+                    format!("{:.3}", backlog / capacity)
+                } else {
+                    String::new()
+                };
                 writeln!(
                     ts,
-                    "{name},{r},{t},{arrived},{executed},{executed},{backlog:.0},{frozen},{lat},{p95},{value:.3},{gr},{:.3}",
+                    "{name},{r},{t},{arrived},{executed},{executed},{backlog:.0},{frozen},{lat},{p95},{value:.3},{gr},{:.3},{age}",
                     (executed / capacity).min(1.0)
                 )
                 .unwrap();
@@ -296,13 +302,13 @@ pub fn write_with(dir: &Path, names: &[String]) {
 
     let metrics = summary_metrics(names);
     let own = names == default_names().as_slice();
-    let mut summary_csv = String::from("org,metric,mean,ci_low,ci_high,n\n");
-    let mut replicates_csv = String::from("org,replicate,metric,value\n");
+    let mut summary_csv = String::from("org,window,metric,mean,ci_low,ci_high,n\n");
+    let mut replicates_csv = String::from("org,window,replicate,metric,value\n");
     let opt = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
     for m in &metrics {
         writeln!(
             summary_csv,
-            "{},{},{},{},{},{}",
+            "{},all,{},{},{},{},{}",
             csv_field(&m.0),
             m.1,
             opt(m.2),
@@ -315,7 +321,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
             let v = if r < m.5 { m.2 } else { None };
             writeln!(
                 replicates_csv,
-                "{},{r},{},{}",
+                "{},all,{r},{},{}",
                 csv_field(&m.0),
                 csv_field(&m.1),
                 opt(v)
@@ -331,6 +337,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
         |org: &str, metric: &str, ratio: Option<[f64; 3]>, verdict, text: &str| Comparison {
             org: org.into(),
             reference: "Hierarchy".into(),
+            window: "all".into(),
             metric: metric.into(),
             ratio: ratio.map(|r| r[0]),
             ci_low: ratio.map(|r| r[1]),
@@ -350,6 +357,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
             .iter()
             .map(|m| SummaryRow {
                 org: m.0.clone(),
+                window: "all".into(),
                 metric: m.1.clone(),
                 mean: m.2,
                 ci_low: m.3,
