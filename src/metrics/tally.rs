@@ -7,8 +7,8 @@ use crate::metrics::OrgMetric::{
     Throughput, ValueTotal,
 };
 use crate::metrics::stats::gini;
-use crate::metrics::window::{self, WINDOW_ALL, WINDOW_STEADY};
 use crate::metrics::tick::Metrics;
+use crate::metrics::window::{self, WINDOW_ALL, WINDOW_STEADY};
 use crate::metrics::{Metric, RunOutput, TickRecord, latency_metrics, recovery_metrics};
 use crate::model::structure::Shape;
 use crate::scenario::{Recovery, Scenario, ShockSpec};
