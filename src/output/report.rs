@@ -656,16 +656,23 @@ fn footer(h: &mut String, rs: &ResultSet) {
         row("Finished", esc(&m.finished));
     }
     row("Wall time", format!("{:.1} s", m.wall_seconds));
-    h.push_str("</dl>\n<h3>The scenario</h3>\n<pre>");
-    match m.scenario_text.as_deref().filter(|t| !t.trim().is_empty()) {
-        Some(text) => h.push_str(&esc(text)),
-        None => {
-            // No text stored: show the resolved scenario, which reproduces the run just as well.
-            let json = serde_json::to_string_pretty(&m.scenario).unwrap_or_default();
-            h.push_str(&esc(&json));
-        }
-    }
-    h.push_str("</pre>\n</footer>\n");
+    // The scenario itself, folded away: a reader who wants to re-run it opens it; printed, it
+    // stays one line instead of pages of TOML.
+    let (text, what) = match m.scenario_text.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(text) => (text.to_string(), "The scenario file"),
+        None => (
+            // No text stored: the resolved scenario reproduces the run just as well.
+            serde_json::to_string_pretty(&m.scenario).unwrap_or_default(),
+            "The scenario as resolved",
+        ),
+    };
+    let _ = write!(
+        h,
+        "</dl>\n<details class=\"scenario\">\n<summary>{what} ({} lines): open to read or copy \
+         it</summary>\n<pre>{}</pre>\n</details>\n</footer>\n",
+        text.lines().count(),
+        esc(&text)
+    );
 }
 
 /// The page's style: readable on screen, and printed with colours kept and no chart split

@@ -1,6 +1,7 @@
 //! A sweep's charts and `report.html`: each charted metric against each swept parameter per
 //! org, each org's ratio to the reference against each parameter with the break-even line,
-//! heatmaps over two parameters, and a headline in words ("Teams' mean latency is lower than
+//! heatmaps over two parameters, the sensitivity indices of a sobol or morris design as bars,
+//! where each design wins (PRIM boxes) as a scatter, and a headline in words ("Teams' mean latency is lower than
 //! Hierarchy's up to span 7, then higher …"). Drawn from the folder's files alone
 //! (`sweep::read`), so `orgsim report DIR` redraws a sweep without re-running it. The page uses
 //! the single-run report's style and helpers.
@@ -17,7 +18,9 @@ use crate::output::charts::heatmap::{self, Shade};
 use crate::output::charts::style::{ChartResult, HEIGHT, WIDTH, ensure_font, fmt_num};
 use crate::output::charts::sweep::{self as lines, Against, capitalise, groups, line};
 use crate::output::charts::{ChartError, extension};
+use crate::output::charts::{discovery, indices};
 use crate::output::report::{CSS, RenderError, esc, figure, inline_svg, org_key, shell_words};
+use crate::output::sweep::matters::{self, Discovery};
 use crate::output::sweep::read::SweepResults;
 use crate::scenario::{Design, Format};
 
@@ -36,6 +39,18 @@ pub enum SweepChart {
         org: usize,
         shade: Shade,
     },
+    /// The sensitivity indices of one org (or `A/B` ratio) on a metric, as bars.
+    Indices { metric: String, subject: String },
+    /// The points on the two most important parameters, coloured by who does better on the
+    /// discovery metric, with each side's PRIM box.
+    Discovery,
+}
+
+impl SweepChart {
+    /// Whether the chart belongs to the report's "Which settings matter" section.
+    pub fn matters(&self) -> bool {
+        matches!(self, SweepChart::Indices { .. } | SweepChart::Discovery)
+    }
 }
 
 /// A name fit for a file: letters, digits and `_`, other runs of characters as one `-`.
@@ -78,6 +93,13 @@ impl SweepChart {
                 };
                 format!("{kind}-{}-{}", slug(metric), slug(&names[*org]))
             }
+            SweepChart::Indices { metric, subject } => {
+                format!("indices-{}-{}", slug(metric), slug(subject))
+            }
+            SweepChart::Discovery => {
+                let metric = sr.scenario().sweep.metrics.first().cloned();
+                format!("where-each-wins-{}", slug(&metric.unwrap_or_default()))
+            }
         }
     }
 
@@ -117,6 +139,26 @@ impl SweepChart {
                 names[*org],
                 label(sr, metric)
             ),
+            SweepChart::Indices { metric, subject } => {
+                let whose = if subject.contains('/') {
+                    format!(
+                        "the log ratio {}",
+                        matters::subject_words(subject, sr)
+                    )
+                } else {
+                    subject.clone()
+                };
+                let how = if sr.scenario().sweep.design == Design::Morris {
+                    "Morris μ* and σ"
+                } else {
+                    "Sobol S1 and ST"
+                };
+                format!(
+                    "{how} of {} for {whose}, per swept parameter, most important first; an index whose 95% interval reaches zero (or the seed-noise floor) is labelled \"no detectable effect\".",
+                    label(sr, metric)
+                )
+            }
+            SweepChart::Discovery => "Every sweep point on the two most important parameters, coloured by the design that does better there; each outline is that design's PRIM box on these two parameters (the box may also bound others, as the sentence above says).".to_string(),
         }
     }
 
@@ -136,6 +178,12 @@ impl SweepChart {
             } => lines::draw(sr, metric, *param, *what, root),
             SweepChart::Heatmap { metric, org, shade } => {
                 heatmap::draw(sr, metric, *org, *shade, root)
+            }
+            SweepChart::Indices { metric, subject } => indices::draw(sr, metric, subject, root),
+            SweepChart::Discovery => {
+                let d = matters::discover(sr).ok_or("nothing to discover")?;
+                let axes = d.axes(sr).ok_or("fewer than two numeric parameters")?;
+                discovery::draw(sr, &d, axes, root)
             }
         }
     }
@@ -199,6 +247,19 @@ pub fn charts(sr: &SweepResults) -> Vec<SweepChart> {
     let reference = s.reference_org();
     let heat = s.sweep.design == Design::Grid && sr.parameters.len() == 2;
     let mut out = Vec::new();
+    for metric in &s.sweep.metrics {
+        for subject in matters::subjects(sr) {
+            if !matters::indices_of(sr, &subject, metric).is_empty() {
+                out.push(SweepChart::Indices {
+                    metric: metric.clone(),
+                    subject,
+                });
+            }
+        }
+    }
+    if matters::discover(sr).is_some_and(|d| d.axes(sr).is_some()) {
+        out.push(SweepChart::Discovery);
+    }
     for metric in &s.sweep.metrics {
         for param in 0..sr.parameters.len() {
             out.push(SweepChart::Against {
@@ -298,6 +359,14 @@ pub fn headlines(sr: &SweepResults) -> Vec<String> {
         ""
     };
     let mut out = Vec::new();
+    let (indices, wins) = matters_sentences(sr);
+    out.extend(indices.into_iter().take(1));
+    out.extend(wins);
+    if s.sweep.design != Design::Grid {
+        // A drawn design has other values at every point: there are no groups to compare
+        // along one parameter, and the boxes above say where each side wins.
+        return out;
+    }
     if multi {
         out.extend(point_counts(sr, metric, better));
     }
@@ -499,6 +568,78 @@ fn point_counts(sr: &SweepResults, metric: &str, better: Better) -> Vec<String> 
     out
 }
 
+fn chart_figure(h: &mut String, sr: &SweepResults, chart: &SweepChart) -> Result<(), ChartError> {
+    let svg = inline_svg(&chart.svg(sr)?);
+    let files: Vec<String> = sr
+        .scenario()
+        .output
+        .formats
+        .iter()
+        .map(|&f| format!("{}.{}", chart.name(sr), extension(f)))
+        .collect();
+    figure(h, &chart.name(sr), &svg, &chart.caption(sr), &files);
+    Ok(())
+}
+
+/// The sentences on which settings matter (sobol, morris) and where each design wins.
+pub fn matters_sentences(sr: &SweepResults) -> (Vec<String>, Vec<String>) {
+    let s = sr.scenario();
+    let mut indices = Vec::new();
+    for metric in &s.sweep.metrics {
+        for subject in matters::subjects(sr) {
+            indices.extend(matters::indices_sentence(sr, &subject, metric));
+        }
+    }
+    let wins = matters::discover(sr).map_or_else(Vec::new, |d: Discovery| d.sentences(sr));
+    (indices, wins)
+}
+
+/// "Which settings matter" (sobol and morris designs) and "Where each design wins".
+fn matters_section(h: &mut String, sr: &SweepResults) -> Result<(), ChartError> {
+    let s = sr.scenario();
+    let (indices, wins) = matters_sentences(sr);
+    let all = charts(sr);
+    if !indices.is_empty() {
+        h.push_str("<section class=\"matters\">\n<h2>Which settings matter</h2>\n");
+        let how = if s.sweep.design == Design::Morris {
+            "A Morris screening moves one setting at a time along random trajectories through the swept ranges. For each setting, μ* is the mean size of the change in the result when that setting moves across its whole range (how much it matters) and σ the spread of those changes (large when its effect depends on the other settings). Seed noise alone would give a setting with no effect the μ* and σ of the dashed lines; an effect below that is reported as no detectable effect."
+        } else {
+            "Sobol indices share out the variation of each result across the sweep among the swept settings: S1 is the share a setting explains on its own, ST the share it explains with all its interactions with the others. A setting with ST near zero can be fixed anywhere in its range without changing the result. Replicates separate the seed noise (the luck of one run) from the settings' effects. An index whose 95% interval reaches zero is reported as no detectable effect, never as a negative share."
+        };
+        let _ = writeln!(h, "<p>{}</p>", esc(how));
+        h.push_str("<p class=\"hint\">For a comparison (\"A against B\"), the result is the logarithm of A's metric over B's, paired replicate by replicate: what decides the comparison, not either side alone. Every index is in <code>sensitivity.csv</code>.</p>\n<ul>\n");
+        for line in &indices {
+            let _ = writeln!(h, "<li>{}</li>", esc(line));
+        }
+        h.push_str("</ul>\n");
+        for chart in all
+            .iter()
+            .filter(|c| matches!(c, SweepChart::Indices { .. }))
+        {
+            chart_figure(h, sr, chart)?;
+        }
+        h.push_str("</section>\n");
+    }
+    if !wins.is_empty() {
+        h.push_str("<section class=\"wins\">\n<h2>Where each design wins</h2>\n");
+        let _ = writeln!(
+            h,
+            "<p>{}</p>",
+            esc(
+                "At every point of the sweep one design does better than the other on the first charted metric (by the paired ratio of their results). PRIM (Friedman & Fisher 1999) looks for the simplest box of parameter values where one design does better: coverage is the share of that design's winning points inside the box, density the share of the box's points where it wins."
+            )
+        );
+        for line in &wins {
+            let _ = writeln!(h, "<p>{}</p>", esc(line));
+        }
+        for chart in all.iter().filter(|c| matches!(c, SweepChart::Discovery)) {
+            chart_figure(h, sr, chart)?;
+        }
+        h.push_str("</section>\n");
+    }
+    Ok(())
+}
+
 /// The sweep's report as one HTML page.
 pub fn report_html(sr: &SweepResults) -> Result<String, ChartError> {
     let s = sr.scenario();
@@ -587,16 +728,11 @@ pub fn report_html(sr: &SweepResults) -> Result<String, ChartError> {
     }
     h.push_str("<p class=\"hint\">Every point's summary is in <code>sweep.csv</code>, its paired ratios in <code>comparisons.csv</code>, every run's metrics in <code>replicates.csv</code>.</p>\n</section>\n");
 
+    matters_section(&mut h, sr)?;
+
     h.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
-    for chart in charts(sr) {
-        let svg = inline_svg(&chart.svg(sr)?);
-        let files: Vec<String> = s
-            .output
-            .formats
-            .iter()
-            .map(|&f| format!("{}.{}", chart.name(sr), extension(f)))
-            .collect();
-        figure(&mut h, &chart.name(sr), &svg, &chart.caption(sr), &files);
+    for chart in charts(sr).into_iter().filter(|c| !c.matters()) {
+        chart_figure(&mut h, sr, &chart)?;
     }
     h.push_str("</section>\n");
 

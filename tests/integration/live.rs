@@ -9,10 +9,11 @@ mod http;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::util::on_path;
 use http::{Events, WebDriver, get, post, request};
 
 const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.toml");
@@ -327,14 +328,6 @@ fn ctrl_c_stops_the_server_cleanly_with_pages_open() {
 }
 
 // ----- the page, in headless Chromium ---------------------------------------------------------
-
-fn on_path(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(program))
-            .find(|p| p.is_file())
-    })
-}
 
 /// chromedriver on a free port; killed when dropped.
 struct Driver {

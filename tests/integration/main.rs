@@ -11,6 +11,7 @@ mod engine;
 mod invariants;
 mod live;
 mod pinned;
+mod print;
 mod regimes;
 mod scenario_fuzz;
 mod scenario_reference;

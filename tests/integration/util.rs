@@ -180,3 +180,12 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 pub fn entries(dir: &Path) -> usize {
     std::fs::read_dir(dir).expect("a folder").count()
 }
+
+/// `program` on the `PATH`, if installed.
+pub fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}

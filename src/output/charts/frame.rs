@@ -24,8 +24,8 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    draw_header(root, title, subtitle)?;
-    let body_top = draw_legend(root, legend, LEFT, LEGEND_Y)?;
+    let legend_y = draw_header(root, title, subtitle)?;
+    let body_top = draw_legend(root, legend, LEFT, legend_y)?;
     Ok(root.margin(body_top, 0, 0, 0))
 }
 

@@ -3,8 +3,10 @@
 //! ([`OrgStyle::of`]), so a chart reads in greyscale too.
 
 mod decided_at;
+pub mod discovery;
 mod frame;
 pub mod heatmap;
+pub mod indices;
 mod latency_cdf;
 mod over_time;
 mod recovery;

@@ -37,12 +37,15 @@ pub fn ensure_font() -> Result<(), String> {
         .clone()
 }
 
-pub const TITLE_SIZE: f64 = 38.0;
-pub const SUBTITLE_SIZE: f64 = 22.0;
-pub const LEGEND_SIZE: f64 = 23.0;
-pub const AXIS_DESC_SIZE: f64 = 24.0;
-pub const TICK_LABEL_SIZE: f64 = 21.0;
-pub const NOTE_SIZE: f64 = 20.0;
+// Sizes in the chart's pixels: a 1600-pixel chart printed at the width of an A4 or Letter page
+// shrinks about 2.3 times, so nothing a reader must read is smaller than 26 (about 7 points on
+// paper), and the subtitle, which says how to read the chart, wraps rather than shrinks.
+pub const TITLE_SIZE: f64 = 42.0;
+pub const SUBTITLE_SIZE: f64 = 29.0;
+pub const LEGEND_SIZE: f64 = 27.0;
+pub const AXIS_DESC_SIZE: f64 = 28.0;
+pub const TICK_LABEL_SIZE: f64 = 26.0;
+pub const NOTE_SIZE: f64 = 24.0;
 
 /// Text colour for body text and axes.
 pub const INK: RGBColor = RGBColor(34, 34, 34);
@@ -181,36 +184,55 @@ where
     Ok(())
 }
 
-/// Draws a title and a subtitle at the top left.
+/// Draws a title and a subtitle at the top left, the subtitle wrapped at word boundaries to
+/// the chart's width; returns where the legend row goes (its vertical centre).
 pub fn draw_header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: &str,
-) -> ChartResult
+) -> Result<i32, Box<dyn std::error::Error + Send + Sync>>
 where
     DB::ErrorType: 'static,
 {
     root.draw(&Text::new(
         title.to_string(),
-        (LEFT, 22),
+        (LEFT, 18),
         text(TITLE_SIZE, INK),
     ))?;
-    if !subtitle.is_empty() {
-        root.draw(&Text::new(
-            subtitle.to_string(),
-            (LEFT, 72),
-            text(SUBTITLE_SIZE, MUTED),
-        ))?;
+    let style = text(SUBTITLE_SIZE, MUTED);
+    let width = root.dim_in_pixel().0 as i32 - 2 * LEFT;
+    let mut lines: Vec<String> = Vec::new();
+    for word in subtitle.split_whitespace() {
+        let wider = match lines.last() {
+            Some(line) => format!("{line} {word}"),
+            None => word.to_string(),
+        };
+        let (w, _) = root.estimate_text_size(&wider, &style)?;
+        match lines.last_mut() {
+            Some(line) if w as i32 <= width => *line = wider,
+            Some(_) => lines.push(word.to_string()),
+            None => lines.push(wider),
+        }
     }
-    Ok(())
+    let mut y = SUBTITLE_Y;
+    for line in &lines {
+        root.draw(&Text::new(line.clone(), (LEFT, y), style.clone()))?;
+        y += SUBTITLE_LINE;
+    }
+    Ok(LEGEND_Y + SUBTITLE_LINE * (lines.len() as i32 - 1).max(0))
 }
+
+/// Top of the subtitle's first line.
+const SUBTITLE_Y: i32 = 70;
+/// Distance between subtitle lines.
+const SUBTITLE_LINE: i32 = 36;
 
 /// Left edge of titles and legends.
 pub const LEFT: i32 = 40;
 /// Vertical centre of the legend row under the subtitle.
-pub const LEGEND_Y: i32 = 126;
+pub const LEGEND_Y: i32 = 134;
 /// Top of the area charts draw their plot in, below the header and a one-row legend.
-pub const BODY_TOP: u32 = 150;
+pub const BODY_TOP: u32 = 160;
 
 /// One entry of a legend.
 pub enum LegendItem<'a> {
@@ -296,7 +318,7 @@ where
 }
 
 /// Distance between legend rows.
-const LEGEND_ROW: i32 = 36;
+const LEGEND_ROW: i32 = 40;
 
 /// Half the drawn height of a line of text, to centre text on a point.
 pub fn text_half_height(size: f64) -> i32 {

@@ -3,6 +3,7 @@
 //! tables back for the charts and the report.
 
 pub mod journal;
+pub mod matters;
 pub mod read;
 pub mod record;
 pub mod sensitivity;

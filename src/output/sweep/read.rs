@@ -60,6 +60,29 @@ pub struct Cell {
     pub n: usize,
 }
 
+/// One row of `sensitivity.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexRow {
+    /// The org, or `A/B` for A's log ratio to B.
+    pub org: String,
+    /// The window.
+    pub window: String,
+    /// The metric.
+    pub metric: String,
+    /// The swept path, or `(seed)`.
+    pub parameter: String,
+    /// `S1`, `ST`, `seed_share`, `mu_star` or `sigma`.
+    pub index: String,
+    /// The estimate.
+    pub value: f64,
+    /// Lower end of its bootstrap interval.
+    pub low: Option<f64>,
+    /// Upper end of its bootstrap interval.
+    pub high: Option<f64>,
+    /// Whether the interval clears zero (or the Morris noise floor).
+    pub detectable: bool,
+}
+
 /// A sweep result folder, read back.
 #[derive(Debug, Clone)]
 pub struct SweepResults {
@@ -75,6 +98,8 @@ pub struct SweepResults {
     pub summaries: Vec<(String, Vec<Cell>)>,
     /// Per charted metric: every compared org's ratio to the reference at every point.
     pub ratios: Vec<(String, Vec<Cell>)>,
+    /// The rows of `sensitivity.csv` (sobol and morris designs; empty otherwise).
+    pub indices: Vec<IndexRow>,
 }
 
 fn invalid(path: &Path, message: impl Into<String>) -> ResultsError {
@@ -160,6 +185,11 @@ impl SweepResults {
         let metrics = &s.sweep.metrics;
         let summaries = cells(dir, "sweep.csv", s, metrics, "mean")?;
         let ratios = cells(dir, "comparisons.csv", s, metrics, "ratio")?;
+        let indices = if dir.join("sensitivity.csv").is_file() {
+            index_rows(dir)?
+        } else {
+            Vec::new()
+        };
         Ok(SweepResults {
             dir: dir.to_path_buf(),
             manifest,
@@ -167,6 +197,7 @@ impl SweepResults {
             points: count,
             summaries,
             ratios,
+            indices,
         })
     }
 
@@ -193,6 +224,50 @@ impl SweepResults {
     pub fn ratio(&self, metric: &str) -> &[Cell] {
         find(&self.ratios, metric)
     }
+}
+
+/// The rows of `sensitivity.csv`, in file order.
+fn index_rows(dir: &Path) -> Result<Vec<IndexRow>, ResultsError> {
+    let (path, mut r) = reader(dir, "sensitivity.csv")?;
+    let headers = r
+        .headers()
+        .map_err(|e| invalid(&path, e.to_string()))?
+        .clone();
+    let col = |n: &str| column(&path, &headers, n);
+    let cols = [
+        col("org")?,
+        col("window")?,
+        col("metric")?,
+        col("parameter")?,
+        col("index")?,
+        col("value")?,
+        col("ci_low")?,
+        col("ci_high")?,
+        col("detectable")?,
+    ];
+    let mut out = Vec::new();
+    for (line, row) in r.records().enumerate() {
+        let row = row.map_err(|e| invalid(&path, e.to_string()))?;
+        let get = |i: usize| row.get(cols[i]).unwrap_or("").to_string();
+        let value = opt(&get(5)).ok_or_else(|| {
+            invalid(
+                &path,
+                format!("line {}: `value` should be a number", line + 2),
+            )
+        })?;
+        out.push(IndexRow {
+            org: get(0),
+            window: get(1),
+            metric: get(2),
+            parameter: get(3),
+            index: get(4),
+            value,
+            low: opt(&get(6)),
+            high: opt(&get(7)),
+            detectable: get(8) == "true",
+        });
+    }
+    Ok(out)
 }
 
 fn find<'a>(list: &'a [(String, Vec<Cell>)], metric: &str) -> &'a [Cell] {

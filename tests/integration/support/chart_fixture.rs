@@ -224,7 +224,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
     .unwrap();
 
     let mut ts = String::from(
-        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top\n",
+        "org,replicate,tick,arrived,decided,executed,backlog,frozen,latency_mean,latency_p95,value,good_rate,utilisation_top,age_mean\n",
     );
     let mut latency = String::from("org,latency,count\n");
     for (i, name) in names.iter().enumerate() {
@@ -271,9 +271,15 @@ pub fn write_with(dir: &Path, names: &[String]) {
                 } else {
                     (String::new(), String::new(), String::new())
                 };
+                // Waiting decisions are as old as the backlog takes to clear, on average.
+                let age = if backlog > 0.0 {
+                    format!("{:.3}", 0.5 * backlog / capacity)
+                } else {
+                    String::new()
+                };
                 writeln!(
                     ts,
-                    "{name},{r},{t},{arrived},{executed},{executed},{backlog:.0},{frozen},{lat},{p95},{value:.3},{gr},{:.3}",
+                    "{name},{r},{t},{arrived},{executed},{executed},{backlog:.0},{frozen},{lat},{p95},{value:.3},{gr},{:.3},{age}",
                     (executed / capacity).min(1.0)
                 )
                 .unwrap();
