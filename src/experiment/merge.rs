@@ -44,6 +44,9 @@ pub struct MergeRequest {
 /// One thing wrong with the shards given to a merge.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ShardProblem {
+    /// The folder does not exist.
+    #[error("{} does not exist", dir.display())]
+    NoFolder { dir: PathBuf },
     /// The folder is neither a shard folder nor holds any.
     #[error(
         "{} is not a shard folder: it has no {JOURNAL_FILE} and no shard-K-of-N folders (a shard folder is what `orgsim run SCENARIO --shard K/N` writes, e.g. results/NAME.shards/shard-1-of-4)",
@@ -230,6 +233,10 @@ fn shard_folders(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<ShardProblem>> {
     for dir in dirs {
         if dir.join(JOURNAL_FILE).is_file() {
             out.push(dir.clone());
+            continue;
+        }
+        if !dir.exists() {
+            problems.push(ShardProblem::NoFolder { dir: dir.clone() });
             continue;
         }
         let mut inside: Vec<(ShardOf, PathBuf)> = std::fs::read_dir(dir)
