@@ -9,7 +9,8 @@
 use crate::metrics::OrgMetric::{GoodRate, LatencyMean, Throughput, ValueTotal};
 use crate::metrics::stats::Ratio;
 use crate::metrics::summary::{Comparison, RecoveryCounts, SummaryRow, Verdict};
-use crate::metrics::{Metric, ShockMetric, TickMetric, WINDOW_ALL};
+use crate::metrics::{Metric, ShockMetric, TickMetric, WINDOW_ALL, WINDOW_STEADY};
+use crate::scenario::RecoveryMetric;
 use crate::scenario::wording::plural;
 
 /// What a comparison's sentence tells beyond the comparison's own numbers.
@@ -83,7 +84,7 @@ impl Words {
         };
         match recovery {
             Some((shock, label)) => {
-                let head = format!("{org} recovered from `{shock}` ({label})");
+                let head = format!("{org} recovered from {shock} ({label})");
                 let mut t = match c.verdict {
                     Verdict::Better => format!(
                         "{head} {}× faster than {reference} ({}, {paired})",
@@ -151,17 +152,17 @@ impl Words {
     ) -> String {
         if o.absorbed * 2 > n {
             format!(
-                "{org} absorbed `{shock}` ({label}: no measurable departure in {} of {n} replicates)",
+                "{org} absorbed {shock} ({label}: no measurable departure in {} of {n} replicates)",
                 o.absorbed
             )
         } else if o.not_recovered * 2 > n {
             format!(
-                "{org} did not recover from `{shock}` ({label}) in {} of {n} replicates",
+                "{org} did not recover from {shock} ({label}) in {} of {n} replicates",
                 o.not_recovered
             )
         } else if o.no_baseline * 2 > n {
             format!(
-                "{org} had no baseline for {label} before `{shock}` in {} of {n} replicates",
+                "{org} had no baseline for {label} before {shock} in {} of {n} replicates",
                 o.no_baseline
             )
         } else if o.recovered > 0 {
@@ -178,73 +179,91 @@ impl Words {
                 format!("; {}", rest.join(", "))
             };
             format!(
-                "{org} recovered from `{shock}` ({label}) in {} {} on average ({} of {n} replicates{rest})",
+                "{org} recovered from {shock} ({label}) in {} {} on average ({} of {n} replicates{rest})",
                 num(o.mean_recovered.unwrap_or(f64::NAN)),
                 self.tick_unit,
                 o.recovered
             )
         } else {
             format!(
-                "{org}: `{shock}` ({label}) absorbed in {}, not recovered in {}, no baseline in {} of {n} replicates",
+                "{org}: {shock} ({label}) absorbed in {}, not recovered in {}, no baseline in {} of {n} replicates",
                 o.absorbed, o.not_recovered, o.no_baseline
             )
         }
     }
 
-    /// One to four plain-English sentences on the run.
+    /// Plain-English sentences on the run, to be read aloud: normal times first (window
+    /// `steady`, or `all` without shocks), then what each shock cost and how each side
+    /// recovered. Every ratio says how many paired replicates it used; a difference is claimed
+    /// only when its interval excludes 1 and it is not trivially small (under 2%); replicates
+    /// that absorbed a shock or did not recover are counted in words.
     pub fn headlines(
         &self,
         orgs: &[String],
         reference: usize,
         windows: &[(String, Vec<SummaryRow>, Vec<Comparison>)],
     ) -> Vec<String> {
-        let Some((_, rows, comparisons)) = windows
-            .iter()
-            .find(|(w, ..)| w == WINDOW_ALL)
-            .or(windows.first())
-        else {
+        let window = |name: &str| windows.iter().find(|(w, ..)| w == name);
+        let Some(all) = window(WINDOW_ALL).or(windows.first()) else {
             return Vec::new();
         };
-        self.window_headlines(orgs, reference, rows, comparisons)
-    }
-
-    fn window_headlines(
-        &self,
-        orgs: &[String],
-        reference: usize,
-        rows: &[SummaryRow],
-        comparisons: &[Comparison],
-    ) -> Vec<String> {
-        let mean = |org: &str, metric: &str| {
-            rows.iter()
-                .find(|r| r.org == org && r.metric == metric)
-                .and_then(|r| r.mean)
+        // Windows beyond `all` and `steady` are the shocks'.
+        let shocked = windows.len() > 2;
+        let normal = if shocked {
+            window(WINDOW_STEADY).unwrap_or(all)
+        } else {
+            all
         };
-        if orgs.len() == 1 {
+        let lead = if shocked { "In normal times " } else { "" };
+        let (_, normal_rows, normal_cmp) = normal;
+        let (_, all_rows, all_cmp) = all;
+        let mut out = Vec::new();
+        if orgs.len() == 1 || reference >= orgs.len() {
             let o = &orgs[0];
+            let mean = |metric: &str| {
+                normal_rows
+                    .iter()
+                    .find(|r| r.org == *o && r.metric == metric)
+                    .and_then(|r| r.mean)
+            };
             let mut parts = Vec::new();
-            if let Some(m) = mean(o, LatencyMean.name()) {
+            if let Some(m) = mean(LatencyMean.name()) {
                 parts.push(format!(
                     "answered in {} {} on average",
                     num(m),
                     self.tick_unit
                 ));
             }
-            if let Some(m) = mean(o, Throughput.name()) {
+            if let Some(m) = mean(Throughput.name()) {
                 let unit = self.tick_unit.strip_suffix('s').unwrap_or(&self.tick_unit);
                 parts.push(format!("executed {} decisions per {unit}", num(m)));
             }
-            if let Some(m) = mean(o, GoodRate.name()) {
-                parts.push(format!("took {}% of decisions well", num(m * 100.0)));
+            if let Some(m) = mean(GoodRate.name()) {
+                parts.push(format!("took {} of decisions well", pct(m)));
             }
-            return if parts.is_empty() {
-                Vec::new()
-            } else {
-                vec![sentence(&format!("{o} {}", parts.join(", ")))]
-            };
-        }
-        if reference >= orgs.len() {
-            return Vec::new();
+            if !parts.is_empty() {
+                out.push(sentence(&format!("{lead}{o} {}", parts.join(", "))));
+            }
+            for (shock, metric) in self.shock_metrics(all_rows) {
+                let row = |family| {
+                    let name = Metric::shock(family, &shock, metric).name();
+                    all_rows
+                        .iter()
+                        .find(|r| r.org == *o && r.metric == name)
+                        .cloned()
+                };
+                if let Some(i) = row(ShockMetric::Impact).and_then(|r| r.mean) {
+                    let unit = Metric::shock(ShockMetric::Impact, &shock, metric)
+                        .unit()
+                        .words(self.singular());
+                    out.push(sentence(&format!(
+                        "{shock} cost {o} {} {unit} of {}",
+                        whole(i),
+                        what_is_lost(metric)
+                    )));
+                }
+            }
+            return out;
         }
         let others: Vec<&String> = orgs
             .iter()
@@ -252,53 +271,89 @@ impl Words {
             .filter(|&(i, _)| i != reference)
             .map(|(_, o)| o)
             .collect();
-        let find = |org: &str, metric: &str| {
-            comparisons
-                .iter()
+        let find = |cmp: &'_ [Comparison], org: &str, metric: &str| {
+            cmp.iter()
                 .find(|c| c.org == org && c.metric == metric)
+                .cloned()
         };
-        let clauses = |org: &str| -> Vec<Vec<String>> {
-            let speed = find(org, LatencyMean.name())
-                .map(|c| self.speed(c, &mean))
-                .into_iter();
-            let mut shocks: Vec<String> = Vec::new();
-            let mut recovery = Vec::new();
-            for c in comparisons.iter().filter(|c| c.org == org) {
-                let metric = Metric::parse(&c.metric);
-                if let Some((shock, _)) = metric.as_ref().and_then(recovery_of)
-                    && !shocks.iter().any(|s| s == shock)
-                {
-                    recovery.push(self.recovery(c, shock, &mean));
-                    shocks.push(shock.to_string());
-                }
-            }
-            let quality = find(org, GoodRate.name()).map(|c| self.quality(c, &mean));
-            let value = find(org, ValueTotal.name()).map(|c| self.value(c));
-            vec![
-                speed.collect(),
-                recovery,
-                quality.into_iter().collect(),
-                value.into_iter().collect(),
-            ]
+        let mean_in = |rows: &'_ [SummaryRow], org: &str, metric: &str| {
+            rows.iter()
+                .find(|r| r.org == org && r.metric == metric)
+                .and_then(|r| r.mean)
         };
-        let mut out = Vec::new();
-        if others.len() == 1 {
-            for group in clauses(others[0]) {
-                if !group.is_empty() {
-                    out.push(sentence(&group.join("; ")));
-                }
+        // Normal times: speed, then quality and value, one sentence per org.
+        for org in &others {
+            let mean = |o: &str, m: &str| mean_in(normal_rows, o, m);
+            let mut parts = Vec::new();
+            if let Some(c) = find(normal_cmp, org, LatencyMean.name()) {
+                parts.push(self.speed(&c, &mean));
             }
-        } else {
-            for org in others.iter().take(4) {
-                let c = clauses(org);
-                let parts: Vec<String> = c[..3].iter().flatten().cloned().collect();
+            let mut rest = Vec::new();
+            if let Some(c) = find(normal_cmp, org, GoodRate.name()) {
+                rest.push(self.quality(&c, &mean));
+            }
+            if let Some(c) = find(normal_cmp, org, ValueTotal.name()) {
+                rest.push(self.value(&c));
+            }
+            if !parts.is_empty() {
+                out.push(sentence(&format!("{lead}{}", parts.join("; "))));
+            }
+            if !rest.is_empty() {
+                out.push(sentence(&rest.join("; ")));
+            }
+        }
+        // Each shock: what it cost each side, then how each recovered.
+        for (shock, metric) in self.shock_metrics(all_rows) {
+            for org in &others {
+                let impact = Metric::shock(ShockMetric::Impact, &shock, metric).name();
+                let recovery = Metric::shock(ShockMetric::Recovery, &shock, metric).name();
+                let mut parts = Vec::new();
+                if let Some(c) = find(all_cmp, org, &impact) {
+                    let mean = |o: &str, m: &str| mean_in(all_rows, o, m);
+                    parts.push(self.impact(&c, &shock, metric, &mean));
+                }
+                if let Some(c) = find(all_cmp, org, &recovery) {
+                    parts.push(self.recovery(&c, &shock));
+                }
                 if !parts.is_empty() {
                     out.push(sentence(&parts.join("; ")));
                 }
             }
         }
-        out.truncate(4);
         out
+    }
+
+    /// The singular tick unit.
+    fn singular(&self) -> &str {
+        self.tick_unit.strip_suffix('s').unwrap_or(&self.tick_unit)
+    }
+
+    /// Per shock, the recovery metric its headline speaks of: the backlog if measured (what
+    /// waiting cost), else the first one.
+    fn shock_metrics(&self, rows: &[SummaryRow]) -> Vec<(String, RecoveryMetric)> {
+        let mut by_shock: Vec<(String, Vec<RecoveryMetric>)> = Vec::new();
+        for r in rows {
+            if let Some(Metric::Shock(ShockMetric::Impact | ShockMetric::Recovery, shock, m)) =
+                Metric::parse(&r.metric)
+            {
+                match by_shock.iter_mut().find(|(s, _)| *s == shock) {
+                    Some((_, ms)) if !ms.contains(&m) => ms.push(m),
+                    Some(_) => {}
+                    None => by_shock.push((shock, vec![m])),
+                }
+            }
+        }
+        by_shock
+            .into_iter()
+            .map(|(shock, ms)| {
+                let m = if ms.contains(&RecoveryMetric::Backlog) {
+                    RecoveryMetric::Backlog
+                } else {
+                    ms[0]
+                };
+                (shock, m)
+            })
+            .collect()
     }
 
     fn speed(&self, c: &Comparison, mean: &dyn Fn(&str, &str) -> Option<f64>) -> String {
@@ -307,106 +362,164 @@ impl Words {
         let (mo, mr) = (mean(o, latency), mean(r, latency));
         let means = |first: Option<f64>, second: Option<f64>| match (first, second) {
             (Some(x), Some(y)) => {
-                format!("; {} vs {} {} on average", num(x), num(y), self.tick_unit)
+                format!(": {} vs {} {} on average", num(x), num(y), self.tick_unit)
             }
             _ => String::new(),
         };
         let Some(ratio) = c.ratio else {
             return c.text.clone();
         };
-        match c.verdict {
+        match claimed(c) {
             Verdict::Better => format!(
-                "{o} answered {}× faster than {r} ({}{})",
+                "{o} answered {}× faster than {r} ({}, n = {}){}",
                 times(1.0 / ratio),
                 inverse_range_of(c),
+                c.n,
                 means(mo, mr)
             ),
-            Verdict::Worse => {
-                format!(
-                    "{r} answered {}× faster than {o} ({}{})",
-                    times(ratio),
-                    range_of(c),
-                    means(mr, mo)
-                )
-            }
-            Verdict::AboutTheSame => format!(
-                "{o} and {r} answered about as fast ({}×, {}{})",
+            Verdict::Worse => format!(
+                "{r} answered {}× faster than {o} ({}, n = {}){}",
                 times(ratio),
                 range_of(c),
-                means(mo, mr)
+                c.n,
+                means(mr, mo)
             ),
-            _ => c.text.clone(),
+            _ => format!(
+                "{o} and {r} answered about as fast{} ({}×, {}, n = {})",
+                means(mo, mr),
+                times(ratio),
+                range_of(c),
+                c.n
+            ),
         }
     }
 
-    fn recovery(
+    /// What a shock cost each side on `metric`, with the paired ratio.
+    fn impact(
         &self,
         c: &Comparison,
         shock: &str,
+        metric: RecoveryMetric,
         mean: &dyn Fn(&str, &str) -> Option<f64>,
     ) -> String {
         let (o, r) = (&c.org, &c.reference);
-        let unit = &self.tick_unit;
-        let (Some(ratio), Some(mo), Some(mr)) = (c.ratio, mean(o, &c.metric), mean(r, &c.metric))
-        else {
-            return match (&c.org_recovery, &c.reference_recovery) {
-                (Some(a), Some(b)) => format!(
-                    "{}, while {}",
-                    self.recovery_brief(o, Some(shock), a),
-                    self.recovery_brief(r, None, b)
-                ),
-                _ => c.text.clone(),
-            };
+        let m = Metric::shock(ShockMetric::Impact, shock, metric);
+        let unit = m.unit().words(self.singular());
+        let (Some(mo), Some(mr)) = (mean(o, &c.metric), mean(r, &c.metric)) else {
+            return String::new();
         };
-        match c.verdict {
-            Verdict::Better => format!(
-                "{o} recovered from `{shock}` in {} vs {} {unit} ({}× faster, {})",
-                num(mo),
-                num(mr),
+        let head = format!(
+            "{shock} cost {r} {} {unit} of {}, {o} {}",
+            whole(mr),
+            what_is_lost(metric),
+            whole(mo)
+        );
+        match (c.ratio, claimed(c)) {
+            (Some(ratio), Verdict::Better | Verdict::Worse) => {
+                format!("{head} ({}×, {}, n = {})", times(ratio), range_of(c), c.n)
+            }
+            (Some(ratio), _) => format!(
+                "{head}: about the same ({}×, {}, n = {})",
+                times(ratio),
+                range_of(c),
+                c.n
+            ),
+            (None, _) => head,
+        }
+    }
+
+    fn recovery(&self, c: &Comparison, shock: &str) -> String {
+        let (o, r) = (&c.org, &c.reference);
+        let (Some(a), Some(b)) = (&c.org_recovery, &c.reference_recovery) else {
+            return c.text.clone();
+        };
+        let sides = format!(
+            "{}, while {}",
+            self.recovery_brief(o, Some(shock), a),
+            self.recovery_brief(r, None, b)
+        );
+        match (c.ratio, claimed(c)) {
+            (Some(ratio), Verdict::Better) => format!(
+                "{sides}: {o} {}× faster ({}, n = {} pairs)",
                 times(1.0 / ratio),
-                inverse_range_of(c)
+                inverse_range_of(c),
+                c.n
             ),
-            Verdict::Worse => format!(
-                "{r} recovered from `{shock}` in {} vs {} {unit} ({}× faster, {})",
-                num(mr),
-                num(mo),
+            (Some(ratio), Verdict::Worse) => format!(
+                "{sides}: {r} {}× faster ({}, n = {} pairs)",
                 times(ratio),
-                range_of(c)
+                range_of(c),
+                c.n
             ),
-            Verdict::AboutTheSame => format!(
-                "{o} and {r} recovered from `{shock}` in about the same time ({} vs {} {unit}; {}×, {})",
-                num(mo),
-                num(mr),
+            (Some(ratio), _) => format!(
+                "{sides}: about as fast ({}×, {}, n = {} pairs)",
                 times(ratio),
-                range_of(c)
+                range_of(c),
+                c.n
             ),
-            _ => c.text.clone(),
+            (None, _) => sides,
         }
     }
 
     /// One side's outcome of a shock for a headline; `shock` is named only on first mention.
+    /// A mean recovery time is over the replicates that departed and recovered, and says so.
     fn recovery_brief(&self, org: &str, shock: Option<&str>, o: &RecoveryCounts) -> String {
         let n = o.absorbed + o.recovered + o.not_recovered + o.no_baseline;
         let (from, it) = match shock {
-            Some(s) => (format!(" from `{s}`"), format!(" `{s}`")),
-            None => (String::new(), " it".to_string()),
+            Some(s) => (format!(" from {s}"), s.to_string()),
+            None => (String::new(), "it".to_string()),
         };
-        if o.absorbed * 2 > n {
-            format!("{org} absorbed{it} in {} of {n} replicates", o.absorbed)
-        } else if o.not_recovered * 2 > n {
-            format!(
+        let mut others = Vec::new();
+        if o.absorbed > 0 {
+            others.push(format!("absorbed it in {}", o.absorbed));
+        }
+        if o.not_recovered > 0 {
+            others.push(format!("did not recover in {}", o.not_recovered));
+        }
+        if o.no_baseline > 0 {
+            others.push(format!("had no baseline in {}", o.no_baseline));
+        }
+        if o.absorbed * 2 > n && o.absorbed < n {
+            let rest = match o.mean_recovered {
+                Some(t) => format!(
+                    " (recovered in {} {} on average in {} of the others)",
+                    num(t),
+                    self.tick_unit,
+                    o.recovered
+                ),
+                None => String::new(),
+            };
+            return format!(
+                "{org} absorbed {it} in {} of {n} replicates{rest}",
+                o.absorbed
+            );
+        }
+        if o.not_recovered * 2 > n {
+            return format!(
                 "{org} did not recover{from} in {} of {n} replicates",
                 o.not_recovered
-            )
-        } else if let Some(t) = o.mean_recovered {
-            format!(
-                "{org} recovered{from} in {} {} on average ({} of {n} replicates)",
-                num(t),
-                self.tick_unit,
-                o.recovered
-            )
-        } else {
-            format!("{org} had no measurable recovery{from} in {n} replicates")
+            );
+        }
+        match o.mean_recovered {
+            Some(t) => {
+                let rest = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", others.join(", "))
+                };
+                let which = if o.recovered == n {
+                    format!("all {n} replicates")
+                } else {
+                    format!("the {} of {n} replicates that recovered", o.recovered)
+                };
+                format!(
+                    "{org} recovered{from} in {} {} on average ({which}{rest})",
+                    num(t),
+                    self.tick_unit,
+                )
+            }
+            None if o.absorbed == n => format!("{org} absorbed {it} in all {n} replicates"),
+            None => format!("{org}{from}: {} of {n} replicates", others.join(", ")),
         }
     }
 
@@ -416,35 +529,46 @@ impl Words {
         let (Some(go), Some(gr)) = (mean(o, rate), mean(r, rate)) else {
             return c.text.clone();
         };
-        let label = GoodRate.label();
+        let Some(ratio) = c.ratio else {
+            return c.text.clone();
+        };
+        // Said as bad decisions, with the bad shares themselves: "12% fewer" beside the good
+        // rates rounded alike read as a contradiction.
         let fewer = |better: f64, worse: f64| {
             let (bb, bw) = (1.0 - better, 1.0 - worse);
             if bw > 0.0 {
-                num((bw - bb) / bw * 100.0)
+                format!("{:.0}", (bw - bb) / bw * 100.0)
             } else {
                 "0".to_string()
             }
         };
-        match c.verdict {
+        match claimed(c) {
             Verdict::Better => format!(
-                "{o} made {}% fewer bad decisions than {r} ({label} {} vs {})",
+                "{o} made {}% fewer bad decisions than {r} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
                 fewer(go, gr),
-                num(go),
-                num(gr)
+                pct(1.0 - go),
+                pct(1.0 - gr),
+                times(ratio),
+                range_of(c),
+                c.n
             ),
             Verdict::Worse => format!(
-                "{r} made {}% fewer bad decisions than {o} ({label} {} vs {})",
+                "{r} made {}% fewer bad decisions than {o} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
                 fewer(gr, go),
-                num(gr),
-                num(go)
+                pct(1.0 - gr),
+                pct(1.0 - go),
+                times(1.0 / ratio),
+                inverse_range_of(c),
+                c.n
             ),
-            Verdict::AboutTheSame => format!(
-                "{o} and {r} made about as many bad decisions ({label} {} vs {}; {})",
-                num(go),
-                num(gr),
-                range_of(c)
+            _ => format!(
+                "{o} and {r} took decisions about equally well ({} vs {} good; {}×, {}, n = {})",
+                pct(go),
+                pct(gr),
+                times(ratio),
+                range_of(c),
+                c.n
             ),
-            _ => c.text.clone(),
         }
     }
 
@@ -453,28 +577,82 @@ impl Words {
         let Some(ratio) = c.ratio else {
             return c.text.clone();
         };
-        match c.verdict {
-            Verdict::Better => {
-                format!(
-                    "{o} created {}× the value {r} did ({})",
-                    times(ratio),
-                    range_of(c)
-                )
-            }
-            Verdict::Worse => format!(
-                "{r} created {}× the value {o} did ({})",
-                times(1.0 / ratio),
-                inverse_range_of(c)
+        match claimed(c) {
+            Verdict::Better => format!(
+                "{o} created {}× the value {r} did ({}, n = {})",
+                times(ratio),
+                range_of(c),
+                c.n
             ),
-            Verdict::AboutTheSame => {
-                format!(
-                    "{o} and {r} created about the same value ({}×, {})",
-                    times(ratio),
-                    range_of(c)
-                )
-            }
-            _ => c.text.clone(),
+            Verdict::Worse => format!(
+                "{r} created {}× the value {o} did ({}, n = {})",
+                times(1.0 / ratio),
+                inverse_range_of(c),
+                c.n
+            ),
+            _ => format!(
+                "{o} and {r} created the same value ({}×, {}, n = {})",
+                times(ratio),
+                range_of(c),
+                c.n
+            ),
         }
+    }
+}
+
+/// Below this relative difference a ratio is not a finding, even when its interval excludes 1:
+/// "1.001× the value" is the same value.
+const TRIVIAL: f64 = 0.02;
+
+/// The verdict a headline may state: a better or worse verdict whose ratio is within
+/// [`TRIVIAL`] of 1 is stated as about the same.
+fn claimed(c: &Comparison) -> Verdict {
+    match (c.verdict, c.ratio) {
+        (Verdict::Better | Verdict::Worse, Some(r)) if (r - 1.0).abs() < TRIVIAL => {
+            Verdict::AboutTheSame
+        }
+        (v, _) => v,
+    }
+}
+
+/// A share as a percentage for a sentence: one decimal.
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// A large quantity for a sentence: whole, thousands grouped ("41,000").
+fn whole(x: f64) -> String {
+    let v = if x.abs() >= 1000.0 {
+        (x / 100.0).round() * 100.0
+    } else if x.abs() >= 10.0 {
+        x.round()
+    } else {
+        return num(x);
+    };
+    let digits = format!("{}", v.abs() as u64);
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if v < 0.0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// What an impact on `metric` measures, in words.
+fn what_is_lost(metric: RecoveryMetric) -> &'static str {
+    match metric {
+        RecoveryMetric::Backlog => "extra waiting",
+        RecoveryMetric::LatencyMean | RecoveryMetric::LatencyP95 => "extra latency",
+        RecoveryMetric::AgeMean => "extra age of waiting work",
+        RecoveryMetric::Throughput => "throughput away from normal",
+        RecoveryMetric::Value => "lost value",
+        RecoveryMetric::GoodRate => "lost decision quality",
     }
 }
 
