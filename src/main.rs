@@ -93,6 +93,8 @@ enum Command {
         #[arg(long, value_name = "SHIPPED")]
         from: Option<String>,
     },
+    /// The shipped scenarios, one a line: a name for `orgsim new --from` and what it is about.
+    List,
 }
 
 /// A chart format on the command line.
@@ -172,6 +174,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::New { name, from } => {
             print(&scenario::create(&name, from.as_deref())?.message())?;
         }
+        Command::List => print(&scenario::list())?,
         Command::Live {
             scenario,
             port,

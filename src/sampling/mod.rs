@@ -45,11 +45,11 @@ impl Points {
     /// points mapped onto parameter values); `None` when `dims` is 0 or does not divide the
     /// buffer.
     pub fn new(dims: usize, values: Vec<f64>) -> Option<Self> {
-        (dims > 0 && values.len() % dims == 0).then_some(Points { dims, values })
+        (dims > 0 && values.len().is_multiple_of(dims)).then_some(Points { dims, values })
     }
 
     fn from_rows(dims: usize, values: Vec<f64>) -> Self {
-        debug_assert!(dims > 0 && values.len() % dims == 0);
+        debug_assert!(dims > 0 && values.len().is_multiple_of(dims));
         Points { dims, values }
     }
 

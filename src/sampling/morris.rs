@@ -84,7 +84,7 @@ pub fn morris(
             dims: params,
         });
     }
-    if levels < 2 || levels % 2 != 0 {
+    if levels < 2 || !levels.is_multiple_of(2) {
         return Err(SamplingError::BadLevels { levels });
     }
     let (d, jump, top) = (params, levels / 2, (levels - 1) as f64);

@@ -29,7 +29,7 @@ pub use diagnostic::{Diagnostic, Location, ScenarioError};
 pub use memory::{estimate_bytes, memory_limit};
 pub use schema::known_keys;
 pub use shipped::{
-    Created, NewError, Shipped, create, find_shipped, new_path, new_text, shipped, write_new,
+    Created, NewError, Shipped, create, find_shipped, list, new_path, new_text, shipped, write_new,
 };
 pub use sweep::{
     DesignProblem, MORRIS_LEVELS, PathKind, ShardOf, SweepPoints, apply, assign, path_kind,

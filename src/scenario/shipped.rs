@@ -47,6 +47,42 @@ pub fn shipped() -> &'static [Shipped] {
     SHIPPED
 }
 
+impl Shipped {
+    /// What the scenario is about, in one line: the first line of its `[scenario] description`,
+    /// or its `[scenario] name` when it has none.
+    pub fn summary(&self) -> String {
+        let table: toml::Table = toml::from_str(self.text).unwrap_or_default();
+        let scenario = table.get("scenario").and_then(|s| s.as_table());
+        let field = |key: &str| {
+            scenario
+                .and_then(|s| s.get(key))
+                .and_then(|v| v.as_str())
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+        };
+        field("description")
+            .or_else(|| field("name"))
+            .and_then(|t| t.lines().next())
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    }
+}
+
+/// `orgsim list`: every shipped scenario, one a line, its name (what `orgsim new --from`
+/// takes) and what it is about, then how to start from one.
+pub fn list() -> String {
+    let width = SHIPPED.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for s in SHIPPED {
+        out.push_str(&format!("{:width$}  {}\n", s.name, s.summary()));
+    }
+    out.push_str(
+        "\nStart from one: orgsim new my-case --from quickstart (writes my-case.toml to edit)\n",
+    );
+    out
+}
+
 /// Why `orgsim new` could not write a scenario.
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
@@ -219,6 +255,20 @@ pub fn write_new(path: &Path, text: &str) -> Result<(), NewError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_is_the_first_line_of_the_description_or_else_the_name() {
+        let with = Shipped {
+            name: "a",
+            text: "[scenario]\nname = \"Title\"\ndescription = \"\"\"\nFirst line.\nSecond.\"\"\"\n",
+        };
+        assert_eq!(with.summary(), "First line.");
+        let without = Shipped {
+            name: "b",
+            text: "# comment\n[scenario]\nname = \"Title\"\nticks = 10\n",
+        };
+        assert_eq!(without.summary(), "Title");
+    }
 
     #[test]
     fn shipped_names_are_sorted_and_unique() {

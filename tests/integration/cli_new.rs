@@ -136,3 +136,64 @@ fn an_empty_name_is_refused() {
         .run();
     assert_eq!(entries(tmp.path()), 0);
 }
+
+#[test]
+fn list_prints_every_shipped_scenario_on_one_line_with_what_it_is_about() {
+    let ran = orgsim().arg("list").run();
+    let stdout = ran.stdout;
+    let mut files: Vec<String> = fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let lines: Vec<&str> = stdout.lines().take_while(|l| !l.is_empty()).collect();
+    let names: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(names, files, "one line per file in scenarios/, in order");
+    for line in &lines {
+        let (name, about) = line.split_once(' ').unwrap();
+        assert!(
+            about.trim().len() > 10,
+            "{name}: nothing said about it: {line:?}"
+        );
+    }
+    // The quickstart's line is the first line of its description.
+    assert!(stdout.contains(
+        "quickstart                  Three designs of a 259-person organisation under a demand \
+         surge and the loss of the top leader."
+    ));
+    // Every name is one `orgsim new --from` takes.
+    let tmp = tempdir();
+    new_in(tmp.path(), &["copy", "--from", names[0]]).run();
+    assert!(tmp.path().join("copy.toml").exists());
+    assert!(stdout.contains("orgsim new my-case --from quickstart"));
+}
+
+#[test]
+fn the_template_points_only_at_what_an_installed_binary_has() {
+    let tmp = tempdir();
+    new_in(tmp.path(), &["mine"]).run();
+    let text = fs::read_to_string(tmp.path().join("mine.toml")).unwrap();
+    let comments: String = text
+        .lines()
+        .filter_map(|l| l.split_once('#').map(|(_, c)| c.trim()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    // After `cargo install` there is no docs/ or scenarios/ folder beside the binary: a file of
+    // the source tree is named only as such.
+    for sentence in comments.split(". ") {
+        if sentence.contains(".md") || sentence.contains("scenarios/") {
+            assert!(
+                sentence.contains("orgsim's source"),
+                "the template sends a user to a file the binary lacks: {sentence:?}"
+            );
+        }
+    }
+    // What it offers instead is there.
+    assert!(comments.contains("`orgsim list`"));
+    orgsim().arg("list").stdout_has("quickstart").run();
+}

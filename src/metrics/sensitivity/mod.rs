@@ -152,7 +152,7 @@ pub struct Outputs<'a> {
 impl<'a> Outputs<'a> {
     /// Outputs with `replicates` values per point; every value must be finite.
     pub fn new(values: &'a [f64], replicates: usize) -> Result<Self, SensitivityError> {
-        if replicates == 0 || values.len() % replicates != 0 {
+        if replicates == 0 || !values.len().is_multiple_of(replicates) {
             return Err(SensitivityError::Shape {
                 values: values.len(),
                 replicates,

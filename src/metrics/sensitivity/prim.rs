@@ -338,12 +338,12 @@ fn check(points: &Points, cases: &[bool], o: &PrimOptions) -> Result<usize, Sens
             ));
         }
     }
-    if let Selection::MinCoverage(c) = o.selection {
-        if !(0.0..=1.0).contains(&c) {
-            return bad(format!(
-                "PRIM's minimum coverage must be between 0 and 1, got {c}"
-            ));
-        }
+    if let Selection::MinCoverage(c) = o.selection
+        && !(0.0..=1.0).contains(&c)
+    {
+        return bad(format!(
+            "PRIM's minimum coverage must be between 0 and 1, got {c}"
+        ));
     }
     match cases.iter().filter(|&&c| c).count() {
         0 => Err(SensitivityError::NoCases),

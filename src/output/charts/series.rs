@@ -39,11 +39,11 @@ pub fn trailing_mean(values: impl Iterator<Item = Option<f64>>, window: u32) -> 
             sum += v;
             n += 1;
         }
-        if t >= window {
-            if let Some(v) = values[t - window] {
-                sum -= v;
-                n -= 1;
-            }
+        if t >= window
+            && let Some(v) = values[t - window]
+        {
+            sum -= v;
+            n -= 1;
         }
         out.push(if n > 0 { Some(sum / n as f64) } else { None });
     }
