@@ -12,6 +12,7 @@ mod invariants;
 mod live;
 mod pinned;
 mod regimes;
+mod robustness;
 mod scenario_fuzz;
 mod scenario_reference;
 mod shipped_scenarios;
