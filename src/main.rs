@@ -143,7 +143,13 @@ fn dispatch(cli: Cli) -> Result<()> {
                 shard,
                 command: std::env::args().collect(),
             };
-            let finished = experiment::prepare(&request)?.execute()?;
+            let prepared = experiment::prepare(&request)?;
+            if !quiet {
+                for note in &prepared.notes {
+                    eprintln!("{note}");
+                }
+            }
+            let finished = prepared.execute()?;
             if !quiet {
                 print(&finished.message())?;
             }
@@ -203,6 +209,12 @@ fn report_error(err: &anyhow::Error) -> ExitCode {
     }
     // Ctrl-C during a sweep: what is saved and how to finish, without calling it an error.
     if let Some(RunFileError::Sweep(stopped @ SweepError::Interrupted { .. })) =
+        err.downcast_ref::<RunFileError>()
+    {
+        eprintln!("{stopped}");
+        return ExitCode::from(130);
+    }
+    if let Some(RunFileError::Run(stopped @ experiment::RunError::Interrupted)) =
         err.downcast_ref::<RunFileError>()
     {
         eprintln!("{stopped}");

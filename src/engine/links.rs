@@ -3,6 +3,9 @@
 use super::Engine;
 use super::in_flight::{Item, Message, Stage};
 
+/// Delays up to this many ticks go into per-tick buckets; longer ones into `Engine::far`.
+pub(super) const NEAR_TICKS: usize = 1024;
+
 impl Engine {
     pub(super) fn delay(&self, lateral: bool) -> u32 {
         if lateral {
@@ -18,6 +21,13 @@ impl Engine {
             return;
         }
         let k = delay as usize - 1;
+        if k >= NEAR_TICKS {
+            // A long delay (a large `link_delay`, a severe outage) is kept by due tick, so
+            // memory grows with the messages in flight and never with the delay itself.
+            let due = u64::from(self.now) + u64::from(delay);
+            self.far.entry(due).or_default().push(m);
+            return;
+        }
         if self.transit.len() <= k {
             self.transit.resize_with(k + 1, Vec::new);
         }

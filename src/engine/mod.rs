@@ -36,7 +36,7 @@ mod step;
 mod tests;
 mod view;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use rayon::prelude::*;
 
@@ -87,6 +87,8 @@ pub struct Engine {
     free: Vec<u32>,
     /// `transit[k]`: messages taking effect at the start of tick `now + 1 + k`.
     transit: VecDeque<Vec<Message>>,
+    /// Messages with delays longer than `links::NEAR_TICKS`, by the tick they take effect.
+    far: BTreeMap<u64, Vec<Message>>,
     /// Messages sent with delay 0, taking effect in this tick's delivery phase.
     immediate: Vec<Message>,
     /// Consult deadlines: `(tick, decision, generation)`, in the order they were set. The
@@ -142,6 +144,7 @@ impl Engine {
             decisions: Vec::new(),
             free: Vec::new(),
             transit: VecDeque::new(),
+            far: BTreeMap::new(),
             immediate: Vec::new(),
             deadlines: VecDeque::new(),
             rework: Vec::new(),
@@ -223,8 +226,13 @@ impl Engine {
 
         // Messages due this tick, in send order; then consult deadlines; then rework; then
         // new arrivals.
+        // A far message due now was sent before any near one due now (its delay was longer).
+        let far = match self.far.first_key_value() {
+            Some((&due, _)) if due <= u64::from(t) => self.far.pop_first().map(|(_, m)| m),
+            _ => None,
+        };
         let due = self.transit.pop_front().unwrap_or_default();
-        for m in due {
+        for m in far.into_iter().flatten().chain(due) {
             self.deliver(m);
         }
         while let Some(&(tick, d, generation)) = self.deadlines.front() {
@@ -302,6 +310,23 @@ impl Engine {
         self.tally.finish(&self.competence, &shocks)
     }
 
+    /// The level whose queues hold the most decisions now (0 in teams): where an overloaded
+    /// org's backlog piles up.
+    pub fn busiest_level(&self) -> u32 {
+        let mut by_level = vec![0u64; self.shape.levels.max(1) as usize];
+        for (a, agent) in self.agents.iter().enumerate() {
+            let l = self.shape.level.get(a).copied().unwrap_or(0) as usize;
+            if let Some(n) = by_level.get_mut(l) {
+                *n += u64::from(agent.decisions);
+            }
+        }
+        by_level
+            .iter()
+            .enumerate()
+            .max_by_key(|&(l, &n)| (n, l))
+            .map_or(0, |(l, _)| l as u32)
+    }
+
     /// Count the backlog from scratch by walking every queue, link and waiting decision. The
     /// engine keeps running counts; tests (and debug builds, every tick) check they agree.
     pub fn census(&self) -> Census {
@@ -319,6 +344,7 @@ impl Engine {
             .transit
             .iter()
             .flatten()
+            .chain(self.far.values().flatten())
             .chain(&self.immediate)
             .filter(|m| m.carries_decision())
             .count() as u64;

@@ -103,7 +103,7 @@ impl Engine {
             return;
         }
         self.deadlines
-            .push_back((self.now + self.org.patience, d, generation));
+            .push_back((self.now.saturating_add(self.org.patience), d, generation));
     }
 
     /// The decision is taken: draw its quality and send it down to where it arose.

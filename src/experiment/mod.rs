@@ -44,19 +44,101 @@ pub enum RunError {
         /// What rayon said.
         source: rayon::ThreadPoolBuildError,
     },
+    /// A run's backlog outgrew the memory it may use (`docs/model.md` "Overload").
+    #[error(
+        "{where_} of org `{org}` is overloaded: its backlog grows by ~{growth:.0} decisions per tick; \
+         the run was stopped at tick {tick} (replicate {replicate}) with {backlog} decisions waiting, \
+         before it ran out of memory; nothing was written"
+    )]
+    Overloaded {
+        /// The org.
+        org: String,
+        /// Where the backlog piles up: "the top", "level 1", "the teams".
+        where_: String,
+        /// Mean growth of the backlog per tick until the stop.
+        growth: f64,
+        /// The tick the run was stopped at.
+        tick: u32,
+        /// The replicate.
+        replicate: u32,
+        /// Decisions in flight when stopped.
+        backlog: u64,
+    },
+    /// Ctrl-C or SIGTERM stopped the runs.
+    #[error("interrupted: the runs were stopped and nothing was written")]
+    Interrupted,
 }
 
-/// Run every org of `scenario` in every replicate; results in (org, replicate) order.
-pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Vec<RunOutput>, RunError> {
+/// What a guarded run watches as it goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Guard {
+    /// Stop a run whose decisions in flight exceed this (see `scenario::backlog_cap`).
+    pub backlog_cap: Option<u64>,
+    /// Stop every run when Ctrl-C or SIGTERM arrives (the handler must be installed).
+    pub interruptible: bool,
+}
+
+/// Why a guarded run stopped early.
+enum Stop {
+    Overloaded(RunError),
+    Interrupted,
+}
+
+/// One run of `org` in replicate `r`, stopped early if `guard` says so.
+fn guarded_run(scenario: &Scenario, org: usize, r: u32, guard: Guard) -> Result<RunOutput, Stop> {
+    let mut engine = Engine::new(scenario, org, r);
+    while !engine.finished() {
+        let tick = engine.now();
+        let backlog = engine.step().backlog;
+        if guard.backlog_cap.is_some_and(|cap| backlog > cap) {
+            let spec = &scenario.orgs[org];
+            let level = engine.busiest_level();
+            let where_ = match spec.structure {
+                crate::scenario::Structure::Teams { .. } => "the teams".to_string(),
+                _ if spec.levels() > 1 && level + 1 == spec.levels() => "the top".to_string(),
+                _ if spec.levels() == 1 => "the single agent".to_string(),
+                _ => format!("level {level}"),
+            };
+            return Err(Stop::Overloaded(RunError::Overloaded {
+                org: spec.name.clone(),
+                where_,
+                growth: backlog as f64 / f64::from(tick + 1),
+                tick,
+                replicate: r,
+                backlog,
+            }));
+        }
+        if guard.interruptible && tick.is_multiple_of(64) && interrupt::requested() {
+            return Err(Stop::Interrupted);
+        }
+    }
+    Ok(engine.finish())
+}
+
+/// [`run`], watched by `guard`: a run whose backlog outgrows its memory is stopped with a
+/// diagnosis instead of being killed for lack of memory, and Ctrl-C stops every run.
+pub fn run_guarded(
+    scenario: &Scenario,
+    options: &RunOptions,
+    guard: Guard,
+) -> Result<Vec<RunOutput>, RunError> {
     let reps = scenario.scenario.replications;
     let jobs: Vec<(usize, u32)> = (0..scenario.orgs.len())
         .flat_map(|o| (0..reps).map(move |r| (o, r)))
         .collect();
     let progress = Progress::new(jobs.len() as u64, options.progress);
+    let stopped = std::sync::atomic::AtomicBool::new(false);
     let work = || {
         jobs.par_iter()
             .map(|&(org, r)| {
-                let out = Engine::new(scenario, org, r).run();
+                // Once one run has stopped the others are not worth starting.
+                if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Err(Stop::Interrupted);
+                }
+                let out = guarded_run(scenario, org, r, guard);
+                if out.is_err() {
+                    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
                 progress.tick();
                 out
             })
@@ -71,5 +153,29 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Vec<RunOutput>, 
         None => work(),
     };
     progress.done();
-    Ok(outputs)
+    let mut runs = Vec::with_capacity(outputs.len());
+    let mut interrupted = false;
+    let mut overload = None;
+    for out in outputs {
+        match out {
+            Ok(run) => runs.push(run),
+            // The first overloaded run in (org, replicate) order is the one reported.
+            Err(Stop::Overloaded(e)) => {
+                overload.get_or_insert(e);
+            }
+            Err(Stop::Interrupted) => interrupted = true,
+        }
+    }
+    if let Some(e) = overload {
+        return Err(e);
+    }
+    if interrupted {
+        return Err(RunError::Interrupted);
+    }
+    Ok(runs)
+}
+
+/// Run every org of `scenario` in every replicate; results in (org, replicate) order.
+pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Vec<RunOutput>, RunError> {
+    run_guarded(scenario, options, Guard::default())
 }

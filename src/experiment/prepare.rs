@@ -8,9 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::{RunError, RunOptions, run};
+use super::interrupt;
+use super::{Guard, RunError, RunOptions, run_guarded};
 use crate::metrics::{Summary, summarise_runs};
-use crate::output::{self, OutputError, RunFacts, Written, console, report};
+use crate::output::{self, DestinationLock, OutputError, RunFacts, Written, console, report};
 use crate::scenario::{self, Scenario, ScenarioError, ShardOf};
 
 /// What a user asked `orgsim run` for.
@@ -56,11 +57,13 @@ pub enum RunFileError {
     Sweep(#[from] super::sweep::SweepError),
     /// The run, with the overrides applied, would not fit in memory.
     #[error(
-        "this run needs about {:.1} GiB ({replications} replications of {orgs} orgs over {ticks} ticks); this machine allows {:.1} GiB: use fewer replications or ticks",
+        "this run needs about {:.1} GiB ({replications} replications of {orgs} orgs over {ticks} ticks); {limited_by} allows {:.1} GiB: use fewer replications or ticks",
         gib(.need),
         gib(.limit)
     )]
     Memory {
+        /// What sets the limit: "this machine", "the cgroup's memory.max", "RLIMIT_AS"…
+        limited_by: &'static str,
         /// Estimated bytes needed.
         need: f64,
         /// Bytes this machine allows.
@@ -106,6 +109,10 @@ pub struct Prepared {
     pub resume: bool,
     /// Run only this shard of the sweep.
     pub shard: Option<ShardOf>,
+    /// The lock on the result folder, held until the run is done.
+    pub lock: Option<std::sync::Arc<DestinationLock>>,
+    /// What to tell the user before the run starts: overload warnings, what was tidied up.
+    pub notes: Vec<String>,
 }
 
 /// A run that has written its result folder.
@@ -147,13 +154,27 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
         s.scenario.seed = seed;
     }
     let dest = destination(path, request.out.as_deref(), &s);
-    // A shard writes its own folder (checked when it starts), not the result.
-    if request.shard.is_none() {
-        output::check_destination(&dest).map_err(|source| RunFileError::Write {
-            dest: dest.clone(),
-            source,
-        })?;
-    }
+    let write_error = |source| RunFileError::Write {
+        dest: dest.clone(),
+        source,
+    };
+    // Before any work: the place can be written, no other run is writing it, and what
+    // interrupted runs left there is tidied up. A shard writes its own folder (checked when it
+    // starts), not the result, and shards of one sweep may run side by side: no lock.
+    let mut notes: Vec<String> = Vec::new();
+    let lock = if request.shard.is_none() {
+        let lock = output::lock_destination(&dest).map_err(write_error)?;
+        output::check_destination(&dest).map_err(write_error)?;
+        notes.extend(lock.notes.iter().map(|n| format!("note: {n}")));
+        Some(std::sync::Arc::new(lock))
+    } else {
+        None
+    };
+    notes.extend(
+        scenario::overload_warnings(&s)
+            .into_iter()
+            .map(|w| format!("warning: {w}")),
+    );
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
     // The scenario was checked against memory when it was loaded; the overrides may have
     // grown it since.
@@ -165,6 +186,7 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
     let limit = scenario::memory_limit() as f64;
     if need > limit {
         return Err(RunFileError::Memory {
+            limited_by: scenario::process_memory_cap().source,
             need,
             limit,
             replications: s.scenario.replications,
@@ -189,6 +211,8 @@ pub fn prepare(request: &RunRequest) -> Result<Prepared, RunFileError> {
         },
         resume: request.resume,
         shard: request.shard,
+        lock,
+        notes,
     })
 }
 
@@ -219,13 +243,47 @@ impl Prepared {
             mut facts,
             resume: _,
             shard: _,
+            lock: _lock,
+            notes: _,
         } = self;
-        let runs = run(&scenario, &options)?;
-        let summary = summarise_runs(&scenario, &runs);
-        facts.finished = SystemTime::now();
-        let charts = |dir: &Path| report::render_all(dir).map(drop).map_err(Into::into);
-        let written = output::write_result(&dest, &scenario, &runs, &summary, &facts, &charts)
-            .map_err(|source| RunFileError::Write { dest, source })?;
+        let threads = options.threads.unwrap_or_else(rayon::current_num_threads);
+        let guard = Guard {
+            backlog_cap: Some(scenario::backlog_cap(
+                &scenario,
+                threads,
+                scenario::memory_limit(),
+            )),
+            interruptible: true,
+        };
+        // Ctrl-C stops the runs, or the writing before the result is renamed into place; the
+        // temporary folder is removed and the destination is left as it was.
+        interrupt::install();
+        let result = (|| -> Result<(Summary, Written), RunFileError> {
+            let runs = run_guarded(&scenario, &options, guard)?;
+            let summary = summarise_runs(&scenario, &runs);
+            facts.finished = SystemTime::now();
+            let charts = |dir: &Path| -> Result<(), output::HookError> {
+                report::render_all(dir)?;
+                if interrupt::requested() {
+                    return Err(RunError::Interrupted.into());
+                }
+                Ok(())
+            };
+            let written = output::write_result(&dest, &scenario, &runs, &summary, &facts, &charts)
+                .map_err(|source| {
+                    if interrupt::requested() {
+                        RunFileError::Run(RunError::Interrupted)
+                    } else {
+                        RunFileError::Write {
+                            dest: dest.clone(),
+                            source,
+                        }
+                    }
+                })?;
+            Ok((summary, written))
+        })();
+        interrupt::uninstall();
+        let (summary, written) = result?;
         Ok(Finished {
             scenario,
             summary,

@@ -266,12 +266,18 @@ impl Shape {
 pub fn wire(teams: u32, network: Network, seed: u64, replicate: u32) -> Vec<Vec<u32>> {
     let n = teams as usize;
     let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let link = |adj: &mut Vec<Vec<u32>>, a: u32, b: u32| {
-        if a != b && !adj[a as usize].contains(&b) {
-            adj[a as usize].push(b);
-            adj[b as usize].push(a);
-        }
-    };
+    // Links made so far, for constant-time duplicate checks (a linear scan of a team's list
+    // made wiring a dense network cubic in the teams). Only looked up, never iterated, and the
+    // lists are sorted at the end, so the network is the same as with the scan.
+    let mut made: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let edge = |a: u32, b: u32| (u64::from(a.min(b)) << 32) | u64::from(a.max(b));
+    let link =
+        |adj: &mut Vec<Vec<u32>>, made: &mut std::collections::HashSet<u64>, a: u32, b: u32| {
+            if a != b && made.insert(edge(a, b)) {
+                adj[a as usize].push(b);
+                adj[b as usize].push(a);
+            }
+        };
     let (half, rewire) = match network {
         Network::Complete => (n as u32, 0.0),
         Network::Ring => (1, 0.0),
@@ -281,7 +287,7 @@ pub fn wire(teams: u32, network: Network, seed: u64, replicate: u32) -> Vec<Vec<
         // A degree of teams - 1 or more links every team to every other.
         for a in 0..teams {
             for b in a + 1..teams {
-                link(&mut adj, a, b);
+                link(&mut adj, &mut made, a, b);
             }
         }
     } else if n > 1 {
@@ -307,16 +313,16 @@ pub fn wire(teams: u32, network: Network, seed: u64, replicate: u32) -> Vec<Vec<
                     ));
                     let mut c = (pick * teams as f64) as u32 % teams;
                     let mut tries = 0;
-                    while (c == a || adj[a as usize].contains(&c)) && tries < teams {
+                    while (c == a || made.contains(&edge(a, c))) && tries < teams {
                         c = (c + 1) % teams;
                         tries += 1;
                     }
                     if tries < teams {
-                        link(&mut adj, a, c);
+                        link(&mut adj, &mut made, a, c);
                         continue;
                     }
                 }
-                link(&mut adj, a, b);
+                link(&mut adj, &mut made, a, b);
             }
         }
     }

@@ -72,6 +72,21 @@ pub enum OutputError {
     /// The destination has no last component to name the folder (`..`, `/`).
     #[error("{} does not name a folder; give the results folder a name with --out", path.display())]
     NoFolderName { path: PathBuf },
+    /// The destination's parent cannot be written (read-only, no permission, not a folder).
+    #[error("cannot write in {}, where the result {} would go; choose another place with --out", dir.display(), dest.display())]
+    Unwritable {
+        dir: PathBuf,
+        dest: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// Another orgsim process holds the destination's lock.
+    #[error(
+        "{} is being written by another orgsim run{}; wait for it to finish, or choose another folder with --out",
+        dest.display(),
+        pid.map_or_else(String::new, |p| format!(" (process {p})"))
+    )]
+    Locked { dest: PathBuf, pid: Option<u32> },
     /// The charts/report hook failed.
     #[error("could not add the charts or report to {}", path.display())]
     Hook {
@@ -103,6 +118,7 @@ pub struct Written {
 pub fn is_result_file(name: &str) -> bool {
     RESULT_FILES.contains(&name)
         || BROWSER_FILES.contains(&name)
+        || name == "report.html.tmp"
         || name.ends_with(".png")
         || name.ends_with(".svg")
 }
@@ -248,6 +264,195 @@ fn inspect(dest: &Path) -> Result<Existing, OutputError> {
     Ok(Existing::Result(!names.is_empty()))
 }
 
+/// The name and parent folder of a destination.
+fn name_and_parent(dest: &Path) -> Result<(String, PathBuf), OutputError> {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| OutputError::NoFolderName {
+            path: dest.to_path_buf(),
+        })?;
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((name, parent))
+}
+
+/// An exclusive lock on a destination, held from before the run until its result is in place:
+/// the file `.<name>.lock` beside it, locked with `flock`, holding the owner's process id. The
+/// kernel releases it when the process ends, however it ends. The file is removed when the
+/// lock is dropped; one a killed run left is simply locked again by the next.
+#[derive(Debug)]
+pub struct DestinationLock {
+    file: File,
+    path: PathBuf,
+    /// What was found and tidied up when the lock was taken, one sentence each.
+    pub notes: Vec<String>,
+}
+
+impl Drop for DestinationLock {
+    /// Removes the lock file while still holding the lock; a run that opened it meanwhile
+    /// finds, once it has the lock, that the name no longer leads to its file, and starts over.
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+        let _ = &self.file;
+    }
+}
+
+/// Whether `file` is still the file at `path` (not removed or replaced since it was opened).
+fn still_at(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Take the lock on `dest` before any work: this proves the place can be written (creating the
+/// parent folder if needed), refuses a destination another run is writing, and tidies up what
+/// interrupted runs left beside it — temporary folders of processes that no longer exist are
+/// removed, and a previous result left moved aside (`.<name>.old-<pid>`) is put back if the
+/// destination is missing.
+pub fn lock_destination(dest: &Path) -> Result<DestinationLock, OutputError> {
+    let (name, parent) = name_and_parent(dest)?;
+    let unwritable = |source: io::Error| OutputError::Unwritable {
+        dir: parent.clone(),
+        dest: dest.to_path_buf(),
+        source,
+    };
+    fs::create_dir_all(&parent).map_err(unwritable)?;
+    let path = parent.join(format!(".{name}.lock"));
+    let mut tries = 0;
+    let mut file = loop {
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(unwritable)?;
+        if !try_flock(&file).map_err(unwritable)? {
+            let mut text = String::new();
+            let _ = io::Read::read_to_string(&mut file, &mut text);
+            return Err(OutputError::Locked {
+                dest: dest.to_path_buf(),
+                pid: text.trim().parse().ok(),
+            });
+        }
+        tries += 1;
+        if still_at(&file, &path) || tries >= 5 {
+            break file;
+        }
+    };
+    let _ = file.set_len(0);
+    let _ = io::Write::write_all(&mut file, format!("{}\n", std::process::id()).as_bytes());
+    // A probe: the parent may accept a lock file yet refuse a folder (a quota, a full disk).
+    let probe = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if !probe.exists() {
+        fs::create_dir(&probe).map_err(unwritable)?;
+        let _ = fs::remove_dir(&probe);
+    }
+    let notes = tidy(dest, &name, &parent);
+    Ok(DestinationLock { file, path, notes })
+}
+
+/// `flock(LOCK_EX | LOCK_NB)`: `Ok(false)` when another process holds it.
+fn try_flock(file: &File) -> io::Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: flock on a file descriptor this function borrows; no memory is touched.
+        let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if r == 0 {
+            return Ok(true);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() == io::ErrorKind::WouldBlock {
+            Ok(false)
+        } else {
+            Err(e)
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        Ok(true)
+    }
+}
+
+/// Whether process `pid` exists (on other systems: assume it does, and touch nothing).
+pub(crate) fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 only asks whether the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Remove what interrupted runs of dead processes left beside `dest`; put back a previous
+/// result a run moved aside and did not replace. Returns what it did, for the user.
+fn tidy(dest: &Path, name: &str, parent: &Path) -> Vec<String> {
+    let mut notes = Vec::new();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return notes;
+    };
+    let me = std::process::id();
+    let mut left: Vec<(String, &'static str, u32)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let rest = file.strip_prefix(&format!(".{name}."))?;
+            let (kind, pid) = rest
+                .strip_prefix("tmp-")
+                .map(|p| ("tmp", p))
+                .or_else(|| rest.strip_prefix("old-").map(|p| ("old", p)))?;
+            let pid: u32 = pid.parse().ok()?;
+            (pid != me && !alive(pid)).then_some((file, kind, pid))
+        })
+        .collect();
+    // Oldest-named first, so the same folder is restored every time.
+    left.sort();
+    for (file, kind, pid) in left {
+        let path = parent.join(&file);
+        if kind == "old" && fs::symlink_metadata(dest).is_err() && fs::rename(&path, dest).is_ok() {
+            notes.push(format!(
+                "restored the previous result to {} from {} (process {pid} was stopped while replacing it)",
+                dest.display(),
+                path.display()
+            ));
+        } else if fs::remove_dir_all(&path).is_ok() {
+            let what = if kind == "old" {
+                "a previous result already replaced"
+            } else {
+                "an unfinished result"
+            };
+            notes.push(format!(
+                "removed {}, {what} left by an interrupted run (process {pid})",
+                path.display()
+            ));
+        }
+    }
+    notes
+}
+
 /// Fill a temporary folder beside `dest` with `fill`, then move it to `dest`.
 ///
 /// The temporary folder is `.<name>.tmp-<pid>` in `dest`'s parent (created if missing), so the
@@ -259,16 +464,7 @@ pub fn write_atomically(
     dest: &Path,
     fill: impl FnOnce(&Path) -> Result<(), OutputError>,
 ) -> Result<Written, OutputError> {
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| OutputError::NoFolderName {
-            path: dest.to_path_buf(),
-        })?;
-    let parent = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let (name, parent) = name_and_parent(dest)?;
     inspect(dest)?;
     fs::create_dir_all(&parent).map_err(io_error(&parent))?;
 

@@ -13,11 +13,11 @@ pub mod sweep;
 pub mod sweep_report;
 pub mod tables;
 
-pub(crate) use folder::json_file;
 pub use folder::{
-    HookError, OutputError, RESULT_FILES, Written, check_destination, is_result_file,
-    write_atomically, write_result, write_tables,
+    DestinationLock, HookError, OutputError, RESULT_FILES, Written, check_destination,
+    is_result_file, lock_destination, write_atomically, write_result, write_tables,
 };
+pub(crate) use folder::{alive, json_file};
 pub use manifest::{Manifest, RunFacts, rfc3339};
 pub use tables::SummaryFile;
 
@@ -26,6 +26,7 @@ pub fn render_any(
     dir: &std::path::Path,
     formats: Option<&[crate::scenario::Format]>,
 ) -> Result<Vec<std::path::PathBuf>, report::RenderError> {
+    charts::remove_stale_temporaries(dir);
     if sweep::read::SweepResults::is_sweep(dir) {
         sweep_report::render_all_as(dir, formats)
     } else {

@@ -130,6 +130,13 @@ impl ResultSet {
         let manifest: Manifest = read_json(dir, "manifest.json")?;
         let summary: SummaryFile = read_json(dir, "summary.json")?;
         let scenario = &manifest.scenario;
+        // A manifest edited by hand is read with the rules a scenario file is.
+        if let Some(p) = crate::scenario::check(scenario).first() {
+            return Err(ResultsError::Invalid {
+                path: dir.join("manifest.json"),
+                message: format!("its scenario is not valid: {}: {}", p.path, p.message),
+            });
+        }
         let names: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
         if names.is_empty() {
             return Err(ResultsError::Invalid {
@@ -228,11 +235,14 @@ struct Table {
     path: PathBuf,
     reader: csv::Reader<io::Cursor<String>>,
     columns: Vec<usize>,
+    /// Bytes in the file: a bound on how many rows it can hold.
+    len: usize,
 }
 
 impl Table {
     fn open(dir: &Path, file: &str, wanted: &[&str]) -> Result<Table, ResultsError> {
         let (path, text) = open(dir, file)?;
+        let len = text.len();
         let mut reader = csv::Reader::from_reader(io::Cursor::new(text));
         let headers = reader
             .headers()
@@ -268,6 +278,7 @@ impl Table {
             path,
             reader,
             columns,
+            len,
         })
     }
 
@@ -336,6 +347,10 @@ fn read_timeseries(
 ) -> Result<Vec<Vec<ReplicateSeries>>, ResultsError> {
     let table = Table::open(dir, "timeseries.csv", &TIMESERIES_HEADER)?;
     let mut by_org: Vec<BTreeMap<u32, Vec<TickRow>>> = vec![BTreeMap::new(); names.len()];
+    // Every series has a row of several bytes per tick: a file too short for the ticks the
+    // manifest claims was edited, and is refused before memory is set aside for them.
+    let room = table.len;
+    let mut series_count = 0usize;
     table.for_each(|f| {
         let org = org_index(names, f[0])?;
         let replicate = u32::try_from(parse_int("replicate", f[1])?)
@@ -349,6 +364,15 @@ fn read_timeseries(
         let mut row = TickRow::default();
         for (&metric, text) in TickMetric::ALL.iter().zip(&f[TIMESERIES_KEYS.len()..]) {
             *row.field(metric) = parse_opt(metric.name(), text)?;
+        }
+        if !by_org[org].contains_key(&replicate) {
+            series_count += 1;
+            if series_count.saturating_mul(ticks as usize) > room {
+                return Err(format!(
+                    "the file is too short for {series_count} series of {ticks} ticks: \
+                     does manifest.json's `ticks` belong to this result?"
+                ));
+            }
         }
         let series = by_org[org]
             .entry(replicate)

@@ -199,17 +199,21 @@ impl SweepChart {
     /// Draws the chart into `path`.
     pub fn write(&self, sr: &SweepResults, path: &Path, format: Format) -> Result<(), ChartError> {
         ensure_font().map_err(|e| self.error(sr, Some(path), e))?;
-        let result = match format {
-            Format::Png => {
-                let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
-                self.draw(sr, &root).and_then(|()| Ok(root.present()?))
-            }
-            Format::Svg => {
-                let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
-                self.draw(sr, &root).and_then(|()| Ok(root.present()?))
-            }
-        };
-        result.map_err(|e| self.error(sr, Some(path), e))
+        // Through a temporary file: a full disk or a kill never leaves a truncated chart.
+        crate::output::charts::atomically(path, |tmp| {
+            let result = match format {
+                Format::Png => {
+                    let root = BitMapBackend::new(tmp, (WIDTH, HEIGHT)).into_drawing_area();
+                    self.draw(sr, &root).and_then(|()| Ok(root.present()?))
+                }
+                Format::Svg => {
+                    let root = SVGBackend::new(tmp, (WIDTH, HEIGHT)).into_drawing_area();
+                    self.draw(sr, &root).and_then(|()| Ok(root.present()?))
+                }
+            };
+            result.map_err(|e| e.to_string())
+        })
+        .map_err(|e| self.error(sr, Some(path), e))
     }
 
     /// The chart as an SVG document in memory.

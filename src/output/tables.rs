@@ -63,8 +63,14 @@ impl<W: Write> Fields<W> {
         self.csv.write_field(&self.buf)
     }
 
+    /// A non-finite value (validation keeps them out of every result) is written as empty, like
+    /// a missing one, so no `inf` or `NaN` ever reaches a table.
     pub(crate) fn float(&mut self, x: f64) -> csv::Result<()> {
-        self.int(x)
+        if x.is_finite() {
+            self.int(x)
+        } else {
+            self.csv.write_field("")
+        }
     }
 
     pub(crate) fn opt(&mut self, x: Option<f64>) -> csv::Result<()> {
@@ -86,8 +92,13 @@ impl<W: Write> Fields<W> {
 }
 
 /// A float as written in every orgsim table: shortest round-trip digits, no exponent.
+/// A non-finite value is written as empty.
 pub fn format_float(x: f64) -> String {
-    format!("{x}")
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
 }
 
 /// `runs` in output order: by org, then replicate.

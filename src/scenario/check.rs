@@ -40,9 +40,34 @@ struct Checker {
     out: Vec<Problem>,
 }
 
+/// Most decisions per tick (`work.rate`).
+pub(crate) const MAX_RATE: f64 = 1e6;
+/// Largest effort or stake a distribution may be centred on: sums over millions of decisions
+/// stay far from overflow.
+pub(crate) const MAX_AMOUNT: f64 = 1e12;
+/// Range of a beta's alpha and beta.
+const BETA_PARAMETER: (f64, f64) = (0.01, 1000.0);
+/// Range of a gamma's shape.
+const GAMMA_SHAPE: (f64, f64) = (0.01, 1e4);
+/// Range of a lognormal's mu: e^50 ≈ 5e21 is the median.
+const LOGNORMAL_MU: (f64, f64) = (-50.0, 50.0);
+/// Range of a lognormal's sigma.
+const LOGNORMAL_SIGMA: (f64, f64) = (0.0, 10.0);
+/// Largest `link_delay` and outage `delay_factor`.
+pub(crate) const MAX_DELAY: f64 = 1e6;
+/// Most levels of a tree (a chain of `span = 1` managers included).
+pub(crate) const MAX_LEVELS: u32 = 1000;
+/// Largest surge `factor`.
+const MAX_SURGE: f64 = 1000.0;
+
 /// Formats a number as written by a person (`3`, `0.25`).
 fn num(x: f64) -> String {
-    format!("{x}")
+    // Very large or small numbers as written in a file (`1e300`), not 300 digits.
+    if x.is_finite() && x != 0.0 && !(1e-6..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 impl Checker {
@@ -57,7 +82,14 @@ impl Checker {
     }
 
     fn at_least(&mut self, path: &str, what: &str, x: f64, min: f64) {
-        if x.is_nan() || x < min {
+        if x == f64::INFINITY {
+            self.push(
+                path.into(),
+                format!("{what} must be a finite number, found {}", num(x)),
+                None,
+                &[],
+            );
+        } else if x.is_nan() || x < min {
             self.push(
                 path.into(),
                 format!("{what} must be at least {}, found {}", num(min), num(x)),
@@ -67,8 +99,27 @@ impl Checker {
         }
     }
 
+    /// Only the upper bound: [`Checker::at_least`] reports the rest.
+    fn at_most(&mut self, path: &str, what: &str, x: f64, max: f64) {
+        if x > max && x.is_finite() {
+            self.push(
+                path.into(),
+                format!("{what} must be at most {}, found {}", num(max), num(x)),
+                None,
+                &[],
+            );
+        }
+    }
+
     fn positive(&mut self, path: &str, what: &str, x: f64) {
-        if x.is_nan() || x <= 0.0 {
+        if x == f64::INFINITY {
+            self.push(
+                path.into(),
+                format!("{what} must be a finite number, found {}", num(x)),
+                None,
+                &[],
+            );
+        } else if x.is_nan() || x <= 0.0 {
             self.push(
                 path.into(),
                 format!("{what} must be greater than 0, found {}", num(x)),
@@ -94,6 +145,22 @@ impl Checker {
         if !(0.0..=1.0).contains(&x) {
             let msg = format!("{what} must be a probability in [0, 1], found {}", num(x));
             self.push(path.into(), msg, None, &[]);
+        }
+    }
+
+    /// A distribution parameter in its validated range (`docs/scenario-reference.md`
+    /// "Distributions"): beyond it draws overflow, lose all precision, or take the estimate
+    /// longer than the run.
+    fn parameter(&mut self, path: &str, what: &str, name: &str, x: f64, lo: f64, hi: f64) {
+        if !(lo..=hi).contains(&x) {
+            let msg = format!(
+                "{what}: {name} must be in [{}, {}], found {}",
+                num(lo),
+                num(hi),
+                num(x)
+            );
+            let help = "wider parameters overflow or give draws no better than a fixed value";
+            self.push(path.into(), msg, Some(help.into()), &[]);
         }
     }
 
@@ -156,6 +223,20 @@ impl Checker {
                 None,
                 &[],
             );
+        } else if w.rate > MAX_RATE {
+            self.push(
+                "work.rate".into(),
+                format!(
+                    "`rate` must be at most {}, found {}",
+                    num(MAX_RATE),
+                    num(w.rate)
+                ),
+                Some(
+                    "decisions per tick for the whole organisation; use a longer tick for more"
+                        .into(),
+                ),
+                &[],
+            );
         }
         self.dist(
             "work.complexity",
@@ -180,13 +261,22 @@ impl Checker {
                 let p = format!("{path}.fixed");
                 if share {
                     self.within(&p, what, x, 0.0, 1.0);
+                } else if x > MAX_AMOUNT && x.is_finite() {
+                    self.within(&p, what, x, 0.0, MAX_AMOUNT);
                 } else {
                     self.positive(&p, what, x);
                 }
             }
             Dist::Uniform([a, b]) => {
                 let p = format!("{path}.uniform");
-                if a.is_nan() || b.is_nan() || a > b {
+                if a.is_infinite() || b.is_infinite() {
+                    let msg = format!(
+                        "{what}: uniform bounds must be finite numbers, found [{}, {}]",
+                        num(a),
+                        num(b)
+                    );
+                    self.push(p.clone(), msg, None, &[]);
+                } else if a.is_nan() || b.is_nan() || a > b {
                     let msg = format!(
                         "{what}: uniform needs low ≤ high, found [{}, {}]",
                         num(a),
@@ -196,6 +286,14 @@ impl Checker {
                 } else if share && !(a >= 0.0 && b <= 1.0) {
                     let msg = format!(
                         "{what}: uniform bounds must be in [0, 1], found [{}, {}]",
+                        num(a),
+                        num(b)
+                    );
+                    self.push(p, msg, None, &[]);
+                } else if !share && b > MAX_AMOUNT && b.is_finite() {
+                    let msg = format!(
+                        "{what}: uniform bounds must be at most {}, found [{}, {}]",
+                        num(MAX_AMOUNT),
                         num(a),
                         num(b)
                     );
@@ -210,42 +308,53 @@ impl Checker {
                 }
             }
             Dist::Beta([a, b]) => {
-                self.positive(
-                    &format!("{path}.beta[0]"),
-                    &format!("{what}: beta's alpha"),
-                    a,
-                );
-                self.positive(
-                    &format!("{path}.beta[1]"),
-                    &format!("{what}: beta's beta"),
-                    b,
-                );
+                let (lo, hi) = BETA_PARAMETER;
+                self.parameter(&format!("{path}.beta[0]"), what, "beta's alpha", a, lo, hi);
+                self.parameter(&format!("{path}.beta[1]"), what, "beta's beta", b, lo, hi);
             }
             Dist::Gamma([k, theta]) => {
-                self.positive(
+                let (lo, hi) = GAMMA_SHAPE;
+                self.parameter(
                     &format!("{path}.gamma[0]"),
-                    &format!("{what}: gamma's shape"),
+                    what,
+                    "gamma's shape",
                     k,
+                    lo,
+                    hi,
                 );
-                self.positive(
-                    &format!("{path}.gamma[1]"),
-                    &format!("{what}: gamma's scale"),
-                    theta,
-                );
+                let p = format!("{path}.gamma[1]");
+                if theta > MAX_AMOUNT && theta.is_finite() {
+                    self.parameter(&p, what, "gamma's scale", theta, 0.0, MAX_AMOUNT);
+                } else {
+                    self.positive(&p, &format!("{what}: gamma's scale"), theta);
+                }
             }
             Dist::Exponential(mean) => {
-                self.positive(
-                    &format!("{path}.exponential"),
-                    &format!("{what}: exponential's mean"),
-                    mean,
-                );
+                let p = format!("{path}.exponential");
+                if mean > MAX_AMOUNT && mean.is_finite() {
+                    self.parameter(&p, what, "exponential's mean", mean, 0.0, MAX_AMOUNT);
+                } else {
+                    self.positive(&p, &format!("{what}: exponential's mean"), mean);
+                }
             }
-            Dist::Lognormal([_, sigma]) => {
-                self.at_least(
+            Dist::Lognormal([mu, sigma]) => {
+                let (lo, hi) = LOGNORMAL_MU;
+                self.parameter(
+                    &format!("{path}.lognormal[0]"),
+                    what,
+                    "lognormal's mu",
+                    mu,
+                    lo,
+                    hi,
+                );
+                let (lo, hi) = LOGNORMAL_SIGMA;
+                self.parameter(
                     &format!("{path}.lognormal[1]"),
-                    &format!("{what}: lognormal's sigma"),
+                    what,
+                    "lognormal's sigma",
                     sigma,
-                    0.0,
+                    lo,
+                    hi,
                 );
             }
         }
@@ -254,7 +363,13 @@ impl Checker {
     fn quality(&mut self, q: &Quality) {
         self.positive("quality.sharpness", "`sharpness`", q.sharpness);
         self.probability("quality.filter_loss", "`filter_loss`", q.filter_loss);
-        self.at_least("quality.bad_penalty", "`bad_penalty`", q.bad_penalty, 0.0);
+        self.within(
+            "quality.bad_penalty",
+            "`bad_penalty`",
+            q.bad_penalty,
+            0.0,
+            1000.0,
+        );
         self.probability("quality.rework", "`rework`", q.rework);
     }
 
@@ -276,6 +391,14 @@ impl Checker {
             Structure::Tree { span, levels } => {
                 self.whole_at_least(&p("span"), &format!("`span` of {who}"), span, 1);
                 self.whole_at_least(&p("levels"), &format!("`levels` of {who}"), levels, 1);
+                if levels > MAX_LEVELS {
+                    self.push(
+                        p("levels"),
+                        format!("`levels` of {who} must be at most {MAX_LEVELS}, found {levels}"),
+                        None,
+                        &[],
+                    );
+                }
                 false
             }
             Structure::Teams {
@@ -349,12 +472,9 @@ impl Checker {
                 }
             }
         }
-        self.at_least(
-            &p("link_delay"),
-            &format!("`link_delay` of {who}"),
-            org.link_delay,
-            0.0,
-        );
+        let what = format!("`link_delay` of {who}");
+        self.at_least(&p("link_delay"), &what, org.link_delay, 0.0);
+        self.at_most(&p("link_delay"), &what, org.link_delay, MAX_DELAY);
         self.within(
             &p("boundary"),
             &format!("`boundary` of {who}"),
@@ -450,7 +570,13 @@ impl Checker {
         }
         match &shock.kind {
             ShockKind::Surge { factor, region } => {
-                self.at_least(&p("factor"), &format!("`factor` of {who}"), *factor, 0.0);
+                self.within(
+                    &p("factor"),
+                    &format!("`factor` of {who}"),
+                    *factor,
+                    0.0,
+                    MAX_SURGE,
+                );
                 if let Some(r) = region {
                     self.region(&p("region"), &who, *r);
                 }
@@ -482,12 +608,9 @@ impl Checker {
                 LossTarget::Region(r) => self.region(&p("target"), &who, r),
             },
             ShockKind::Outage { delay_factor, .. } => {
-                self.at_least(
-                    &p("delay_factor"),
-                    &format!("`delay_factor` of {who}"),
-                    *delay_factor,
-                    1.0,
-                );
+                let what = format!("`delay_factor` of {who}");
+                self.at_least(&p("delay_factor"), &what, *delay_factor, 1.0);
+                self.at_most(&p("delay_factor"), &what, *delay_factor, MAX_DELAY);
             }
             ShockKind::Shift {
                 complexity_shift,

@@ -41,36 +41,47 @@ fn complexity_masses(d: &Dist) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Points of reach (the width of world a cross-unit decision affects) and their probabilities,
-/// from the distribution's quantiles.
+/// Points of reach (the width of world a cross-unit decision affects) and their probabilities:
+/// the distribution's mass on each of `N` cells of [0, 1], and the mass above 1 at 1 (reach
+/// is clipped there). Computed from closed-form or series CDFs, never from an iterative
+/// quantile, so extreme but valid parameters cannot hang or panic the estimate.
 fn reach_masses(d: &Dist) -> Vec<(f64, f64)> {
-    use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal};
+    use statrs::distribution::{ContinuousCDF, Gamma, LogNormal};
     const N: usize = 200;
-    let quantile: Box<dyn Fn(f64) -> f64> = match *d {
+    let cdf: Box<dyn Fn(f64) -> f64> = match *d {
         Dist::Fixed(x) => return vec![(x.clamp(0.0, 1.0), 1.0)],
-        Dist::Uniform([a, b]) => Box::new(move |u| a + (b - a) * u),
-        Dist::Exponential(m) => Box::new(move |u| -m * (1.0 - u).ln()),
-        Dist::Beta([a, b]) => match Beta::new(a, b) {
-            Ok(dist) => Box::new(move |u| dist.inverse_cdf(u)),
-            Err(_) => return vec![(d.mean().clamp(0.0, 1.0), 1.0)],
-        },
+        Dist::Uniform([a, b]) if b > a => Box::new(move |x| ((x - a) / (b - a)).clamp(0.0, 1.0)),
+        Dist::Exponential(m) if m > 0.0 => Box::new(move |x| 1.0 - (-x / m).exp()),
+        Dist::Beta([a, b]) if a > 0.0 && b > 0.0 => Box::new(move |x| {
+            statrs::function::beta::checked_beta_reg(a, b, x.clamp(0.0, 1.0)).unwrap_or(0.0)
+        }),
         Dist::Gamma([k, scale]) => match Gamma::new(k, 1.0 / scale) {
-            Ok(dist) => Box::new(move |u| dist.inverse_cdf(u)),
+            Ok(dist) => Box::new(move |x| dist.cdf(x)),
             Err(_) => return vec![(d.mean().clamp(0.0, 1.0), 1.0)],
         },
         Dist::Lognormal([mu, sigma]) => match LogNormal::new(mu, sigma) {
-            Ok(dist) => Box::new(move |u| dist.inverse_cdf(u)),
+            Ok(dist) => Box::new(move |x| dist.cdf(x)),
             Err(_) => return vec![(d.mean().clamp(0.0, 1.0), 1.0)],
         },
+        _ => return vec![(d.mean().clamp(0.0, 1.0), 1.0)],
     };
-    (0..N)
+    let at = |x: f64| {
+        let p = cdf(x);
+        if p.is_finite() {
+            p.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    let mut out: Vec<(f64, f64)> = (0..N)
         .map(|i| {
-            (
-                quantile((i as f64 + 0.5) / N as f64).clamp(0.0, 1.0),
-                1.0 / N as f64,
-            )
+            let lo = i as f64 / N as f64;
+            let hi = (i + 1) as f64 / N as f64;
+            ((lo + hi) / 2.0, (at(hi) - at(lo)).max(0.0))
         })
-        .collect()
+        .collect();
+    out.push((1.0, (1.0 - at(1.0)).max(0.0)));
+    out
 }
 
 /// Effort per tick arriving at each level of `org` at `rate` decisions per tick.
@@ -135,8 +146,16 @@ pub fn level_load(org: &OrgSpec, work: &Work, rate: f64) -> Vec<f64> {
     if escalate {
         reach_cases.extend(reaches.iter().map(|&(r, m)| (r, m * work.cross_unit)));
     }
+    // Complexity matters only through the level that would decide it: pool the cells by that
+    // level first, so the cost is cells + levels × reach cases, not their product.
+    let mut by_decider = vec![0.0; levels];
     for (c, mass) in complexity_masses(&work.complexity) {
-        let by_complexity = decider(c);
+        by_decider[decider(c)] += mass;
+    }
+    for (by_complexity, &mass) in by_decider.iter().enumerate() {
+        if mass <= 0.0 {
+            continue;
+        }
         for &(r, reach_mass) in &reach_cases {
             let mut below = 0.0;
             for level in by_complexity..levels {
@@ -183,6 +202,36 @@ fn dist(d: &Dist) -> String {
         Dist::Exponential(m) => format!("exponential, mean {m}"),
         Dist::Lognormal([m, s]) => format!("lognormal(mu {m}, sigma {s})"),
     }
+}
+
+/// One line per org whose estimated load exceeds a level's capacity in normal times, as
+/// `check` warns: `run` prints them before it starts.
+pub fn overload_warnings(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for org in &s.orgs {
+        let util = level_utilisation(org, &s.work, s.work.rate);
+        let levels = util.len();
+        let Some((l, u)) = util
+            .into_iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            continue;
+        };
+        if u >= 1.0 {
+            let which = match org.structure {
+                Structure::Teams { .. } => "its members".to_string(),
+                _ if levels > 1 && l + 1 == levels => "the top".to_string(),
+                _ if levels == 1 => "its single agent".to_string(),
+                _ => format!("level {l}"),
+            };
+            out.push(format!(
+                "org `{}`: {which} will be overloaded ({u:.2} of capacity): work arrives faster than it can be decided, and the backlog will grow",
+                org.name
+            ));
+        }
+    }
+    out
 }
 
 /// A human summary of a valid scenario: orgs, estimated load by level, shocks.

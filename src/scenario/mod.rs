@@ -24,9 +24,9 @@ mod hardening_tests;
 mod tests;
 
 pub use check::{Problem, check};
-pub use describe::{describe, level_load, level_utilisation};
+pub use describe::{describe, level_load, level_utilisation, overload_warnings};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
-pub use memory::{estimate_bytes, memory_limit};
+pub use memory::{MemoryCap, backlog_cap, estimate_bytes, memory_limit, process_memory_cap};
 pub use schema::known_keys;
 pub use shipped::{
     Created, NewError, Shipped, create, find_shipped, list, new_path, new_text, shipped, write_new,
@@ -64,8 +64,18 @@ pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     text_of(bytes, &path.display().to_string())
 }
 
-/// `bytes` as text, or an error located at the first byte that is not UTF-8.
+/// Validates a scenario file's bytes: [`parse_str`] once they are known to be UTF-8.
+pub fn parse_bytes(bytes: &[u8], file_name: &str) -> Result<Scenario, ScenarioError> {
+    parse_str(&text_of(bytes.to_vec(), file_name)?, file_name)
+}
+
+/// `bytes` as text, or an error located at the first byte that is not UTF-8. A leading
+/// byte-order mark (some editors write one) is dropped.
 pub(crate) fn text_of(bytes: Vec<u8>, file_name: &str) -> Result<String, ScenarioError> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(e) => {

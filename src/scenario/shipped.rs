@@ -228,28 +228,62 @@ pub fn create(name: &str, from: Option<&str>) -> Result<Created, NewError> {
 /// Writes `text` to `path`, refusing if anything is already there (checked atomically by the
 /// file system, so a file created a moment earlier is not clobbered either).
 pub fn write_new(path: &Path, text: &str) -> Result<(), NewError> {
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists || path.exists() => {
+    if path.exists() {
+        return Err(NewError::Exists(path.to_path_buf()));
+    }
+    let fail = |source| NewError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Written whole beside `path` first, so a full disk or a kill never leaves a truncated or
+    // empty file that would block the next try.
+    let name = path
+        .file_name()
+        .map_or_else(|| "scenario".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    remove_stale(path, &name);
+    let written = std::fs::File::create(&tmp).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    // A hard link never replaces an existing file, so a file made meanwhile is kept; where
+    // links are not supported, a rename after the check above.
+    let placed = match std::fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&tmp);
             return Err(NewError::Exists(path.to_path_buf()));
         }
-        Err(source) => {
-            return Err(NewError::Write {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+        Err(_) => std::fs::rename(&tmp, path),
     };
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|source| NewError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
+    let _ = std::fs::remove_file(&tmp);
+    placed.map_err(fail)
+}
+
+/// Removes `.<name>.tmp-<pid>` files beside `path` that a killed `orgsim new` of a process
+/// no longer running left.
+fn remove_stale(path: &Path, name: &str) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp-");
+    for entry in entries.filter_map(Result::ok) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let pid = file
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| p != std::process::id() && !crate::output::alive(p)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(test)]

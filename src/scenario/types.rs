@@ -300,9 +300,11 @@ impl OrgSpec {
         }
     }
 
-    /// Total headcount.
+    /// Total headcount (saturating: a shape too large to count is refused by validation).
     pub fn headcount(&self) -> u64 {
-        self.level_sizes().iter().sum()
+        self.level_sizes()
+            .iter()
+            .fold(0u64, |n, &k| n.saturating_add(k))
     }
 }
 
@@ -703,6 +705,21 @@ pub enum SweepValue {
 }
 
 impl Scenario {
+    /// A copy without the `[sweep]`, made without copying the sweep's values: trying each of a
+    /// sweep's values on it costs the number of values, not its square.
+    pub fn without_sweep(&self) -> Scenario {
+        Scenario {
+            scenario: self.scenario.clone(),
+            work: self.work.clone(),
+            quality: self.quality.clone(),
+            orgs: self.orgs.clone(),
+            shocks: self.shocks.clone(),
+            recovery: self.recovery.clone(),
+            output: self.output.clone(),
+            sweep: Sweep::default(),
+        }
+    }
+
     /// A minimal scenario with every default, for tests and for building scenarios in code.
     pub fn new(name: &str, ticks: u32, rate: f64, orgs: Vec<OrgSpec>) -> Self {
         Scenario {

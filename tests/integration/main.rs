@@ -13,6 +13,7 @@ mod live;
 mod pinned;
 mod print;
 mod regimes;
+mod robustness;
 mod scenario_fuzz;
 mod scenario_reference;
 mod shards;

@@ -15,6 +15,7 @@ pub const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/qui
 #[must_use = "nothing runs until .run()"]
 pub struct Test {
     args: Vec<OsString>,
+    envs: Vec<(OsString, OsString)>,
     dir: Option<PathBuf>,
     timeout: Option<Duration>,
     status: Status,
@@ -45,6 +46,7 @@ pub struct Ran {
 pub fn orgsim() -> Test {
     Test {
         args: Vec::new(),
+        envs: Vec::new(),
         dir: None,
         timeout: None,
         status: Status::Success,
@@ -63,6 +65,12 @@ impl Test {
     /// Adds arguments.
     pub fn args<A: Into<OsString>>(mut self, args: impl IntoIterator<Item = A>) -> Self {
         self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable for the run.
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.envs.push((key.into(), value.into()));
         self
     }
 
@@ -120,6 +128,7 @@ impl Test {
     pub fn run(self) -> Ran {
         let mut cmd = cargo_bin_cmd!("orgsim");
         cmd.args(&self.args);
+        cmd.envs(self.envs.iter().map(|(k, v)| (k, v)));
         if let Some(dir) = &self.dir {
             cmd.current_dir(dir);
         }

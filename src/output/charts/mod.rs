@@ -119,9 +119,15 @@ impl Chart {
         }
     }
 
-    /// Draws the chart into `path` as PNG or SVG.
+    /// Draws the chart into `path` as PNG or SVG, through a temporary file renamed into place
+    /// ([`atomically`]), so a full disk or a kill never leaves a truncated chart.
     pub fn write(self, rs: &ResultSet, path: &Path, format: Format) -> Result<(), ChartError> {
         ensure_font().map_err(|e| self.error(Some(path), e))?;
+        atomically(path, |tmp| self.write_to(rs, tmp, format))
+            .map_err(|e| self.error(Some(path), e))
+    }
+
+    fn write_to(self, rs: &ResultSet, path: &Path, format: Format) -> Result<(), String> {
         let result = match format {
             Format::Png => {
                 let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
@@ -132,7 +138,7 @@ impl Chart {
                 self.draw(rs, &root).and_then(|()| Ok(root.present()?))
             }
         };
-        result.map_err(|e| self.error(Some(path), e))
+        result.map_err(|e| e.to_string())
     }
 
     /// Draws the chart as an SVG document in memory (for the report).
@@ -146,6 +152,50 @@ impl Chart {
                 .map_err(|e| self.error(None, e))?;
         }
         Ok(out)
+    }
+}
+
+/// Writes a file by `write`-ing a temporary sibling `.<stem>.tmp-<pid>.<ext>` (the extension
+/// kept: the image encoder chooses the format by it) and renaming it over `path` once whole.
+/// On failure the temporary file is removed and `path` is as it was.
+pub(crate) fn atomically(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), String> {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "chart".into(), |s| s.to_string_lossy().into_owned());
+    let ext = path
+        .extension()
+        .map_or_else(String::new, |e| format!(".{}", e.to_string_lossy()));
+    let tmp = path.with_file_name(format!(".{stem}.tmp-{}{ext}", std::process::id()));
+    let done = write(&tmp).and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
+    if done.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    done
+}
+
+/// Removes temporary files (`.<stem>.tmp-<pid>.<ext>`, `report.html.tmp`) that a killed
+/// `orgsim report` of a process no longer running left in `dir`.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let me = std::process::id();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix('.')
+            .and_then(|rest| rest.split_once(".tmp-"))
+            .and_then(|(_, tail)| tail.split('.').next()?.parse::<u32>().ok());
+        let stale = match pid {
+            Some(pid) => pid != me && !crate::output::folder::alive(pid),
+            None => name == "report.html.tmp",
+        };
+        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

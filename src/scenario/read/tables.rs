@@ -10,6 +10,8 @@ use toml::de::DeValue;
 
 /// Most values one sweep range may expand to: a bigger grid is a typo, not a plan.
 const MAX_STEPS: u64 = 100_000;
+/// Most `samples` of a sampling design.
+const MAX_SAMPLES: u64 = 100_000;
 
 impl Reader {
     /// The whole file; `stem` names the scenario when `[scenario] name` is absent.
@@ -187,9 +189,8 @@ impl Reader {
             ("morris", Design::Morris),
         ];
         let design = self.choice(&t, "design", &designs).unwrap_or_default();
-        let samples = self
-            .whole(&t, "samples", u64::from(u32::MAX))
-            .map(|n| n as u32);
+        // Points are drawn while the file is checked: a bound keeps `check` quick and small.
+        let samples = self.whole(&t, "samples", MAX_SAMPLES).map(|n| n as u32);
         let scale_rate_with = self.rate_scale(&t);
         let metrics = self.metric_names(&t);
         let mut entries: Vec<_> = t
@@ -284,6 +285,12 @@ impl Reader {
             let ip = format!("{path}[{j}]");
             self.spans.values.insert(ip.clone(), item.span());
             match item.get_ref() {
+                DeValue::String(s) if out.iter().any(|o: &String| o == s) => {
+                    let p =
+                        Pending::new(format!("`{s}` is listed twice in `metrics`"), item.span())
+                            .help("list each metric once");
+                    self.error(&ip, p);
+                }
                 DeValue::String(s) => out.push(s.to_string()),
                 other => self.wrong_type(&ip, item, "a metric name", kind_of(other)),
             }

@@ -199,12 +199,22 @@ impl Reader {
         };
         let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
         let mut out = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let ip = format!("{path}[{i}]");
             self.spans.values.insert(ip.clone(), item.span());
             match item.get_ref() {
+                // The same name twice would give the same rows twice.
+                DeValue::String(s) if seen.contains(&s.as_ref()) => {
+                    let p = Pending::new(format!("`{s}` is listed twice in `{key}`"), item.span())
+                        .help("list each name once");
+                    self.error(&ip, p);
+                }
                 DeValue::String(s) => match choices.iter().find(|(name, _)| name == s) {
-                    Some(&(_, value)) => out.push(value),
+                    Some(&(name, value)) => {
+                        seen.push(name);
+                        out.push(value)
+                    }
                     None => {
                         let mut p =
                             Pending::new(format!("unknown {} `{s}`", words.noun), item.span())

@@ -52,6 +52,9 @@ pub(crate) fn check_sweep(
         return errors;
     }
     let valid = sweepable(s);
+    // Each value is tried on a copy of the scenario without its sweep, so the check grows
+    // with the number of values, not with its square.
+    let bare = s.without_sweep();
     let mut usable = true;
     for (i, axis) in s.sweep.axes.iter().enumerate() {
         let here = format!("sweep[{i}]");
@@ -90,7 +93,7 @@ pub(crate) fn check_sweep(
                         SweepValue::Float(x)
                     };
                     let at = spans.value(&format!("{here}.{end}"));
-                    if let Some(e) = invalid_point(s, &axis.path, &value, base, at) {
+                    if let Some(e) = invalid_point(&bare, &axis.path, &value, base, at) {
                         errors.push(e);
                         usable = false;
                     }
@@ -101,7 +104,7 @@ pub(crate) fn check_sweep(
         }
         for (j, value) in axis.values.iter().enumerate() {
             let at = spans.value(&format!("{here}.values[{j}]"));
-            if let Some(e) = invalid_point(s, &axis.path, value, base, at) {
+            if let Some(e) = invalid_point(&bare, &axis.path, value, base, at) {
                 errors.push(e);
                 usable = false;
             }
@@ -273,13 +276,14 @@ fn candidates(s: &Scenario, axis: &SweepAxis) -> Vec<SweepValue> {
 /// own, all together. The estimate grows or shrinks with each value whatever the others are
 /// (headcount with span and levels, work in flight with the rate), so no point needs more.
 fn worst_point(s: &Scenario, threads: usize) -> (Scenario, Vec<(String, SweepValue)>) {
-    let mut worst = s.clone();
+    let bare = s.without_sweep();
+    let mut worst = bare.clone();
     let mut chosen = Vec::new();
     for axis in &s.sweep.axes {
         let best = candidates(s, axis)
             .into_iter()
             .filter_map(|v| {
-                let mut p = s.clone();
+                let mut p = bare.clone();
                 apply(&mut p, &axis.path, &v).ok()?;
                 Some((estimate_bytes(&p, threads), v))
             })
@@ -291,7 +295,6 @@ fn worst_point(s: &Scenario, threads: usize) -> (Scenario, Vec<(String, SweepVal
         }
     }
     worst.work.rate *= super::design::rate_factor(s, &worst);
-    worst.sweep = Sweep::default();
     (worst, chosen)
 }
 

@@ -100,12 +100,11 @@ impl SweepPoints {
     /// `[sweep] scale_rate_with` asks, and no sweep. Fails when a value does not fit its path
     /// (validation has already refused such scenarios).
     pub fn scenario(&self, base: &Scenario, k: usize) -> Result<Scenario, String> {
-        let mut out = base.clone();
+        let mut out = base.without_sweep();
         for (path, value) in self.paths.iter().zip(self.values(k)) {
             apply(&mut out, path, &value).map_err(|e| format!("{path}: {e}"))?;
         }
         out.work.rate *= rate_factor(base, &out);
-        out.sweep = Sweep::default();
         Ok(out)
     }
 }
@@ -268,7 +267,9 @@ pub fn grid_values(range: &SweepRange, kind: Option<PathKind>) -> Vec<SweepValue
         } else {
             SweepValue::Float(x)
         };
-        if !out.contains(&v) {
+        // The values are monotone, so a repeat (two steps rounding to one whole number) is
+        // the last value: checking only it keeps filling a range linear in its steps.
+        if out.last() != Some(&v) {
             out.push(v);
         }
     }

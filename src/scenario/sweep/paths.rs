@@ -306,7 +306,14 @@ pub fn sweepable(s: &Scenario) -> Vec<String> {
         }
     }
     let mut org_keys: Vec<String> = ORG_KEYS.clone();
-    let deepest = s.orgs.iter().map(OrgSpec::levels).max().unwrap_or(1);
+    // Bounded like `levels` itself, so a file with an absurd `levels` is refused, not allocated.
+    let deepest = s
+        .orgs
+        .iter()
+        .map(OrgSpec::levels)
+        .max()
+        .unwrap_or(1)
+        .min(crate::scenario::check::MAX_LEVELS);
     for key in PER_LEVEL {
         org_keys.extend((0..deepest).map(|l| format!("{key}.{l}")));
     }
