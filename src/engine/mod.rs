@@ -208,6 +208,7 @@ impl Engine {
     /// at the next tick if that has passed.
     pub fn inject(&mut self, mut shock: ShockSpec) {
         shock.at = shock.at.max(self.now);
+        self.tally.shock_scheduled(&shock, &self.competence);
         self.shocks.push(Scheduled::new(shock));
     }
 

@@ -18,6 +18,7 @@
 use std::fmt;
 
 use crate::metrics::TickRecord;
+use crate::scenario::wording::plural;
 use crate::scenario::{RecoveryMetric, Scenario};
 
 /// Which way is better for a metric.
@@ -49,17 +50,24 @@ pub enum Unit {
     Share(&'static str),
     /// A number on a scale of its own, which the words describe ("competence").
     Scale(&'static str),
+    /// An area: the unit given × ticks (an impact: decision-hours of extra waiting).
+    Area(&'static Unit),
 }
 
 impl Unit {
     /// The unit in words, with the scenario's tick unit ("hours", "decisions per hour").
     pub fn words(self, tick_unit: &str) -> String {
         match self {
-            Unit::Ticks => crate::scenario::wording::plural(tick_unit),
+            Unit::Ticks => plural(tick_unit),
             Unit::DecisionsPerTick => format!("decisions per {tick_unit}"),
             Unit::Decisions => "decisions".to_string(),
             Unit::Stake => "stake units".to_string(),
             Unit::Share(words) | Unit::Scale(words) => words.to_string(),
+            Unit::Area(Unit::Decisions) => format!("decision-{}", plural(tick_unit)),
+            // Decisions per tick × ticks.
+            Unit::Area(Unit::DecisionsPerTick) => "decisions".to_string(),
+            Unit::Area(Unit::Stake) => format!("stake-{}", plural(tick_unit)),
+            Unit::Area(inner) => format!("{} × {}", inner.words(tick_unit), plural(tick_unit)),
         }
     }
 
@@ -177,7 +185,7 @@ macro_rules! catalogue {
 
 use Better::{Higher, Lower, Nearer, Neither};
 use Bounds::{Any, NonNegative, ZeroToOne};
-use Unit::{Decisions, DecisionsPerTick, Scale, Share, Stake, Ticks};
+use Unit::{Area, Decisions, DecisionsPerTick, Scale, Share, Stake, Ticks};
 
 catalogue! {
     /// A summary metric of the whole org, over `[warmup, ticks)`.
@@ -284,6 +292,26 @@ catalogue! {
             Higher,
             ZeroToOne,
         ),
+        /// Area between the smoothed metric and its baseline on the worse side, from the
+        /// shock's start until recovery (or the horizon): the resilience triangle. Its unit is
+        /// the metric's × ticks ([`Metric::unit`]).
+        Impact => row(
+            "impact",
+            "impact of {shock} ({metric})",
+            Area(&Ticks),
+            Lower,
+            NonNegative,
+        )
+        .compared(),
+        /// The worst smoothed deviation from the baseline over the same ticks, in the metric's
+        /// unit ([`Metric::unit`]).
+        Peak => row(
+            "peak",
+            "worst deviation in {shock} ({metric})",
+            Ticks,
+            Lower,
+            NonNegative,
+        ),
     }
 }
 
@@ -373,6 +401,18 @@ pub enum Metric {
     Shock(ShockMetric, String, RecoveryMetric),
 }
 
+/// The unit of a recovery metric, as a `'static` for [`Unit::Area`].
+fn area_of(metric: RecoveryMetric) -> &'static Unit {
+    match TickMetric::from(metric).spec().unit {
+        Unit::Ticks => &Unit::Ticks,
+        Unit::DecisionsPerTick => &Unit::DecisionsPerTick,
+        Unit::Decisions => &Unit::Decisions,
+        Unit::Stake => &Unit::Stake,
+        Unit::Share(_) => &Unit::Share("share"),
+        _ => &Unit::Scale("its unit"),
+    }
+}
+
 impl From<OrgMetric> for Metric {
     fn from(m: OrgMetric) -> Metric {
         Metric::Org(m)
@@ -414,9 +454,14 @@ impl Metric {
         }
     }
 
-    /// The unit it is measured in.
+    /// The unit it is measured in: for an impact, the measured metric's unit × ticks; for a
+    /// peak, the measured metric's unit.
     pub fn unit(&self) -> Unit {
-        self.spec().unit
+        match self {
+            Metric::Shock(ShockMetric::Impact, _, m) => Unit::Area(area_of(*m)),
+            Metric::Shock(ShockMetric::Peak, _, m) => TickMetric::from(*m).spec().unit,
+            _ => self.spec().unit,
+        }
     }
 
     /// Which way is better.
@@ -566,7 +611,7 @@ mod tests {
             "frontline.level.1",
             "recovery.surge",
             "recovery.surge.latency_p59",
-            "impact.surge.latency_mean",
+            "impact.surge.latency_p59",
             "recoverysurge.latency_mean",
         ] {
             assert_eq!(Metric::parse(name), None, "{name}");

@@ -8,6 +8,7 @@ pub mod stats;
 pub mod summary;
 mod tally;
 mod tick;
+pub mod window;
 
 pub use metric::{
     Better, Bounds, LevelMetric, Metric, OrgMetric, ShockMetric, Spec, TickMetric, Unit,
@@ -22,3 +23,4 @@ pub use summary::{
 };
 pub use tally::Tally;
 pub use tick::{RunOutput, TickRecord};
+pub use window::{WINDOW_ALL, WINDOW_STEADY};

@@ -73,6 +73,70 @@ pub fn smooth(series: &[Option<f64>], window: u32) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// The baseline before tick `at` of a smoothed series: the mean of its values over the
+/// `params.baseline` ticks before, and whether every one of those ticks had a value (then an
+/// empty tick after the shock means work stopped flowing). `None` without any value.
+fn baseline(smoothed: &[Option<f64>], at: usize, params: &Recovery) -> Option<(f64, bool)> {
+    let before = &smoothed[at.saturating_sub(params.baseline as usize)..at];
+    let present: Vec<f64> = before.iter().flatten().copied().collect();
+    if present.is_empty() {
+        return None;
+    }
+    let b = present.iter().sum::<f64>() / present.len() as f64;
+    Some((b, present.len() == before.len()))
+}
+
+/// How far `m` is on the worse side of baseline `b` (0 when not worse): above it for a metric
+/// where lower is better, below it where higher is better, either way for one that should stay
+/// near it (throughput).
+fn worse_by(better: Better, m: f64, b: f64) -> f64 {
+    match better {
+        Better::Lower => (m - b).max(0.0),
+        Better::Higher => (b - m).max(0.0),
+        Better::Nearer | Better::Neither => (m - b).abs(),
+    }
+}
+
+/// The impact of one shock on one metric (`docs/model.md` "Shock impact"): `(impact, peak)` =
+/// the area between the smoothed metric and its baseline on the worse side, summed over the
+/// ticks from the shock's start until the org is back (its recovery tick; for an absorbed shock
+/// `at + duration + hold`; not recovered: the horizon), in the metric's units × ticks, and the
+/// largest such deviation. Empty smoothed ticks add nothing. `None` without a baseline.
+pub fn shock_impact(
+    series: &[Option<f64>],
+    metric: RecoveryMetric,
+    shock: &ShockSpec,
+    params: &Recovery,
+    ticks: u32,
+    outcome: RecoveryOutcome,
+) -> Option<(f64, f64)> {
+    let horizon = (ticks as usize).min(series.len());
+    let at = shock.at as usize;
+    if at == 0 || at >= horizon || params.baseline == 0 {
+        return None;
+    }
+    let smoothed = smooth(&series[..horizon], params.window);
+    let (b, _) = baseline(&smoothed, at, params)?;
+    let end = match outcome {
+        RecoveryOutcome::NoBaseline => return None,
+        RecoveryOutcome::Recovered(t) => at + t as usize,
+        RecoveryOutcome::Absorbed => match shock.duration {
+            Some(d) => at + d as usize + params.hold as usize,
+            None => at + params.hold as usize,
+        },
+        RecoveryOutcome::NotRecovered => horizon,
+    }
+    .min(horizon);
+    let better = TickMetric::from(metric).spec().better;
+    let (mut area, mut peak) = (0.0, 0.0f64);
+    for m in smoothed[at..end].iter().flatten() {
+        let w = worse_by(better, *m, b);
+        area += w;
+        peak = peak.max(w);
+    }
+    Some((area, peak))
+}
+
 /// Recovery time of one org from one shock on one metric (`docs/model.md` "Recovery time").
 ///
 /// `series` is the raw per-tick metric (index = tick, `None` where empty); `ticks` is the horizon
@@ -90,14 +154,10 @@ pub fn recovery_time(
     if at == 0 || at >= horizon || params.baseline == 0 {
         return RecoveryOutcome::NoBaseline;
     }
-    let before = &smoothed[at.saturating_sub(params.baseline as usize)..at];
-    let present: Vec<f64> = before.iter().flatten().copied().collect();
-    if present.is_empty() {
+    let Some((b, empty_is_departure)) = baseline(&smoothed, at, params) else {
         return RecoveryOutcome::NoBaseline;
-    }
-    let b = present.iter().sum::<f64>() / present.len() as f64;
+    };
     let d = (params.band * b.abs()).max(params.floor);
-    let empty_is_departure = present.len() == before.len();
     let better = TickMetric::from(metric).spec().better;
 
     // Some(true): back; Some(false): not back; None: neutral (an empty tick where emptiness
@@ -148,9 +208,10 @@ pub fn recovery_time(
     RecoveryOutcome::NotRecovered
 }
 
-/// The summary metrics `recovery.<shock>.<metric>` (ticks; `None` when not recovered) and
-/// `recovered.<shock>.<metric>` (1 or 0) of one run, for every shock in scenario order and every
-/// recovery metric in `[recovery]` order, each pair side by side.
+/// The summary metrics `recovery.<shock>.<metric>` (ticks; `None` when not recovered),
+/// `recovered.<shock>.<metric>` (1 or 0), `impact.<shock>.<metric>` and `peak.<shock>.<metric>`
+/// of one run, for every shock in scenario order and every recovery metric in `[recovery]`
+/// order, the four side by side.
 pub fn recovery_metrics(
     params: &Recovery,
     shocks: &[ShockSpec],
@@ -166,9 +227,12 @@ pub fn recovery_metrics(
     for shock in shocks {
         for (&metric, series) in params.metrics.iter().zip(&series) {
             let outcome = recovery_time(series, metric, shock, params, horizon);
+            let impact = shock_impact(series, metric, shock, params, horizon, outcome);
             let name = |family| Metric::shock(family, &shock.name, metric).name();
             out.push((name(ShockMetric::Recovery), outcome.value()));
             out.push((name(ShockMetric::Recovered), outcome.recovered_flag()));
+            out.push((name(ShockMetric::Impact), impact.map(|(area, _)| area)));
+            out.push((name(ShockMetric::Peak), impact.map(|(_, peak)| peak)));
         }
     }
     out
@@ -253,6 +317,53 @@ mod tests {
         assert_eq!(
             recovery_time(&s, LAT, &shock, &p, 300),
             RecoveryOutcome::Recovered(30)
+        );
+    }
+
+    #[test]
+    fn impact_is_the_hand_computed_area_above_the_baseline_until_recovery() {
+        // Backlog 10 before; at 100 it climbs by 4 a tick for 10 ticks (14, 18, .. 50), then
+        // falls back by 4 a tick (46, .. 14) and is 10 again from 120. No smoothing.
+        let mut s = series(400, 10.0, &[]);
+        for k in 0..10 {
+            s[100 + k] = Some(10.0 + 4.0 * (k + 1) as f64);
+            s[110 + k] = Some(10.0 + 4.0 * (9 - k) as f64);
+        }
+        let p = params(1, 50, 0.1, 0.5, 10);
+        let shock = surge(100, Some(10));
+        let m = RecoveryMetric::Backlog;
+        let outcome = recovery_time(&s, m, &shock, &p, 400);
+        // Back (within 1 of 10) from tick 119, where it is 10 + 4 × 0 = 10.
+        assert_eq!(outcome, RecoveryOutcome::Recovered(19));
+        // The triangle above 10: 4 × (1 + .. + 10) on the way up, 4 × (9 + .. + 1) on the way
+        // down (tick 119 is the recovery tick, not counted).
+        let area = 4.0 * 55.0 + 4.0 * 45.0;
+        assert_eq!(
+            shock_impact(&s, m, &shock, &p, 400, outcome),
+            Some((area, 40.0))
+        );
+        // Throughput is judged either way: a dip and a rise both count.
+        let mut t = series(400, 10.0, &[(100, 105, 7.0), (105, 110, 12.0)]);
+        t[399] = Some(10.0);
+        let out = recovery_time(&t, RecoveryMetric::Throughput, &shock, &p, 400);
+        assert_eq!(
+            shock_impact(&t, RecoveryMetric::Throughput, &shock, &p, 400, out),
+            Some((5.0 * 3.0 + 5.0 * 2.0, 3.0))
+        );
+        // Not recovered: the area runs to the horizon.
+        let stuck = series(400, 10.0, &[(100, 400, 30.0)]);
+        let out = recovery_time(&stuck, m, &shock, &p, 400);
+        assert_eq!(out, RecoveryOutcome::NotRecovered);
+        assert_eq!(
+            shock_impact(&stuck, m, &shock, &p, 400, out),
+            Some((20.0 * 300.0, 20.0))
+        );
+        // Better than before is no impact.
+        let calm = series(400, 10.0, &[(100, 200, 4.0)]);
+        let out = recovery_time(&calm, m, &shock, &p, 400);
+        assert_eq!(
+            shock_impact(&calm, m, &shock, &p, 400, out),
+            Some((0.0, 0.0))
         );
     }
 
@@ -489,14 +600,23 @@ mod tests {
             &ticks,
         );
         let expected: Vec<(String, Option<f64>)> = [
+            // 30 ticks 10 above the baseline: 300 tick-hours of extra latency.
             ("recovery.surge@100.latency_mean", Some(30.0)),
             ("recovered.surge@100.latency_mean", Some(1.0)),
+            ("impact.surge@100.latency_mean", Some(300.0)),
+            ("peak.surge@100.latency_mean", Some(10.0)),
             ("recovery.surge@100.throughput", Some(0.0)),
             ("recovered.surge@100.throughput", Some(1.0)),
+            ("impact.surge@100.throughput", Some(0.0)),
+            ("peak.surge@100.throughput", Some(0.0)),
             ("recovery.surge@200.latency_mean", Some(0.0)),
             ("recovered.surge@200.latency_mean", Some(1.0)),
+            ("impact.surge@200.latency_mean", Some(0.0)),
+            ("peak.surge@200.latency_mean", Some(0.0)),
             ("recovery.surge@200.throughput", Some(0.0)),
             ("recovered.surge@200.throughput", Some(1.0)),
+            ("impact.surge@200.throughput", Some(0.0)),
+            ("peak.surge@200.throughput", Some(0.0)),
         ]
         .iter()
         .map(|&(n, v)| (n.to_string(), v))

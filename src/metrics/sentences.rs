@@ -9,7 +9,7 @@
 use crate::metrics::OrgMetric::{GoodRate, LatencyMean, Throughput, ValueTotal};
 use crate::metrics::stats::Ratio;
 use crate::metrics::summary::{Comparison, RecoveryCounts, SummaryRow, Verdict};
-use crate::metrics::{Metric, ShockMetric, TickMetric};
+use crate::metrics::{Metric, ShockMetric, TickMetric, WINDOW_ALL};
 use crate::scenario::wording::plural;
 
 /// What a comparison's sentence tells beyond the comparison's own numbers.
@@ -193,6 +193,22 @@ impl Words {
 
     /// One to four plain-English sentences on the run.
     pub fn headlines(
+        &self,
+        orgs: &[String],
+        reference: usize,
+        windows: &[(String, Vec<SummaryRow>, Vec<Comparison>)],
+    ) -> Vec<String> {
+        let Some((_, rows, comparisons)) = windows
+            .iter()
+            .find(|(w, ..)| w == WINDOW_ALL)
+            .or(windows.first())
+        else {
+            return Vec::new();
+        };
+        self.window_headlines(orgs, reference, rows, comparisons)
+    }
+
+    fn window_headlines(
         &self,
         orgs: &[String],
         reference: usize,

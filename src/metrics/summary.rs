@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::metrics::OrgMetric::{LatencyMean, LatencyP50, LatencyP95, LatencyP99};
 use crate::metrics::sentences::{Pairing, Words};
 use crate::metrics::stats::{mean_ci, mean_from_counts, paired_ratio, quantile_from_counts};
-use crate::metrics::{Better, Metric, RunOutput, ShockMetric};
+use crate::metrics::{Better, Metric, RunOutput, ShockMetric, WINDOW_ALL};
 use crate::scenario::Scenario;
 
 /// One summary metric of one org in one replicate.
@@ -19,6 +19,8 @@ use crate::scenario::Scenario;
 pub struct ReplicateValue {
     /// Index of the org in the scenario.
     pub org: usize,
+    /// The summary window: `all`, `steady` or a shock's name.
+    pub window: String,
     pub replicate: u32,
     pub metric: String,
     /// `None`: no value (nothing executed, shock not recovered from).
@@ -29,6 +31,9 @@ pub struct ReplicateValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
     pub org: String,
+    /// The summary window: `all`, `steady` or a shock's name.
+    #[serde(default = "window_all")]
+    pub window: String,
     pub metric: String,
     /// Mean over the replicates with a value; `None` when none has one.
     pub mean: Option<f64>,
@@ -59,6 +64,9 @@ pub enum Verdict {
 pub struct Comparison {
     pub org: String,
     pub reference: String,
+    /// The summary window both sides are measured over.
+    #[serde(default = "window_all")]
+    pub window: String,
     pub metric: String,
     /// Geometric mean of per-replicate `org / reference` ratios.
     pub ratio: Option<f64>,
@@ -77,30 +85,38 @@ pub struct Comparison {
     pub reference_recovery: Option<RecoveryCounts>,
 }
 
+fn window_all() -> String {
+    WINDOW_ALL.to_string()
+}
+
 /// Summary rows, comparisons and headlines of a whole run.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Summary {
-    /// By org (scenario order), then metric (the order the runs report them).
+    /// By org (scenario order), then window (`all`, `steady`, each shock), then metric (the
+    /// order the runs report them).
     pub rows: Vec<SummaryRow>,
-    /// By org, then metric.
+    /// By org, then window, then metric.
     pub comparisons: Vec<Comparison>,
     /// One to four plain-English sentences.
     pub headlines: Vec<String>,
 }
 
-/// The per-replicate summary metrics of `runs`, ordered by org, replicate, then the run's order.
+/// The per-replicate summary metrics of `runs`, ordered by org, replicate, window (`all`,
+/// `steady`, each shock), then the run's order: the rows of `replicates.csv`.
 pub fn replicate_values(runs: &[RunOutput]) -> Vec<ReplicateValue> {
     let mut order: Vec<&RunOutput> = runs.iter().collect();
     order.sort_by_key(|r| (r.org, r.replicate));
     order
         .into_iter()
         .flat_map(|run| {
-            run.metrics.iter().map(|(metric, value)| ReplicateValue {
-                org: run.org,
-                replicate: run.replicate,
-                metric: metric.clone(),
-                value: *value,
-            })
+            run.windowed()
+                .map(|(window, metric, value)| ReplicateValue {
+                    org: run.org,
+                    window: window.to_string(),
+                    replicate: run.replicate,
+                    metric: metric.to_string(),
+                    value,
+                })
         })
         .collect()
 }
@@ -131,13 +147,51 @@ pub fn latency_metrics(counts: &[u64]) -> [(&'static str, Option<f64>); 4] {
 /// Values of one metric of one org, by replicate (non-finite values count as no value).
 type ByReplicate = BTreeMap<u32, Option<f64>>;
 
-/// Summary rows, comparisons against `orgs[reference]` and headlines from per-replicate values.
+/// Summary rows, comparisons against `orgs[reference]` and headlines from per-replicate values,
+/// window by window (windows in the order the values first name them).
 pub fn summarise(
     orgs: &[String],
     reference: usize,
     tick_unit: &str,
     values: &[ReplicateValue],
 ) -> Summary {
+    let mut windows: Vec<&str> = Vec::new();
+    for v in values {
+        if !windows.contains(&v.window.as_str()) {
+            windows.push(&v.window);
+        }
+    }
+    let mut rows: Vec<(usize, SummaryRow)> = Vec::new();
+    let mut comparisons: Vec<(usize, Comparison)> = Vec::new();
+    let mut by_window = Vec::new();
+    for (w, &window) in windows.iter().enumerate() {
+        let of_window: Vec<&ReplicateValue> =
+            values.iter().filter(|v| v.window == window).collect();
+        let (r, c) = summarise_window(orgs, reference, tick_unit, window, &of_window);
+        rows.extend(r.iter().cloned().map(|row| (w, row)));
+        comparisons.extend(c.iter().cloned().map(|c| (w, c)));
+        by_window.push((window.to_string(), r, c));
+    }
+    let org_index = |name: &str| orgs.iter().position(|o| o == name).unwrap_or(usize::MAX);
+    rows.sort_by_key(|(w, r)| (org_index(&r.org), *w));
+    comparisons.sort_by_key(|(w, c)| (org_index(&c.org), *w));
+    let words = Words::new(tick_unit);
+    let headlines = words.headlines(orgs, reference, &by_window);
+    Summary {
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        comparisons: comparisons.into_iter().map(|(_, c)| c).collect(),
+        headlines,
+    }
+}
+
+/// The summary rows and comparisons of one window.
+fn summarise_window(
+    orgs: &[String],
+    reference: usize,
+    tick_unit: &str,
+    window: &str,
+    values: &[&ReplicateValue],
+) -> (Vec<SummaryRow>, Vec<Comparison>) {
     let mut metrics: Vec<&str> = Vec::new();
     let mut table: BTreeMap<(usize, String), ByReplicate> = BTreeMap::new();
     for v in values {
@@ -161,6 +215,7 @@ pub fn summarise(
                 Metric::parse(metric).map_or((None, None), |m| m.bounds().range());
             rows.push(SummaryRow {
                 org: name.clone(),
+                window: window.to_string(),
                 metric: metric.to_string(),
                 mean: iv.map(|i| i.mean),
                 ci_low: iv
@@ -190,17 +245,13 @@ pub fn summarise(
                     a_flags: flags(&get, o, &metric),
                     b_flags: flags(&get, reference, &metric),
                 };
-                comparisons.push(compare(&words, name, &metric, &sides));
+                let mut c = compare(&words, name, &metric, &sides);
+                c.window = window.to_string();
+                comparisons.push(c);
             }
         }
     }
-
-    let headlines = words.headlines(orgs, reference, &rows, &comparisons);
-    Summary {
-        rows,
-        comparisons,
-        headlines,
-    }
+    (rows, comparisons)
 }
 
 /// The `recovered.*` flags matching a `recovery.*` metric, to tell "not recovered" from "no
@@ -287,6 +338,7 @@ fn compare(words: &Words, name: &str, metric: &Metric, s: &Sides) -> Comparison 
     let mut c = Comparison {
         org: s.org.to_string(),
         reference: s.reference.to_string(),
+        window: WINDOW_ALL.to_string(),
         metric: name.to_string(),
         ratio: None,
         ci_low: None,

@@ -7,6 +7,7 @@ fn metric(org: usize, name: &str, values: &[Option<f64>]) -> Vec<ReplicateValue>
         .enumerate()
         .map(|(r, &value)| ReplicateValue {
             org,
+            window: "all".into(),
             replicate: r as u32,
             metric: name.into(),
             value,
@@ -420,12 +421,14 @@ fn intervals_are_clipped_to_what_a_metric_can_take() {
             [
                 ReplicateValue {
                     org: 0,
+                    window: "all".into(),
                     replicate: r as u32,
                     metric: "recovery.s.throughput".into(),
                     value: Some(x),
                 },
                 ReplicateValue {
                     org: 0,
+                    window: "all".into(),
                     replicate: r as u32,
                     metric: "good_rate".into(),
                     value: Some(1.0 - x / 1000.0),

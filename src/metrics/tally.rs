@@ -1,4 +1,5 @@
-//! Recording one run: the per-tick record and the accumulators behind its summary metrics.
+//! Recording one run: the per-tick record and the accumulators behind its summary metrics, one
+//! set per summary window (`all`, `steady`, one per shock: `docs/model.md` "Windows").
 
 use crate::metrics::LevelMetric::{CompetenceGain, DecidedAt, Utilisation};
 use crate::metrics::OrgMetric::{
@@ -6,9 +7,61 @@ use crate::metrics::OrgMetric::{
     Throughput, ValueTotal,
 };
 use crate::metrics::stats::gini;
+use crate::metrics::tick::Metrics;
+use crate::metrics::window::{self, WINDOW_ALL, WINDOW_STEADY};
 use crate::metrics::{Metric, RunOutput, TickRecord, latency_metrics, recovery_metrics};
 use crate::model::structure::Shape;
 use crate::scenario::{Recovery, Scenario, ShockSpec};
+
+/// What one window of one run accumulates: everything its summary metrics are computed from.
+#[derive(Debug, Clone)]
+struct Accum {
+    latency_counts: Vec<u64>,
+    good_total: u64,
+    value_total: f64,
+    backlog_total: f64,
+    window_ticks: u64,
+    decided_total: u64,
+    decided_by_level: Vec<u64>,
+    decided_at_origin: u64,
+    taken: Vec<u64>,
+    referrals: u64,
+    frustrated: u64,
+    effort_by_level: Vec<f64>,
+    competence_at_start: Vec<f64>,
+    /// Mean competence by level when the window ended; `None` while it has not.
+    competence_at_end: Option<Vec<f64>>,
+}
+
+impl Accum {
+    fn new(levels: usize, agents: usize, competence: Vec<f64>) -> Accum {
+        Accum {
+            latency_counts: Vec::new(),
+            good_total: 0,
+            value_total: 0.0,
+            backlog_total: 0.0,
+            window_ticks: 0,
+            decided_total: 0,
+            decided_by_level: vec![0; levels],
+            decided_at_origin: 0,
+            taken: vec![0; agents],
+            referrals: 0,
+            frustrated: 0,
+            effort_by_level: vec![0.0; levels],
+            competence_at_start: competence,
+            competence_at_end: None,
+        }
+    }
+}
+
+/// One summary window of a run: `[start, end)` and what it accumulated.
+#[derive(Debug, Clone)]
+struct Window {
+    name: String,
+    start: u32,
+    end: u32,
+    acc: Accum,
+}
 
 /// Accumulates what one run (one org, one replicate) measures.
 #[derive(Debug, Clone)]
@@ -29,21 +82,12 @@ pub struct Tally {
     good: u64,
     spent: Vec<f64>,
 
-    // The summary window `[warmup, ticks)`.
-    latency_counts: Vec<u64>,
-    executed: u64,
-    good_total: u64,
-    value_total: f64,
-    backlog_total: f64,
-    window_ticks: u64,
-    decided_total: u64,
-    decided_by_level: Vec<u64>,
-    decided_at_origin: u64,
-    taken: Vec<u64>,
-    referrals: u64,
-    frustrated: u64,
-    effort_by_level: Vec<f64>,
-    competence_at_warmup: Vec<f64>,
+    /// `all`, `steady`, then one per shock in the order the shocks were given.
+    windows: Vec<Window>,
+    /// The shocks the windows are cut at: `(name, at)`.
+    shock_starts: Vec<(String, u32)>,
+    /// Indices of the windows holding the current tick.
+    active: Vec<usize>,
 
     series: Vec<TickRecord>,
 }
@@ -59,7 +103,7 @@ impl Tally {
             level_size[l as usize] += 1;
         }
         let ticks = scenario.scenario.ticks;
-        Tally {
+        let mut tally = Tally {
             org,
             replicate,
             warmup: scenario.scenario.warmup.min(ticks),
@@ -72,26 +116,54 @@ impl Tally {
             latencies: Vec::new(),
             good: 0,
             spent: vec![0.0; levels],
-            latency_counts: Vec::new(),
-            executed: 0,
-            good_total: 0,
-            value_total: 0.0,
-            backlog_total: 0.0,
-            window_ticks: 0,
-            decided_total: 0,
-            decided_by_level: vec![0; levels],
-            decided_at_origin: 0,
-            taken: vec![0; shape.agents()],
-            referrals: 0,
-            frustrated: 0,
-            effort_by_level: vec![0.0; levels],
-            competence_at_warmup: level_means(&shape.competence0, &shape.level, levels),
+            windows: Vec::new(),
+            shock_starts: Vec::new(),
+            active: Vec::new(),
             series: Vec::with_capacity(ticks as usize),
+        };
+        let competence0 = level_means(&shape.competence0, &shape.level, levels);
+        for name in [WINDOW_ALL, WINDOW_STEADY] {
+            tally.push_window(name, shape.agents(), &competence0);
+        }
+        for s in &scenario.shocks {
+            tally.add_shock(s, shape.agents(), &competence0);
+        }
+        tally.cut_windows();
+        tally
+    }
+
+    /// Set every window's `[start, end)` from the warm-up, the horizon and the shocks so far.
+    fn cut_windows(&mut self) {
+        let bounds = window::bounds(self.warmup, self.ticks, &self.shock_starts);
+        for (w, (start, end)) in self.windows.iter_mut().zip(bounds) {
+            w.start = start;
+            w.end = end;
         }
     }
 
-    fn in_window(&self) -> bool {
-        self.now >= self.warmup
+    fn push_window(&mut self, name: &str, agents: usize, competence: &[f64]) {
+        let levels = self.level_size.len();
+        self.windows.push(Window {
+            name: name.to_string(),
+            start: 0,
+            end: 0,
+            acc: Accum::new(levels, agents, competence.to_vec()),
+        });
+    }
+
+    /// A shock that starts at `shock.at` (from the scenario, or injected before it starts):
+    /// it gets a window and cuts the ones before it.
+    fn add_shock(&mut self, shock: &ShockSpec, agents: usize, competence: &[f64]) {
+        self.shock_starts.push((shock.name.clone(), shock.at));
+        self.push_window(&shock.name, agents, competence);
+        self.cut_windows();
+    }
+
+    /// A shock injected from code, before its start: it gets its window as a scheduled one.
+    pub fn shock_scheduled(&mut self, shock: &ShockSpec, competence: &[f64]) {
+        let levels = self.level_size.len();
+        let now = level_means(competence, &self.level_of, levels);
+        self.add_shock(shock, self.level_of.len(), &now);
     }
 
     /// Start tick `t`.
@@ -100,9 +172,30 @@ impl Tally {
         self.latencies.clear();
         self.good = 0;
         self.spent.iter_mut().for_each(|s| *s = 0.0);
-        if t == self.warmup {
-            self.competence_at_warmup =
-                level_means(competence, &self.level_of, self.level_size.len());
+        let levels = self.level_size.len();
+        let mut means: Option<Vec<f64>> = None;
+        let mut now = || {
+            means
+                .get_or_insert_with(|| level_means(competence, &self.level_of, levels))
+                .clone()
+        };
+        self.active.clear();
+        for (i, w) in self.windows.iter_mut().enumerate() {
+            if t == w.start && w.start < w.end {
+                w.acc.competence_at_start = now();
+            }
+            if t == w.end && w.acc.competence_at_end.is_none() {
+                w.acc.competence_at_end = Some(now());
+            }
+            if w.start <= t && t < w.end {
+                self.active.push(i);
+            }
+        }
+    }
+
+    fn each(&mut self, f: impl Fn(&mut Accum)) {
+        for &i in &self.active {
+            f(&mut self.windows[i].acc);
         }
     }
 
@@ -113,36 +206,35 @@ impl Tally {
 
     /// A decision was referred; `frustrated` if the referrer was able but had no authority.
     pub fn referral(&mut self, frustrated: bool) {
-        if self.in_window() {
-            self.referrals += 1;
-            self.frustrated += frustrated as u64;
-        }
+        self.each(|a| {
+            a.referrals += 1;
+            a.frustrated += frustrated as u64;
+        });
     }
 
     /// A decision was taken by `agent` at `level`.
     pub fn decided(&mut self, agent: u32, level: u32, at_origin: bool) {
-        if self.in_window() {
-            self.decided_total += 1;
-            self.decided_by_level[level as usize] += 1;
-            self.decided_at_origin += at_origin as u64;
-            self.taken[agent as usize] += 1;
-        }
+        self.each(|a| {
+            a.decided_total += 1;
+            a.decided_by_level[level as usize] += 1;
+            a.decided_at_origin += at_origin as u64;
+            a.taken[agent as usize] += 1;
+        });
     }
 
     /// A decision was executed.
     pub fn executed(&mut self, latency: u32, good: bool, value: f64) {
         self.latencies.push(latency);
         self.good += good as u64;
-        if self.in_window() {
+        self.each(|a| {
             let l = latency as usize;
-            if self.latency_counts.len() <= l {
-                self.latency_counts.resize(l + 1, 0);
+            if a.latency_counts.len() <= l {
+                a.latency_counts.resize(l + 1, 0);
             }
-            self.latency_counts[l] += 1;
-            self.executed += 1;
-            self.good_total += good as u64;
-            self.value_total += value;
-        }
+            a.latency_counts[l] += 1;
+            a.good_total += good as u64;
+            a.value_total += value;
+        });
     }
 
     /// Fill in the tick's derived columns and keep the record.
@@ -163,19 +255,20 @@ impl Tally {
         } else {
             0.0
         };
-        if self.in_window() {
-            self.window_ticks += 1;
-            self.backlog_total += record.backlog as f64;
-            for (total, s) in self.effort_by_level.iter_mut().zip(&self.spent) {
+        for &i in &self.active {
+            let a = &mut self.windows[i].acc;
+            a.window_ticks += 1;
+            a.backlog_total += record.backlog as f64;
+            for (total, s) in a.effort_by_level.iter_mut().zip(&self.spent) {
                 *total += s;
             }
         }
         self.series.push(record.clone());
     }
 
-    /// The run's output: its series and its summary metrics.
-    pub fn finish(self, competence: &[f64], shocks: &[ShockSpec]) -> RunOutput {
-        let counts = &self.latency_counts;
+    /// The summary metrics of one window, in the documented order.
+    fn window_metrics(&self, acc: &Accum, competence_end: &[f64]) -> Vec<(String, Option<f64>)> {
+        let counts = &acc.latency_counts;
         let mut m: Vec<(String, Option<f64>)> = latency_metrics(counts)
             .iter()
             .map(|&(name, v)| (name.to_string(), v))
@@ -183,51 +276,65 @@ impl Tally {
         let mut put = |metric: Metric, v: Option<f64>| m.push((metric.name(), v));
         let n: u64 = counts.iter().sum();
         let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
-        let w = self.window_ticks as f64;
+        let w = acc.window_ticks as f64;
         put(Throughput.into(), ratio(n as f64, w));
-        put(BacklogMean.into(), ratio(self.backlog_total, w));
-        put(ValueTotal.into(), Some(self.value_total));
-        put(GoodRate.into(), ratio(self.good_total as f64, n as f64));
-        let decided = self.decided_total as f64;
+        put(BacklogMean.into(), ratio(acc.backlog_total, w));
+        put(ValueTotal.into(), Some(acc.value_total));
+        put(GoodRate.into(), ratio(acc.good_total as f64, n as f64));
+        let decided = acc.decided_total as f64;
         put(
             DecidedAtFrontline.into(),
-            ratio(self.decided_by_level[0] as f64, decided),
+            ratio(acc.decided_by_level[0] as f64, decided),
         );
         put(
             DecidedAtOrigin.into(),
-            ratio(self.decided_at_origin as f64, decided),
+            ratio(acc.decided_at_origin as f64, decided),
         );
-        for (l, &k) in (0..).zip(&self.decided_by_level) {
+        for (l, &k) in (0..).zip(&acc.decided_by_level) {
             put(Metric::Level(DecidedAt, l), ratio(k as f64, decided));
         }
-        put(LeadershipGini.into(), Some(gini(&self.taken)));
-        let levels = self.level_size.len();
-        let now = level_means(competence, &self.level_of, levels);
-        for (l, (end, start)) in (0..).zip(now.iter().zip(&self.competence_at_warmup)) {
+        put(LeadershipGini.into(), Some(gini(&acc.taken)));
+        let end = acc.competence_at_end.as_deref().unwrap_or(competence_end);
+        for (l, (end, start)) in (0..).zip(end.iter().zip(&acc.competence_at_start)) {
             put(Metric::Level(CompetenceGain, l), Some(end - start));
         }
         put(
             FrustratedShare.into(),
-            ratio(self.frustrated as f64, self.referrals as f64),
+            ratio(acc.frustrated as f64, acc.referrals as f64),
         );
         for (l, (effort, capacity)) in
-            (0..).zip(self.effort_by_level.iter().zip(&self.level_capacity))
+            (0..).zip(acc.effort_by_level.iter().zip(&self.level_capacity))
         {
             put(Metric::Level(Utilisation, l), ratio(*effort, capacity * w));
         }
-        // Recovery covers the scenario's shocks and any injected from code.
-        m.extend(recovery_metrics(
+        m
+    }
+
+    /// The run's output: its series and its summary metrics, window by window.
+    pub fn finish(self, competence: &[f64], shocks: &[ShockSpec]) -> RunOutput {
+        let end = level_means(competence, &self.level_of, self.level_size.len());
+        let mut windows: Vec<(String, Metrics)> = self
+            .windows
+            .iter()
+            .map(|w| (w.name.clone(), self.window_metrics(&w.acc, &end)))
+            .collect();
+        let (_, mut metrics) = windows.remove(0);
+        // Recovery covers the scenario's shocks and any injected from code. A shock's recovery
+        // is measured from its start to the horizon: it belongs to the whole run, window `all`.
+        metrics.extend(recovery_metrics(
             &self.recovery,
             shocks,
             self.ticks,
             &self.series,
         ));
+        let latency_counts = self.windows[0].acc.latency_counts.clone();
         RunOutput {
             org: self.org,
             replicate: self.replicate,
             ticks: self.series,
-            metrics: m,
-            latency_counts: self.latency_counts,
+            metrics,
+            windows,
+            latency_counts,
         }
     }
 }
@@ -243,4 +350,88 @@ fn level_means(values: &[f64], level_of: &[u8], levels: usize) -> Vec<f64> {
         .zip(&n)
         .map(|(s, &k)| if k > 0 { s / k as f64 } else { 0.0 })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{OrgSpec, ShockKind};
+
+    fn value(metrics: &[(String, Option<f64>)], name: &str) -> Option<f64> {
+        metrics
+            .iter()
+            .find(|(m, _)| m == name)
+            .and_then(|(_, v)| *v)
+    }
+
+    #[test]
+    fn window_summaries_of_a_constructed_series() {
+        // Ticks 0..12, warm-up 2, a surge at 6 and a second shock at 9. At tick t, t decisions
+        // execute with latency t, and the backlog is 10 t.
+        let mut s = Scenario::new("windows", 12, 1.0, vec![OrgSpec::tree("Tree", 2, 2)]);
+        s.scenario.warmup = 2;
+        for (name, at) in [("surge", 6), ("later", 9)] {
+            s.shocks.push(ShockSpec {
+                name: name.into(),
+                at,
+                duration: Some(2),
+                kind: ShockKind::Surge {
+                    factor: 2.0,
+                    region: None,
+                },
+            });
+        }
+        let shape = Shape::build(&s.orgs[0], 1, 0);
+        let mut tally = Tally::new(0, 0, &s, &shape);
+        for t in 0..12u32 {
+            tally.begin_tick(t, &shape.competence0);
+            for _ in 0..t {
+                tally.executed(t, true, 1.0);
+            }
+            let mut record = TickRecord {
+                executed: t as u64,
+                backlog: 10 * t as u64,
+                ..TickRecord::default()
+            };
+            tally.end_tick(&mut record);
+        }
+        let out = tally.finish(&shape.competence0, &s.shocks);
+        let names: Vec<&str> = out.windows.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(names, ["steady", "surge", "later"]);
+        let window = |w: &str| &out.windows.iter().find(|(n, _)| n == w).unwrap().1;
+
+        // A window over ticks a..b: sum t² / sum t latency, sum t / (b - a) throughput,
+        // 10 × mean t backlog.
+        let expect = |a: u32, b: u32| {
+            let n: u32 = (a..b).sum();
+            let sq: u32 = (a..b).map(|t| t * t).sum();
+            (
+                f64::from(sq) / f64::from(n),
+                f64::from(n) / f64::from(b - a),
+                10.0 * f64::from(n) / f64::from(b - a),
+            )
+        };
+        for (metrics, (a, b)) in [
+            (&out.metrics, (2, 12)),
+            (window("steady"), (2, 6)),
+            (window("surge"), (6, 9)),
+            (window("later"), (9, 12)),
+        ] {
+            let (latency, throughput, backlog) = expect(a, b);
+            assert_eq!(value(metrics, "latency_mean"), Some(latency), "{a}..{b}");
+            assert_eq!(value(metrics, "throughput"), Some(throughput), "{a}..{b}");
+            assert_eq!(value(metrics, "backlog_mean"), Some(backlog), "{a}..{b}");
+            let total: f64 = (a..b).map(f64::from).sum();
+            assert_eq!(value(metrics, "value_total"), Some(total), "{a}..{b}");
+        }
+        // The median of steady ticks 2..6 (latencies 2,2,3,3,3,4,4,4,4,5×5): rank 7 of 14 is 4.
+        assert_eq!(value(window("steady"), "latency_p50"), Some(4.0));
+        // Per-shock metrics belong to the whole run only.
+        assert!(value(&out.metrics, "recovered.surge.latency_mean").is_some());
+        assert!(
+            window("surge")
+                .iter()
+                .all(|(m, _)| !m.starts_with("recovery") && !m.starts_with("recovered"))
+        );
+    }
 }

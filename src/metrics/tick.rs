@@ -29,6 +29,9 @@ pub struct TickRecord {
     pub age_mean: Option<f64>,
 }
 
+/// Summary metrics by name, in a fixed order; `None` where a metric has no value.
+pub type Metrics = Vec<(String, Option<f64>)>;
+
 /// Everything one run produced: its time series, its summary metrics and its latencies.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunOutput {
@@ -37,9 +40,30 @@ pub struct RunOutput {
     pub replicate: u32,
     /// One record per tick, `0..ticks`.
     pub ticks: Vec<TickRecord>,
-    /// Summary metrics of this replicate over `[warmup, ticks)`, in a fixed order; `None` where
-    /// the metric has no value (no decision executed, shock not recovered from).
+    /// Summary metrics of this replicate over the window `all`, `[warmup, ticks)`, in a fixed
+    /// order; `None` where the metric has no value (no decision executed, shock not recovered
+    /// from). The per-shock metrics (recovery) are here only.
     pub metrics: Vec<(String, Option<f64>)>,
+    /// The same metrics (without the per-shock ones) for each other window, `steady` then one
+    /// per shock: `(window, metrics)`.
+    pub windows: Vec<(String, Metrics)>,
     /// `latency_counts[l]`: decisions executed in `[warmup, ticks)` with latency `l` ticks.
     pub latency_counts: Vec<u64>,
+}
+
+impl RunOutput {
+    /// Every summary metric of the run as `(window, metric, value)`: window `all` first, then
+    /// `steady` and each shock's.
+    pub fn windowed(&self) -> impl Iterator<Item = (&str, &str, Option<f64>)> {
+        let all = self
+            .metrics
+            .iter()
+            .map(|(m, v)| (super::WINDOW_ALL, m.as_str(), *v));
+        let rest = self.windows.iter().flat_map(|(w, metrics)| {
+            metrics
+                .iter()
+                .map(move |(m, v)| (w.as_str(), m.as_str(), *v))
+        });
+        all.chain(rest)
+    }
 }

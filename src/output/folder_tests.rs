@@ -39,6 +39,7 @@ fn runs() -> Vec<RunOutput> {
                     ),
                     ("throughput".into(), Some(2.0)),
                 ],
+                windows: vec![],
                 latency_counts: vec![0, 3, org as u64],
             });
         }
@@ -118,11 +119,11 @@ fn writes_every_table_with_the_documented_headers() {
     );
     assert_eq!(
         first_line(&dest.join("replicates.csv")),
-        "org,replicate,metric,value"
+        "org,window,replicate,metric,value"
     );
     assert_eq!(
         first_line(&dest.join("summary.csv")),
-        "org,metric,mean,ci_low,ci_high,n"
+        "org,window,metric,mean,ci_low,ci_high,n"
     );
     assert_eq!(first_line(&dest.join("latency.csv")), "org,latency,count");
     // Nothing else is left beside the result.
@@ -243,7 +244,7 @@ fn a_previous_result_is_replaced_and_reported() {
     assert!(
         fs::read_to_string(dest.join("summary.csv"))
             .unwrap()
-            .starts_with("org,metric")
+            .starts_with("org,window,metric")
     );
     assert_eq!(listing(root.path()), ["demo"]);
 }

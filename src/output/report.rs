@@ -6,7 +6,8 @@
 //! [`render_all`] draws the charts and the report from a result folder's files alone, at the
 //! end of `orgsim run` and again for `orgsim report DIR`.
 
-use crate::metrics::{Metric, SummaryRow, Unit};
+use crate::metrics::window::bounds as window_bounds;
+use crate::metrics::{Metric, OrgMetric, SummaryRow, Unit, WINDOW_ALL, WINDOW_STEADY};
 use crate::output::charts::style::{fmt_num, plural};
 use crate::output::charts::{Chart, ChartError, OrgStyle, extension, render_charts};
 use crate::output::results::{ResultSet, ResultsError};
@@ -114,6 +115,7 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
         rs.summary
             .comparisons
             .iter()
+            .filter(|c| c.window == WINDOW_ALL)
             .map(|c| c.text.as_str())
             .filter(|t| !t.is_empty())
             .collect()
@@ -136,6 +138,7 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
     h.push_str("</section>\n");
 
     summary_table(&mut h, rs);
+    windows_table(&mut h, rs);
     comparisons_table(&mut h, rs);
     shock_timeline(&mut h, rs);
 
@@ -376,6 +379,79 @@ fn summary_table(h: &mut String, rs: &ResultSet) {
     h.push_str("</section>\n");
 }
 
+/// The headline metrics window by window: normal times apart from each shock's period, so a
+/// difference driven by one shock's aftermath is not read as the everyday one.
+fn windows_table(h: &mut String, rs: &ResultSet) {
+    let sc = rs.scenario();
+    if sc.shocks.is_empty() {
+        return;
+    }
+    let unit = rs.tick_unit();
+    let units = plural(unit);
+    let starts: Vec<(String, u32)> = sc.shocks.iter().map(|s| (s.name.clone(), s.at)).collect();
+    let spans = window_bounds(sc.scenario.warmup, sc.scenario.ticks, &starts);
+    let mut windows = vec![(
+        WINDOW_STEADY.to_string(),
+        "Normal times".to_string(),
+        spans[1],
+    )];
+    for ((name, _), &span) in starts.iter().zip(&spans[2..]) {
+        windows.push((name.clone(), format!("From {name}"), span));
+    }
+    let shown = [
+        OrgMetric::LatencyMean,
+        OrgMetric::LatencyP95,
+        OrgMetric::Throughput,
+        OrgMetric::BacklogMean,
+        OrgMetric::GoodRate,
+        OrgMetric::ValueTotal,
+    ];
+    h.push_str(
+        "<section>\n<h2>Normal times and each shock</h2>\n<p class=\"hint\">The same metrics over \
+         normal times (after warm-up, before the first shock) and over each shock's period (from \
+         its start to the next shock's, or the end of the run).</p>\n<table class=\"summary \
+         windows\">\n<thead><tr><th>Metric</th><th>Unit</th>",
+    );
+    for (i, org) in rs.orgs.iter().enumerate() {
+        let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (window, title, (from, to)) in &windows {
+        let span = if from < to {
+            format!("{units} {from}–{}", to - 1)
+        } else {
+            format!("no {units} measured")
+        };
+        let _ = writeln!(
+            h,
+            "<tr class=\"window\"><th colspan=\"{}\">{} <span class=\"note\">{}</span></th></tr>",
+            rs.orgs.len() + 2,
+            esc(title),
+            esc(&span)
+        );
+        for m in shown {
+            let metric = Metric::Org(m);
+            let (label, unit_words, kind) = describe(Some(&metric), m.name(), unit);
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td class=\"unit\">{}</td>",
+                esc(&label),
+                esc(&unit_words)
+            );
+            for org in &rs.orgs {
+                h.push_str(&cell(
+                    rs,
+                    rs.metric_in(window, &org.name, m.name()),
+                    kind,
+                    false,
+                ));
+            }
+            h.push_str("</tr>\n");
+        }
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+}
+
 fn comparisons_table(h: &mut String, rs: &ResultSet) {
     if rs.summary.comparisons.is_empty() {
         return;
@@ -390,7 +466,12 @@ fn comparisons_table(h: &mut String, rs: &ResultSet) {
         esc(reference),
         esc(reference)
     );
-    for c in &rs.summary.comparisons {
+    for c in rs
+        .summary
+        .comparisons
+        .iter()
+        .filter(|c| c.window == WINDOW_ALL)
+    {
         if c.ratio.is_none() && c.text.trim().is_empty() {
             continue;
         }

@@ -7,7 +7,7 @@
 //! looked up by the writer's own headers, so a field or column added on one side is not
 //! forgotten on the other.
 
-use crate::metrics::{SummaryRow, TickMetric};
+use crate::metrics::{SummaryRow, TickMetric, WINDOW_ALL};
 use crate::output::manifest::Manifest;
 use crate::output::tables::{LATENCY_HEADER, SummaryFile, TIMESERIES_HEADER, TIMESERIES_KEYS};
 use crate::scenario::Scenario;
@@ -168,12 +168,29 @@ impl ResultSet {
         &self.manifest.scenario
     }
 
-    /// The summary of `metric` for `org`, if the run reported it.
+    /// The summary of `metric` for `org` over the whole run (window `all`), if the run
+    /// reported it.
     pub fn metric(&self, org: &str, metric: &str) -> Option<&SummaryRow> {
+        self.metric_in(WINDOW_ALL, org, metric)
+    }
+
+    /// The summary of `metric` for `org` over `window` (`all`, `steady` or a shock's name).
+    pub fn metric_in(&self, window: &str, org: &str, metric: &str) -> Option<&SummaryRow> {
         self.summary
             .metrics
             .iter()
-            .find(|m| m.org == org && m.metric == metric)
+            .find(|m| m.window == window && m.org == org && m.metric == metric)
+    }
+
+    /// The windows the summary holds, in file order (`all`, `steady`, each shock).
+    pub fn windows(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for m in &self.summary.metrics {
+            if !out.contains(&m.window.as_str()) {
+                out.push(&m.window);
+            }
+        }
+        out
     }
 
     /// The scenario's tick unit (`summary.json` wins, as it is what the tables say).
@@ -411,6 +428,7 @@ mod tests {
             replicate: 3,
             ticks: vec![record, TickRecord::default()],
             metrics: vec![],
+            windows: vec![],
             latency_counts: vec![],
         };
         let dir = tempfile::tempdir().unwrap();

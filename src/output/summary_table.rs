@@ -5,7 +5,7 @@
 //!
 //! The choice is made here, from the summary rows alone, so a test can pin it without a page.
 
-use crate::metrics::{LevelMetric, Metric, OrgMetric, ShockMetric, SummaryRow};
+use crate::metrics::{LevelMetric, Metric, OrgMetric, ShockMetric, SummaryRow, WINDOW_ALL};
 use crate::scenario::Scenario;
 
 /// A group of rows of the results table.
@@ -123,7 +123,8 @@ pub(crate) fn groups<'a>(
     scenario: &Scenario,
 ) -> Vec<Group<'a>> {
     let mut rows: Vec<TableRow<'a>> = Vec::new();
-    for m in summary {
+    // The whole run's window: normal times and each shock's period have a table of their own.
+    for m in summary.iter().filter(|m| m.window == WINDOW_ALL) {
         if rows.iter().any(|r| r.metric == m.metric) {
             continue;
         }
@@ -136,7 +137,7 @@ pub(crate) fn groups<'a>(
             .map(|org| {
                 summary
                     .iter()
-                    .find(|r| r.org == *org && r.metric == m.metric)
+                    .find(|r| r.org == *org && r.window == WINDOW_ALL && r.metric == m.metric)
             })
             .collect();
         rows.push(TableRow {
@@ -197,6 +198,7 @@ factor = 2.0
     fn row(org: &str, metric: &str, mean: Option<f64>, ci: (f64, f64)) -> SummaryRow {
         SummaryRow {
             org: org.into(),
+            window: WINDOW_ALL.into(),
             metric: metric.into(),
             mean,
             ci_low: mean.map(|_| ci.0),

@@ -31,9 +31,9 @@ pub const TIMESERIES_HEADER: [&str; TIMESERIES_KEYS.len() + TickMetric::ALL.len(
     header
 };
 /// Header of `replicates.csv`.
-pub const REPLICATES_HEADER: [&str; 4] = ["org", "replicate", "metric", "value"];
+pub const REPLICATES_HEADER: [&str; 5] = ["org", "window", "replicate", "metric", "value"];
 /// Header of `summary.csv`.
-pub const SUMMARY_HEADER: [&str; 6] = ["org", "metric", "mean", "ci_low", "ci_high", "n"];
+pub const SUMMARY_HEADER: [&str; 7] = ["org", "window", "metric", "mean", "ci_low", "ci_high", "n"];
 /// Header of `latency.csv`.
 pub const LATENCY_HEADER: [&str; 3] = ["org", "latency", "count"];
 
@@ -123,16 +123,18 @@ pub fn write_timeseries<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -
     f.finish()
 }
 
-/// Write `replicates.csv`: every summary metric of every run, in the run's metric order.
+/// Write `replicates.csv`: every summary metric of every run, window by window (`all`,
+/// `steady`, each shock), in the run's metric order.
 pub fn write_replicates<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -> csv::Result<()> {
     let mut f = Fields::new(out, &REPLICATES_HEADER)?;
     for run in ordered(runs) {
         let org = org_name(orgs, run.org);
-        for (metric, value) in &run.metrics {
+        for (window, metric, value) in run.windowed() {
             f.text(&org)?;
+            f.text(window)?;
             f.int(run.replicate)?;
             f.text(metric)?;
-            f.opt(*value)?;
+            f.opt(value)?;
             f.end_row()?;
         }
     }
@@ -144,6 +146,7 @@ pub fn write_summary_csv<W: Write>(out: W, summary: &Summary) -> csv::Result<()>
     let mut f = Fields::new(out, &SUMMARY_HEADER)?;
     for row in &summary.rows {
         f.text(&row.org)?;
+        f.text(&row.window)?;
         summary_fields(&mut f, row)?;
     }
     f.finish()
@@ -269,6 +272,7 @@ mod tests {
                 ("latency_mean".into(), Some(1.25)),
                 ("recovery.s.x".into(), None),
             ],
+            windows: vec![("steady".into(), vec![("latency_mean".into(), Some(2.0))])],
             latency_counts: vec![0, 2, 0, org as u64 + 1],
         }
     }
@@ -307,8 +311,10 @@ mod tests {
         let csv = text(|b| write_replicates(b, &names(), &runs).unwrap());
         assert_eq!(
             csv,
-            "org,replicate,metric,value\nHierarchy,0,latency_mean,1.25\nHierarchy,0,recovery.s.x,\n\
-             \"Dist, ributed\",0,latency_mean,1.25\n\"Dist, ributed\",0,recovery.s.x,\n"
+            "org,window,replicate,metric,value\nHierarchy,all,0,latency_mean,1.25\n\
+             Hierarchy,all,0,recovery.s.x,\nHierarchy,steady,0,latency_mean,2\n\
+             \"Dist, ributed\",all,0,latency_mean,1.25\n\"Dist, ributed\",all,0,recovery.s.x,\n\
+             \"Dist, ributed\",steady,0,latency_mean,2\n"
         );
         let lat = text(|b| write_latency(b, &names(), &[run(1, 0), run(0, 0), run(0, 1)]).unwrap());
         assert_eq!(
@@ -318,6 +324,7 @@ mod tests {
         let summary = Summary {
             rows: vec![SummaryRow {
                 org: "Hierarchy".into(),
+                window: "steady".into(),
                 metric: "throughput".into(),
                 mean: Some(40.0),
                 ci_low: None,
@@ -329,7 +336,7 @@ mod tests {
         let csv = text(|b| write_summary_csv(b, &summary).unwrap());
         assert_eq!(
             csv,
-            "org,metric,mean,ci_low,ci_high,n\nHierarchy,throughput,40,,,1\n"
+            "org,window,metric,mean,ci_low,ci_high,n\nHierarchy,steady,throughput,40,,,1\n"
         );
     }
 
@@ -352,6 +359,7 @@ mod tests {
             comparisons: vec![Comparison {
                 org: "Hierarchy".into(),
                 reference: "Teams".into(),
+                window: "all".into(),
                 metric: "latency_mean".into(),
                 ratio: Some(2.0),
                 ci_low: Some(1.5),

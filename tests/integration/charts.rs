@@ -432,3 +432,41 @@ fn preview() {
     }
     render_all(&dir).unwrap();
 }
+
+#[test]
+fn not_recovered_is_drawn_to_the_time_the_run_had_left_and_labelled() {
+    let (dir, _) = rendered();
+    let rs = ResultSet::load(dir.path()).unwrap();
+    let sc = rs.scenario();
+    let svg = fs::read_to_string(dir.path().join("recovery.svg")).unwrap();
+    // The fixture's hierarchy never recovers from the first shock's latency.
+    let left = sc.scenario.ticks - sc.shocks[0].at;
+    assert!(
+        svg.contains(&format!("&gt; {left}")),
+        "no \"> {left}\" label on the not-recovered bar"
+    );
+    assert!(svg.contains("not recovered"));
+}
+
+#[test]
+fn latency_distribution_runs_on_a_log_axis_and_value_is_per_tick() {
+    let (dir, _) = rendered();
+    let cdf = fs::read_to_string(dir.path().join("latency_cdf.svg")).unwrap();
+    assert!(cdf.contains("log scale"), "the axis says it is logarithmic");
+    let doc = roxmltree::Document::parse(&cdf).unwrap();
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for tick in ["0", "1", "2", "5", "10"] {
+        assert!(
+            labels.contains(&tick),
+            "no {tick} on the latency axis: {labels:?}"
+        );
+    }
+    let value = fs::read_to_string(dir.path().join("value.svg")).unwrap();
+    assert!(value.contains("Value delivered per hour"));
+    assert!(!value.contains("cumulative"));
+}

@@ -485,3 +485,18 @@ fn check_warns_when_the_top_will_be_overloaded() {
         "a warning is not an error:\n{shown}"
     );
 }
+
+#[test]
+fn a_shock_named_like_a_summary_window() {
+    refused(
+        "shock-named-steady.toml",
+        &format!(
+            "{BASE}\n[[shock]]\nkind = \"surge\"\nname = \"steady\"\nat = 500\nfactor = 2.0\n"
+        ),
+        "23:8",
+        &[
+            "a shock cannot be called `steady`: that is the name of a summary window",
+            "choose another name",
+        ],
+    );
+}

@@ -47,7 +47,7 @@ fn a_run_writes_every_table_with_the_documented_columns() {
     // 3 orgs × 2 replicates × 2000 ticks, plus the header.
     assert_eq!(ts.lines().count(), 3 * 2 * 2000 + 1);
     let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert!(summary.starts_with("org,metric,mean,ci_low,ci_high,n\n"));
+    assert!(summary.starts_with("org,window,metric,mean,ci_low,ci_high,n\n"));
     for metric in [
         "latency_mean",
         "throughput",
@@ -55,7 +55,7 @@ fn a_run_writes_every_table_with_the_documented_columns() {
         "recovered.Demand surge.throughput",
     ] {
         assert!(
-            summary.contains(&format!("Hierarchy,{metric},")),
+            summary.contains(&format!("Hierarchy,all,{metric},")),
             "summary lacks {metric}"
         );
     }

@@ -45,7 +45,7 @@ fn every_shipped_scenario_runs_with_two_replications() {
         let (file, header) = if out.join("points.csv").is_file() {
             ("sweep.csv", ",org,window,metric,mean,ci_low,ci_high,n\n")
         } else {
-            ("summary.csv", "org,metric,mean,ci_low,ci_high,n\n")
+            ("summary.csv", "org,window,metric,mean,ci_low,ci_high,n\n")
         };
         let summary = fs::read_to_string(out.join(file)).unwrap();
         assert!(

@@ -2,7 +2,7 @@
 
 use super::frame::{axes, draw_frame, plot_builder};
 use super::style::*;
-use crate::metrics::{LevelMetric, Metric, OrgMetric};
+use crate::metrics::{LevelMetric, Metric, OrgMetric, WINDOW_ALL};
 use crate::output::results::ResultSet;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -38,7 +38,7 @@ pub fn shares(rs: &ResultSet, org: &str) -> Vec<f64> {
         .summary
         .metrics
         .iter()
-        .filter(|m| m.org == org)
+        .filter(|m| m.org == org && m.window == WINDOW_ALL)
         .filter_map(|m| {
             let Some(Metric::Level(LevelMetric::DecidedAt, level)) = Metric::parse(&m.metric)
             else {

@@ -1,4 +1,4 @@
-//! Charts over time: latency, throughput, backlog and cumulative value, each with a mean line
+//! Charts over time: latency, throughput, backlog and value per tick, each with a mean line
 //! and a 95% band per org, and the warm-up and the shock windows shaded and named.
 
 use super::frame::{Plot, axes, draw_frame, org_legend, plot_builder};
@@ -53,10 +53,10 @@ where
             "decisions not yet executed".to_string(),
             None,
         ),
-        Quantity::CumulativeValue => (
-            "Value delivered, cumulative".to_string(),
-            "cumulative value (stake units)".to_string(),
-            None,
+        Quantity::Value { window } => (
+            format!("Value delivered per {unit}"),
+            format!("value per {unit} (stake units)"),
+            Some(window),
         ),
     };
     let mut subtitle = format!("Line: mean of {replicates} replicates; band: 95% interval");
@@ -89,7 +89,7 @@ where
     if !lo.is_finite() || !hi.is_finite() {
         (lo, hi) = (0.0, 1.0);
     }
-    let y0 = if q == Quantity::CumulativeValue {
+    let y0 = if matches!(q, Quantity::Value { .. }) {
         lo.min(0.0)
     } else {
         0.0

@@ -1,5 +1,6 @@
 //! Recovery time per shock, recovery metric and org: bars with 95% intervals. An org that did
-//! not recover is drawn as a hatched, labelled column (never a zero bar); one that absorbed the
+//! not recover is drawn as a hatched, labelled column up to the time the run had left after the
+//! shock, marked "> N" (never a zero bar, never an arbitrary height); one that absorbed the
 //! shock is labelled "absorbed".
 
 use super::frame::{axes, draw_frame, org_legend, plot_builder};
@@ -83,10 +84,26 @@ where
         })
         .collect();
 
+    // A replicate that never recovered took longer than the run had left after the shock: its
+    // bar is drawn to that time, labelled "> N", not to an arbitrary height.
+    let horizon = |shock: &str| {
+        let at = sc
+            .shocks
+            .iter()
+            .find(|s| s.name == shock)
+            .map_or(0, |s| s.at);
+        f64::from(sc.scenario.ticks.saturating_sub(at))
+    };
     let mut top = 0.0f64;
-    for o in outcomes.iter().flatten() {
-        if let Outcome::Recovered { mean, interval, .. } = o {
-            top = top.max(*mean).max(interval.map_or(0.0, |(_, h)| h));
+    for ((shock, _), row) in groups.iter().zip(&outcomes) {
+        for o in row {
+            match o {
+                Outcome::Recovered { mean, interval, .. } => {
+                    top = top.max(*mean).max(interval.map_or(0.0, |(_, h)| h));
+                }
+                Outcome::NotRecovered => top = top.max(horizon(shock)),
+                _ => {}
+            }
         }
     }
     let y1 = if top > 0.0 {
@@ -99,7 +116,8 @@ where
         root,
         "Time to recover from each shock",
         "Bar: mean over the replicates that recovered (n/m: in n of m replicates); \
-         whisker: 95% interval; hatched: not recovered before the run ended",
+         whisker: 95% interval; hatched: not recovered before the run ended, drawn to the time \
+         the run had left after the shock (> N)",
         &org_legend(&rs.orgs, false),
     )?;
     let styles: Vec<OrgStyle> = (0..rs.orgs.len()).map(OrgStyle::of).collect();
@@ -184,10 +202,23 @@ where
                     vertical_label(root, "absorbed", pxc, base - 34, INK, false)?;
                 }
                 Outcome::NotRecovered => {
-                    // Full height: off the scale, not a number to read off the axis.
-                    let top_px = ceiling;
+                    // To the time the run had left: recovery, if it came, took longer.
+                    let left = horizon(shock);
+                    let (_, top_px) = chart.backend_coord(&(x0, left));
                     hatch(root, (px0, top_px), (px1, base), style.colour)?;
-                    draw_marker(root, style, (pxc, top_px - 18), 9)?;
+                    // An open top: the time is more than the bar shows.
+                    root.draw(&PathElement::new(
+                        vec![(px0, top_px), (px1, top_px)],
+                        style.colour.stroke_width(4),
+                    ))?;
+                    let note = format!("> {}", fmt_num(left));
+                    let (w, _) = root.estimate_text_size(&note, &label)?;
+                    root.draw(&Text::new(
+                        note,
+                        (pxc - w as i32 / 2, top_px - 34),
+                        label.clone(),
+                    ))?;
+                    draw_marker(root, style, (pxc, top_px - 52), 9)?;
                     vertical_label(root, "not recovered", pxc, (top_px + base) / 2, INK, true)?;
                 }
                 Outcome::NoData => {

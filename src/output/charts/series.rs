@@ -12,8 +12,9 @@ pub enum Quantity {
     Throughput { window: u32 },
     /// Decisions in the system, as recorded.
     Backlog,
-    /// Value delivered since tick 0.
-    CumulativeValue,
+    /// Value delivered per tick (net of bad decisions), trailing mean over `window` ticks: a
+    /// cumulative line would bury a 10% difference between orgs under the common total.
+    Value { window: u32 },
 }
 
 /// A replicate's series for `q`: one entry per tick, `None` where there is no value.
@@ -22,15 +23,7 @@ pub fn replicate_series(rows: &[TickRow], q: Quantity) -> Vec<Option<f64>> {
         Quantity::Latency { window } => trailing_mean(rows.iter().map(|r| r.latency_mean), window),
         Quantity::Throughput { window } => trailing_mean(rows.iter().map(|r| r.executed), window),
         Quantity::Backlog => rows.iter().map(|r| r.backlog).collect(),
-        Quantity::CumulativeValue => {
-            let mut sum = 0.0;
-            rows.iter()
-                .map(|r| {
-                    sum += r.value.unwrap_or(0.0);
-                    Some(sum)
-                })
-                .collect()
-        }
+        Quantity::Value { window } => trailing_mean(rows.iter().map(|r| r.value), window),
     }
 }
 

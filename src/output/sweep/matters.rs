@@ -9,8 +9,8 @@
 //! are left out; only numeric parameters can bound a box.
 
 use super::read::{IndexRow, SweepResults};
-use super::record::WINDOW_ALL;
 use super::sensitivity::{SEED_PARAMETER, ratio_subject};
+use crate::metrics::WINDOW_ALL;
 use crate::metrics::sensitivity::{PrimBox, PrimOptions, prim};
 use crate::metrics::{Better, Metric};
 use crate::sampling::Points;

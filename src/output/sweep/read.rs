@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use super::record::WINDOW_ALL;
+use crate::metrics::WINDOW_ALL;
 use crate::output::manifest::Manifest;
 use crate::output::results::ResultsError;
 use crate::scenario::Scenario;

@@ -16,9 +16,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::metrics::{RunOutput, TickMetric};
 use crate::scenario::{SweepValue, Timeseries};
 
-/// The window every metric is reported for until summaries are windowed: `[warmup, ticks)`.
-pub const WINDOW_ALL: &str = "all";
-
 /// A metric value in a record; `None`: no value.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Num(pub Option<f64>);
@@ -88,12 +85,9 @@ pub struct PointRecord {
     pub orgs: Vec<OrgRecord>,
 }
 
-/// The `(window, metric, value)` of one run: the seam where windowed summaries come in. Today
-/// every summary metric covers the window `all`.
+/// The `(window, metric, value)` of one run: `all`, `steady` and one window per shock.
 fn windowed(run: &RunOutput) -> impl Iterator<Item = (&str, &str, Option<f64>)> {
-    run.metrics
-        .iter()
-        .map(|(metric, value)| (WINDOW_ALL, metric.as_str(), *value))
+    run.windowed()
 }
 
 fn series_of(run: &RunOutput) -> Vec<Vec<Num>> {
@@ -239,6 +233,7 @@ mod tests {
                 TickRecord::default(),
             ],
             metrics: vec![("latency_mean".into(), Some(latency))],
+            windows: vec![],
             latency_counts: vec![],
         }
     }

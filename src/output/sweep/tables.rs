@@ -198,52 +198,43 @@ impl SweepTables {
 
     /// `sweep.csv` and `comparisons.csv`: the point's summary, window by window.
     fn summary_rows(&mut self, r: &PointRecord) -> csv::Result<()> {
-        let mut windows: Vec<&str> = Vec::new();
+        let mut values = Vec::new();
         for o in &r.orgs {
-            for (w, _) in &o.metrics {
-                if !windows.contains(&w.as_str()) {
-                    windows.push(w);
+            for run in &o.runs {
+                for ((window, metric), v) in o.metrics.iter().zip(&run.values) {
+                    values.push(ReplicateValue {
+                        org: o.org,
+                        window: window.clone(),
+                        replicate: run.replicate,
+                        metric: metric.clone(),
+                        value: v.0,
+                    });
                 }
             }
         }
-        for window in windows {
-            let mut values = Vec::new();
-            for o in &r.orgs {
-                for run in &o.runs {
-                    for ((w, metric), v) in o.metrics.iter().zip(&run.values) {
-                        if w == window {
-                            values.push(ReplicateValue {
-                                org: o.org,
-                                replicate: run.replicate,
-                                metric: metric.clone(),
-                                value: v.0,
-                            });
-                        }
-                    }
-                }
-            }
-            let summary = summarise(&self.orgs, self.reference, &self.tick_unit, &values);
-            for row in &summary.rows {
-                lead(&mut self.sweep, r)?;
-                let f = &mut self.sweep;
-                f.text(&row.org)?;
-                f.text(window)?;
-                summary_fields(f, row)?;
-            }
-            for c in &summary.comparisons {
-                lead(&mut self.comparisons, r)?;
-                let f = &mut self.comparisons;
-                f.text(&c.org)?;
-                f.text(&c.reference)?;
-                f.text(window)?;
-                f.text(&c.metric)?;
-                f.opt(c.ratio)?;
-                f.opt(c.ci_low)?;
-                f.opt(c.ci_high)?;
-                f.int(c.n)?;
-                f.text(verdict_name(c.verdict))?;
-                f.end_row()?;
-            }
+        // The org record lists each run's values window by window; summarise keeps the windows
+        // in that order, by org.
+        let summary = summarise(&self.orgs, self.reference, &self.tick_unit, &values);
+        for row in &summary.rows {
+            lead(&mut self.sweep, r)?;
+            let f = &mut self.sweep;
+            f.text(&row.org)?;
+            f.text(&row.window)?;
+            summary_fields(f, row)?;
+        }
+        for c in &summary.comparisons {
+            lead(&mut self.comparisons, r)?;
+            let f = &mut self.comparisons;
+            f.text(&c.org)?;
+            f.text(&c.reference)?;
+            f.text(&c.window)?;
+            f.text(&c.metric)?;
+            f.opt(c.ratio)?;
+            f.opt(c.ci_low)?;
+            f.opt(c.ci_high)?;
+            f.int(c.n)?;
+            f.text(verdict_name(c.verdict))?;
+            f.end_row()?;
         }
         Ok(())
     }

@@ -5,6 +5,7 @@ use super::super::schema;
 use super::super::types::*;
 use super::reader::{Reader, Tbl};
 use super::values::describe_short;
+use crate::metrics::{WINDOW_ALL, WINDOW_STEADY};
 use toml::de::DeValue;
 
 impl Reader {
@@ -54,6 +55,20 @@ impl Reader {
             .string(&t, "name")
             .unwrap_or_else(|| format!("{kind_name}@{at}"));
         t.what = format!("[[shock]] `{name}`");
+        // A shock's name is also the name of its summary window, beside `all` and `steady`.
+        if let Some(v) = t.get("name")
+            && [WINDOW_ALL, WINDOW_STEADY].contains(&name.as_str())
+        {
+            let p = Pending::new(
+                format!("a shock cannot be called `{name}`: that is the name of a summary window"),
+                v.span(),
+            )
+            .help(format!(
+                "choose another name, e.g. `name = \"{name} shock\"`; `all` and `steady` name \
+                 the whole run and normal times in summary.csv"
+            ));
+            self.error(&t.child("name"), p);
+        }
         let valid = schema::names(&[schema::SHOCK, own].concat());
         let elsewhere: Vec<(&str, String)> = schema::SHOCK_KINDS
             .iter()

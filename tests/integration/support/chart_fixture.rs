@@ -271,9 +271,9 @@ pub fn write_with(dir: &Path, names: &[String]) {
                 } else {
                     (String::new(), String::new(), String::new())
                 };
-                // Waiting decisions are as old as the backlog takes to clear, on average.
+                // Work waiting ages by about the time it takes to clear the backlog.
                 let age = if backlog > 0.0 {
-                    format!("{:.3}", 0.5 * backlog / capacity)
+                    format!("{:.3}", backlog / capacity)
                 } else {
                     String::new()
                 };
@@ -302,13 +302,13 @@ pub fn write_with(dir: &Path, names: &[String]) {
 
     let metrics = summary_metrics(names);
     let own = names == default_names().as_slice();
-    let mut summary_csv = String::from("org,metric,mean,ci_low,ci_high,n\n");
-    let mut replicates_csv = String::from("org,replicate,metric,value\n");
+    let mut summary_csv = String::from("org,window,metric,mean,ci_low,ci_high,n\n");
+    let mut replicates_csv = String::from("org,window,replicate,metric,value\n");
     let opt = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
     for m in &metrics {
         writeln!(
             summary_csv,
-            "{},{},{},{},{},{}",
+            "{},all,{},{},{},{},{}",
             csv_field(&m.0),
             m.1,
             opt(m.2),
@@ -321,7 +321,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
             let v = if r < m.5 { m.2 } else { None };
             writeln!(
                 replicates_csv,
-                "{},{r},{},{}",
+                "{},all,{r},{},{}",
                 csv_field(&m.0),
                 csv_field(&m.1),
                 opt(v)
@@ -337,6 +337,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
         |org: &str, metric: &str, ratio: Option<[f64; 3]>, verdict, text: &str| Comparison {
             org: org.into(),
             reference: "Hierarchy".into(),
+            window: "all".into(),
             metric: metric.into(),
             ratio: ratio.map(|r| r[0]),
             ci_low: ratio.map(|r| r[1]),
@@ -356,6 +357,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
             .iter()
             .map(|m| SummaryRow {
                 org: m.0.clone(),
+                window: "all".into(),
                 metric: m.1.clone(),
                 mean: m.2,
                 ci_low: m.3,
