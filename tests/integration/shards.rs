@@ -262,6 +262,25 @@ fn merge_refuses_missing_duplicated_and_foreign_shards_naming_each() {
         ))
         .run();
 
+    // A shard made by another orgsim.
+    let journal = s3.join("journal.jsonl");
+    let text = fs::read_to_string(&journal).unwrap();
+    let this = format!("\"orgsim_version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.lines().next().unwrap().contains(&this));
+    fs::write(
+        &journal,
+        text.replacen(&this, "\"orgsim_version\":\"0.0.1\"", 1),
+    )
+    .unwrap();
+    refuse(&[&s1, &s2, &s3])
+        .stderr_has(format!(
+            "shard 3 of 3 in {} was made by orgsim 0.0.1 (journal format 1); this is orgsim {}",
+            s3.display(),
+            env!("CARGO_PKG_VERSION")
+        ))
+        .run();
+    fs::write(&journal, text).unwrap();
+
     // A shard of a sweep split four ways, and a folder that is no shard at all.
     run(&scenario, &elsewhere, &["--shard", "1/4"]);
     let nowhere = tmp.path().join("nowhere");
