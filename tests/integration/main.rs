@@ -14,6 +14,7 @@ mod pinned;
 mod regimes;
 mod scenario_fuzz;
 mod scenario_reference;
+mod sensitivity;
 mod shipped_scenarios;
 mod shocks;
 mod sweeps;
