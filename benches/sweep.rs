@@ -2,7 +2,9 @@
 //! threads (runs per second), and its peak memory (the child's maximum resident set, from
 //! `wait4`) for 2,000 and 10,000 runs with `timeseries = "none"`, which must not grow with the
 //! number of runs. Each measurement is a fresh process, so peaks do not mix. Run with
-//! `cargo bench --bench sweep`; prints a table.
+//! `cargo bench --bench sweep`; prints a table. `cargo bench --bench sweep what-matters` runs
+//! the shipped Sobol scenario `scenarios/what-matters.toml` whole (7,680 runs, its indices,
+//! charts and report) on 2 threads: its wall time and runs per second.
 
 use std::path::Path;
 use std::process::Command;
@@ -82,6 +84,10 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
+    if args.iter().any(|a| a == "what-matters") {
+        what_matters();
+        return;
+    }
     if args.iter().any(|a| !"sweep".contains(a.as_str())) {
         return;
     }
@@ -112,4 +118,33 @@ fn main() {
     row(500, 10, 2, 1);
     // More points: what grows is the per-point summaries the charts and report read.
     row(2500, 2, 2, 1);
+}
+
+/// The shipped Sobol scenario, whole, as a user runs it: wall time and runs per second.
+fn what_matters() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/what-matters.toml");
+    let out = dir.path().join("what-matters");
+    let start = Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_orgsim"))
+        .arg("run")
+        .arg(file)
+        .arg("--out")
+        .arg(&out)
+        .args(["--quiet", "--threads", "2"])
+        .status()
+        .expect("orgsim starts");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(status.success(), "orgsim failed ({status})");
+    // 128 base rows × (8 parameters + 2) points × 2 orgs × 3 replicates.
+    let runs = 128 * 10 * 2 * 3;
+    let rows = std::fs::read_to_string(out.join("sensitivity.csv"))
+        .expect("sensitivity.csv")
+        .lines()
+        .count()
+        - 1;
+    println!(
+        "what-matters: {runs} runs on 2 threads in {secs:.1} s ({:.0} runs per second, charts and report included); sensitivity.csv has {rows} rows",
+        runs as f64 / secs
+    );
 }

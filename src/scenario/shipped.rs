@@ -40,6 +40,7 @@ const SHIPPED: &[Shipped] = shipped![
     "quickstart",
     "sweep-interdependence",
     "sweep-span",
+    "what-matters",
 ];
 
 /// Every shipped scenario, sorted by name.

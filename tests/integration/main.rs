@@ -16,6 +16,7 @@ mod regimes;
 mod robustness;
 mod scenario_fuzz;
 mod scenario_reference;
+mod sensitivity;
 mod shards;
 mod shipped_scenarios;
 mod shocks;

@@ -14,15 +14,25 @@
 //! expectations unchanged and lowers the variance of the first-order one.
 //!
 //! With R ≥ 2 replicates per point the indices are computed on each point's replicate mean m,
-//! and the seed noise is taken out (law of total variance, Var Y = Var E[Y|x] + E Var[Y|x]):
-//! W, the mean over all points of the within-point variance, estimates E Var[Y|x]; the variance
-//! of the means over A and B is Var E[Y|x] + W/R, so the parameters' variance is
-//! V_p = V − W/R; the Jansen numerator of every parameter carries the noise of two means, W/R,
-//! which is subtracted too (the first-order numerator is free of it, the noise being
-//! independent between points). The indices are then shares of V_p: the Sobol indices of the
-//! mean response E[Y|x]. The seed share W / (W + V_p) is the part of a single run's variance
-//! that is seed noise; a parameter's share of a single run's variance is its index times one
-//! minus the seed share.
+//! and the seed noise is taken out, so that they are the Sobol indices of the mean response
+//! E[Y|x]. Each term is corrected by the spread of paired per-replicate differences within its
+//! base row, which is unbiased whether the noise at two points is independent or correlated (in
+//! an orgsim sweep replicate r runs on the same work stream at every point: common random
+//! numbers, so the noise of two points is correlated, and identical where a parameter has no
+//! effect on an org):
+//!
+//! - V_p = V − mean_j s²(y_A − y_B) / 2R, the variance of E[Y|x] (A_j and B_j are independent
+//!   points, so their paired difference carries the noise between any two points);
+//! - the Jansen term (m_A − m_{A_B^i})² less s²(y_A − y_{A_B^i}) / R, since
+//!   E[d̄²] = (E d̄)² + Var d / R for the per-replicate differences d;
+//! - the first-order term m_B (m_{A_B^i} − m_A) less cov(y_B, y_{A_B^i} − y_A) / R.
+//!
+//! With independent noise of variance W these subtract, in expectation, W/R, W/R and 0 (the law
+//! of total variance, Var Y = Var E[Y|x] + E Var[Y|x]); a parameter without any effect has
+//! identical paired outputs under common random numbers, and gets exactly 0. The indices are
+//! shares of V_p. The seed share W / (W + V_p), with W the mean within-point variance, is the
+//! part of a single run's variance that is seed noise; a parameter's share of a single run's
+//! variance is its index times one minus the seed share.
 //!
 //! Intervals: percentile bootstrap over the N base rows (each resample draws N rows with
 //! replacement and keeps their d + 2 points together). A sample whose parameter variance is
@@ -61,11 +71,61 @@ struct Sample {
     seed_share: Option<f64>,
 }
 
+/// The seed noise in one base row's replicate means, from the spread of paired per-replicate
+/// differences, so that it is right whether the noise of two points is independent or, as with
+/// common random numbers, correlated.
+struct RowNoise {
+    /// Within-point variance summed over the row's d + 2 points (for W).
+    within: f64,
+    /// s²(y_A − y_B) / 2R: the noise in the variance over A and B.
+    variance: f64,
+    /// s²(y_A − y_{A_B^i}) / R per parameter: the noise in (m_A − m_{A_B^i})².
+    total: Vec<f64>,
+    /// cov(y_B, y_{A_B^i} − y_A) / R per parameter: the noise in m_B (m_{A_B^i} − m_A).
+    first: Vec<f64>,
+}
+
+/// Sample covariance (R − 1 in the denominator) of two equally long series.
+fn covariance(x: &[f64], y: &[f64]) -> f64 {
+    let r = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / r, y.iter().sum::<f64>() / r);
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| (a - mx) * (b - my))
+        .sum::<f64>()
+        / (r - 1.0)
+}
+
+fn row_noise(design: &SaltelliDesign, outputs: &Outputs<'_>, j: usize) -> RowNoise {
+    let r = outputs.replicates();
+    let rf = r as f64;
+    let at = |w: SaltelliRow| outputs.point(design.index(j, w));
+    let (a, b) = (at(SaltelliRow::A), at(SaltelliRow::B));
+    let diff = |x: &[f64], y: &[f64]| -> Vec<f64> { x.iter().zip(y).map(|(p, q)| p - q).collect() };
+    let spread = |x: &[f64]| covariance(x, x);
+    let base = design.index(j, SaltelliRow::A);
+    let within = (base..base + design.block())
+        .map(|p| spread(outputs.point(p)))
+        .sum();
+    let (mut total, mut first) = (Vec::new(), Vec::new());
+    for i in 0..design.params() {
+        let ab = at(SaltelliRow::Mixed(i));
+        total.push(spread(&diff(a, ab)) / rf);
+        first.push(covariance(b, &diff(ab, a)) / rf);
+    }
+    RowNoise {
+        within,
+        variance: spread(&diff(a, b)) / (2.0 * rf),
+        total,
+        first,
+    }
+}
+
 /// Indices from the base rows `rows` (with repetition in a resample).
 fn estimate(
     design: &SaltelliDesign,
     means: &[f64],
-    noise: Option<(&[f64], usize)>,
+    noise: Option<&[RowNoise]>,
     rows: &[usize],
 ) -> Sample {
     let (d, n) = (design.params(), rows.len() as f64);
@@ -82,20 +142,12 @@ fn estimate(
         })
         .sum::<f64>()
         / (2.0 * n);
-    // W / R: the seed noise in one replicate mean.
-    let (within, mean_noise) = match noise {
-        Some((s2, r)) => {
-            let block = design.block();
-            let w = rows
-                .iter()
-                .map(|&j| s2[j * block..(j + 1) * block].iter().sum::<f64>())
-                .sum::<f64>()
-                / (n * block as f64);
-            (Some(w), w / r as f64)
-        }
-        None => (None, 0.0),
+    let mean_of = |f: &dyn Fn(&RowNoise) -> f64| -> f64 {
+        noise.map_or(0.0, |rn| rows.iter().map(|&j| f(&rn[j])).sum::<f64>() / n)
     };
-    let param_variance = variance - mean_noise;
+    // W, the seed noise of a single run, and the noise the replicate means carry into V.
+    let within = noise.map(|_| mean_of(&|r| r.within) / design.block() as f64);
+    let param_variance = variance - mean_of(&|r| r.variance);
     let seed_share = within.map(|w| {
         let total = w + param_variance.max(0.0);
         if total > 0.0 { w / total } else { 0.0 }
@@ -115,8 +167,10 @@ fn estimate(
                 first += b * (ab - a);
                 total += (a - ab) * (a - ab);
             }
-            s1[i] = first / n / param_variance;
-            st[i] = (total / (2.0 * n) - mean_noise) / param_variance;
+            let first = first / n - mean_of(&|r| r.first[i]);
+            let total = total / (2.0 * n) - mean_of(&|r| r.total[i]) / 2.0;
+            s1[i] = first / param_variance;
+            st[i] = total / param_variance;
         }
     }
     Sample {
@@ -136,9 +190,11 @@ pub fn sobol_indices(
 ) -> Result<SobolIndices, SensitivityError> {
     bootstrap.check()?;
     outputs.expect_points(design.points().len())?;
-    let (means, noise) = outputs.means_and_noise();
-    let noise = noise.as_deref().map(|s2| (s2, outputs.replicates()));
+    let (means, _) = outputs.means_and_noise();
     let n = design.base_rows();
+    let noise: Option<Vec<RowNoise>> =
+        (outputs.replicates() > 1).then(|| (0..n).map(|j| row_noise(design, outputs, j)).collect());
+    let noise = noise.as_deref();
     let all: Vec<usize> = (0..n).collect();
     let full = estimate(design, &means, noise, &all);
 
@@ -275,6 +331,37 @@ mod tests {
             got.params[0].st
         );
         assert!((got.variance - 5.0 / 12.0).abs() < 0.02, "{}", got.variance);
+    }
+
+    #[test]
+    fn with_common_random_numbers_a_parameter_without_effect_gets_exactly_zero() {
+        // Replicate k's noise is a function of the parameters that matter and of k alone, as
+        // in a sweep, where replicate k runs on one work stream at every point: part of it is
+        // shared by every point and grows with x1. x3 has no effect at all.
+        let (n, r) = (1024, 3);
+        let design = saltelli(n, 3, 7).unwrap();
+        let mut y = Vec::with_capacity(design.points().len() * r);
+        for x in design.points().rows() {
+            let key = ((x[0] * 1e6) as usize) << 20 ^ (x[1] * 1e6) as usize;
+            for k in 0..r {
+                let common = uniform_noise(0, k) * (1.0 + x[0]);
+                y.push(x[0] + 2.0 * x[1] + 0.3 * common + 0.1 * uniform_noise(key, k));
+            }
+        }
+        let got = sobol_indices(
+            &design,
+            &Outputs::new(&y, r).unwrap(),
+            &Bootstrap::default(),
+        )
+        .unwrap();
+        let none = &got.params[2];
+        assert_eq!((none.s1.value, none.st.value), (0.0, 0.0), "{none:?}");
+        assert!(!none.s1.detectable && !none.st.detectable);
+        assert!(got.params[1].st.value > got.params[0].st.value);
+        for p in &got.params[..2] {
+            assert!(p.st.detectable && p.st.ci_high >= p.s1.ci_low, "{p:?}");
+        }
+        assert!(got.seed_share.unwrap().value > 0.0);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use super::read::{IndexRow, SweepResults};
 use super::sensitivity::{SEED_PARAMETER, ratio_subject};
 use crate::metrics::WINDOW_ALL;
-use crate::metrics::sensitivity::{PrimBox, PrimOptions, prim};
+use crate::metrics::sensitivity::{Limit, PrimBox, PrimOptions, prim};
 use crate::metrics::{Better, Metric};
 use crate::sampling::Points;
 use crate::scenario::Design;
@@ -147,7 +147,11 @@ pub fn indices_sentence(sr: &SweepResults, subject: &str, metric: &str) -> Optio
     let by_param = |p: usize| indices.iter().find(|x| x.param == p).expect("ranked");
     let path = |p: usize| sr.parameters[p].path.as_str();
     let mut found = Vec::new();
+    let mut small = Vec::new();
     let mut none = Vec::new();
+    let top = order
+        .first()
+        .map_or(0.0, |&p| by_param(p).first.value.max(0.0));
     for &p in &order {
         let ix = by_param(p);
         let shows = if morris {
@@ -157,6 +161,16 @@ pub fn indices_sentence(sr: &SweepResults, subject: &str, metric: &str) -> Optio
         };
         if !shows {
             none.push(path(p).to_string());
+            continue;
+        }
+        // Detail what matters: ST of 5% or more, or μ* a tenth of the largest or more.
+        let minor = if morris {
+            ix.first.value < 0.1 * top
+        } else {
+            ix.second.value < 0.05
+        };
+        if minor {
+            small.push(path(p).to_string());
             continue;
         }
         found.push(if morris {
@@ -179,11 +193,13 @@ pub fn indices_sentence(sr: &SweepResults, subject: &str, metric: &str) -> Optio
             )
         });
     }
-    let mut text = if found.is_empty() {
+    let mut text = if found.is_empty() && small.is_empty() {
         format!(
             "{}: no swept setting has a detectable effect",
             capital(&what)
         )
+    } else if found.is_empty() {
+        format!("{}: every detectable effect is small", capital(&what))
     } else if morris {
         format!(
             "{}: ranked by mean absolute effect μ*, {}",
@@ -197,7 +213,16 @@ pub fn indices_sentence(sr: &SweepResults, subject: &str, metric: &str) -> Optio
             found.join(", ")
         )
     };
-    if !none.is_empty() && !found.is_empty() {
+    if !small.is_empty() {
+        let what = if morris {
+            "; smaller but detectable"
+        } else {
+            "; under 5% each but detectable"
+        };
+        text.push_str(&format!("{what}: {}", small.join(", ")));
+    }
+    let any = !found.is_empty() || !small.is_empty();
+    if !none.is_empty() && any {
         text.push_str(&format!("; no detectable effect: {}", none.join(", ")));
     }
     let seeds = seed_rows(sr, subject, metric);
@@ -289,13 +314,10 @@ pub fn discover(sr: &SweepResults) -> Option<Discovery> {
     let side = |who: usize| {
         let cases: Vec<bool> = points.iter().map(|&(_, w)| w == Some(who)).collect();
         let wins = cases.iter().filter(|&&c| c).count();
-        let found = prim(&grid, &cases, &PrimOptions::default())
-            .ok()
-            .map(|r| r.chosen);
         Side {
             org: who,
             wins,
-            found,
+            found: reported_box(&grid, &cases),
         }
     };
     Some(Discovery {
@@ -306,6 +328,78 @@ pub fn discover(sr: &SweepResults) -> Option<Discovery> {
         params,
         points,
     })
+}
+
+/// How much of the balance (harmonic mean of coverage and density) a stated box may give up
+/// to name fewer parameters: a limit that trims a few points off the edge of a range is not
+/// worth a clause.
+const SIMPLER: f64 = 0.02;
+
+/// The box a report states for `cases`: PRIM's balanced box (the highest harmonic mean of
+/// coverage and density, pasted), then without the limits it can do without: limits are
+/// dropped while the balance stays within [`SIMPLER`] of PRIM's box, so the sentence names
+/// only what matters.
+fn reported_box(grid: &Points, cases: &[bool]) -> Option<PrimBox> {
+    let chosen = prim(grid, cases, &PrimOptions::default()).ok()?.chosen;
+    Some(fewer_limits(grid, cases, chosen))
+}
+
+/// Coverage, density, mass and counts of the box with `limits`.
+fn measure(grid: &Points, cases: &[bool], limits: Vec<Limit>) -> PrimBox {
+    let inside = |x: &[f64]| {
+        limits.iter().all(|l| {
+            let v = x[l.param];
+            l.lower.is_none_or(|lo| v > lo) && l.upper.is_none_or(|hi| v < hi)
+        })
+    };
+    let (mut points, mut hits) = (0, 0);
+    for (x, &c) in grid.rows().zip(cases) {
+        if inside(x) {
+            points += 1;
+            hits += usize::from(c);
+        }
+    }
+    let total = cases.iter().filter(|&&c| c).count().max(1);
+    PrimBox {
+        limits,
+        coverage: hits as f64 / total as f64,
+        density: if points > 0 {
+            hits as f64 / points as f64
+        } else {
+            0.0
+        },
+        mass: points as f64 / grid.len().max(1) as f64,
+        points,
+        cases: hits,
+    }
+}
+
+/// Drops, one at a time, the limit whose removal keeps the balance of coverage and density
+/// highest, while that balance stays within [`SIMPLER`] of the box PRIM found.
+fn fewer_limits(grid: &Points, cases: &[bool], mut b: PrimBox) -> PrimBox {
+    let balance = |b: &PrimBox| {
+        let s = b.coverage + b.density;
+        if s > 0.0 {
+            2.0 * b.coverage * b.density / s
+        } else {
+            0.0
+        }
+    };
+    let floor = balance(&b) - SIMPLER;
+    while !b.limits.is_empty() {
+        let best = (0..b.limits.len())
+            .map(|k| {
+                let mut limits = b.limits.clone();
+                limits.remove(k);
+                measure(grid, cases, limits)
+            })
+            .max_by(|x, y| balance(x).total_cmp(&balance(y)));
+        match best {
+            Some(next) if balance(&next) >= floor => b = next,
+            _ => break,
+        }
+    }
+    b
 }
 
 impl Discovery {
