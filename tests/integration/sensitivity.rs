@@ -133,8 +133,8 @@ fn on_the_shipped_scenario_s1_sum_to_at_most_one_and_st_is_at_least_s1() {
         .map(|r| (r.org.clone(), r.window.clone(), r.metric.clone()))
         .collect();
     outputs.dedup();
-    // Two orgs and their ratio on two metrics.
-    assert_eq!(outputs.len(), 6, "{outputs:?}");
+    // Two orgs and their ratio on two metrics, in the windows `all` and `steady`.
+    assert_eq!(outputs.len(), 12, "{outputs:?}");
     for (org, window, metric) in &outputs {
         let of = |index: &str| -> Vec<&Row> {
             rows.iter()
@@ -198,8 +198,9 @@ fn sensitivity_is_the_same_bytes_on_one_and_two_threads() {
         fs::read(b.join("sensitivity.csv")).unwrap(),
     );
     assert!(fa == fb, "sensitivity.csv differs between 1 and 2 threads");
-    // Three subjects (two orgs, one ratio) × two metrics × (3 parameters × 2 + seed).
-    assert_eq!(sensitivity(&a).len(), 3 * 2 * 7);
+    // Three subjects (two orgs, one ratio) × two windows × two metrics × (3 parameters × 2 +
+    // seed).
+    assert_eq!(sensitivity(&a).len(), 3 * 2 * 2 * 7);
 }
 
 #[test]
