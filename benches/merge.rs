@@ -9,6 +9,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+#[path = "support/peak.rs"]
+mod peak;
+
 const SCENARIO: &str = r#"[scenario]
 name = "Merge benchmark"
 ticks = 100
@@ -54,21 +57,11 @@ fn orgsim(args: &[&str], dir: &Path) {
 
 /// `orgsim merge` of `<name>.shards` in a new process: wall seconds and peak MiB.
 fn measure_merge(dir: &Path, name: &str) -> (f64, f64) {
-    let start = Instant::now();
-    // Reaped by `wait4` below, which also gives its resource usage.
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_orgsim"))
+    let mut merge = Command::new(env!("CARGO_BIN_EXE_orgsim"));
+    merge
         .args(["merge", &format!("{name}.shards"), "--quiet"])
-        .current_dir(dir)
-        .spawn()
-        .expect("orgsim starts");
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let secs = start.elapsed().as_secs_f64();
-    assert!(pid > 0 && status == 0, "orgsim merge failed ({status})");
-    // Linux reports ru_maxrss in KiB.
-    (secs, usage.ru_maxrss as f64 / 1024.0)
+        .current_dir(dir);
+    peak::wall_and_peak_mib(merge)
 }
 
 fn main() {

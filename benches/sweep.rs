@@ -10,6 +10,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+#[path = "support/peak.rs"]
+mod peak;
+
 /// A sweep of `points` Latin-hypercube points × 2 orgs × `reps` replicates of 300 ticks.
 fn scenario(points: usize, reps: usize) -> String {
     format!(
@@ -58,24 +61,13 @@ fn measure(dir: &Path, points: usize, reps: usize, threads: usize) -> (f64, f64)
     std::fs::write(&file, scenario(points, reps)).expect("a scenario file");
     let out = dir.join(format!("out-{points}-{reps}-{threads}"));
     let _ = std::fs::remove_dir_all(&out);
-    let start = Instant::now();
-    // Reaped by `wait4` below, which also gives its resource usage.
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_orgsim"))
-        .arg("run")
-        .arg(&file)
-        .arg("--out")
-        .arg(&out)
-        .args(["--quiet", "--threads", &threads.to_string()])
-        .spawn()
-        .expect("orgsim starts");
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let secs = start.elapsed().as_secs_f64();
-    assert!(pid > 0 && status == 0, "orgsim failed ({status})");
-    // Linux reports ru_maxrss in KiB.
-    (secs, usage.ru_maxrss as f64 / 1024.0)
+    let mut run = Command::new(env!("CARGO_BIN_EXE_orgsim"));
+    run.arg("run").arg(&file).arg("--out").arg(&out).args([
+        "--quiet",
+        "--threads",
+        &threads.to_string(),
+    ]);
+    peak::wall_and_peak_mib(run)
 }
 
 fn main() {
