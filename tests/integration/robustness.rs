@@ -364,7 +364,11 @@ fn interrupt_run(sig: libc::c_int, when: &str) {
             std::thread::sleep(Duration::from_millis(700));
             true
         }
-        _ => wait_for(&mut child, Duration::from_secs(60), || writing.exists()),
+        // The result is being written once its temporary folder holds a file: the same name,
+        // empty, is first the probe that the destination can be written (before any work).
+        _ => wait_for(&mut child, Duration::from_secs(60), || {
+            std::fs::read_dir(&writing).is_ok_and(|mut d| d.next().is_some())
+        }),
     };
     signal(&child, sig);
     let status = child.wait().expect("orgsim ends");
