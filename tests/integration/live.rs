@@ -471,6 +471,11 @@ fn the_page_draws_greys_the_lost_top_and_saves_a_scenario_that_replays() {
     wd.fill("#reroute", "");
     wd.click("#shock-loss");
     let t0 = paused["tick"].as_u64().unwrap();
+    // Back to 20 ticks a second, so the 300-tick loss cannot end while a slow machine polls
+    // for the 60 ticks below and pauses (at 500 ticks a second it could, within half a second).
+    for _ in 0..4 {
+        wd.click("#slower");
+    }
     wd.click("#start");
     wait_until("60 ticks", Duration::from_secs(30), || {
         (snapshot()["tick"].as_u64()? >= t0 + 60).then_some(())
