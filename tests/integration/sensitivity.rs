@@ -133,8 +133,14 @@ fn on_the_shipped_scenario_s1_sum_to_at_most_one_and_st_is_at_least_s1() {
         .map(|r| (r.org.clone(), r.window.clone(), r.metric.clone()))
         .collect();
     outputs.dedup();
-    // Two orgs and their ratio on two metrics.
-    assert_eq!(outputs.len(), 6, "{outputs:?}");
+    // Two orgs and their ratio on two metrics, in each window.
+    let windows = {
+        let mut w: Vec<&String> = outputs.iter().map(|o| &o.1).collect();
+        w.sort();
+        w.dedup();
+        w.len()
+    };
+    assert!(windows >= 1 && outputs.len() == 6 * windows, "{outputs:?}");
     for (org, window, metric) in &outputs {
         let of = |index: &str| -> Vec<&Row> {
             rows.iter()
@@ -198,8 +204,42 @@ fn sensitivity_is_the_same_bytes_on_one_and_two_threads() {
         fs::read(b.join("sensitivity.csv")).unwrap(),
     );
     assert!(fa == fb, "sensitivity.csv differs between 1 and 2 threads");
-    // Three subjects (two orgs, one ratio) × two metrics × (3 parameters × 2 + seed).
-    assert_eq!(sensitivity(&a).len(), 3 * 2 * 7);
+    // Three subjects (two orgs, one ratio) × two metrics × (3 parameters × 2 + seed), in
+    // each window.
+    let rows = sensitivity(&a);
+    let per_window = rows.iter().filter(|r| r.window == "all").count();
+    assert_eq!(per_window, 3 * 2 * 7);
+    assert_eq!(rows.len() % per_window, 0);
+}
+
+#[test]
+fn two_shards_merged_give_the_same_sensitivity_bytes_as_the_whole_sweep() {
+    let tmp = tempdir();
+    let scenario = write(tmp.path(), "sobol.toml", SOBOL);
+    let whole = tmp.path().join("whole");
+    run(&scenario, &whole, &["--threads", "2"]);
+    let out = tmp.path().join("sharded");
+    for k in 1..=2 {
+        run(&scenario, &out, &["--shard", &format!("{k}/2")]);
+    }
+    let merged = tmp.path().join("merged");
+    orgsim()
+        .arg("merge")
+        .arg(tmp.path().join("sharded.shards"))
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .timeout(Duration::from_secs(300))
+        .run();
+    let (a, b) = (
+        fs::read(whole.join("sensitivity.csv")).unwrap(),
+        fs::read(merged.join("sensitivity.csv")).unwrap(),
+    );
+    assert!(a.len() > 500);
+    assert!(
+        a == b,
+        "sensitivity.csv differs between the whole sweep and its merged shards"
+    );
 }
 
 #[test]
