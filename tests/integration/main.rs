@@ -8,6 +8,7 @@ mod cli_new;
 mod cli_run;
 mod determinism;
 mod engine;
+mod headlines;
 mod invariants;
 mod live;
 mod pinned;

@@ -204,6 +204,36 @@ fn sensitivity_is_the_same_bytes_on_one_and_two_threads() {
 }
 
 #[test]
+fn two_shards_merged_give_the_same_sensitivity_bytes_as_the_whole_sweep() {
+    let tmp = tempdir();
+    let scenario = write(tmp.path(), "sobol.toml", SOBOL);
+    let whole = tmp.path().join("whole");
+    run(&scenario, &whole, &["--threads", "2"]);
+    let out = tmp.path().join("sharded");
+    for k in 1..=2 {
+        run(&scenario, &out, &["--shard", &format!("{k}/2")]);
+    }
+    let merged = tmp.path().join("merged");
+    orgsim()
+        .arg("merge")
+        .arg(tmp.path().join("sharded.shards"))
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .timeout(Duration::from_secs(300))
+        .run();
+    let (a, b) = (
+        fs::read(whole.join("sensitivity.csv")).unwrap(),
+        fs::read(merged.join("sensitivity.csv")).unwrap(),
+    );
+    assert!(a.len() > 500);
+    assert!(
+        a == b,
+        "sensitivity.csv differs between the whole sweep and its merged shards"
+    );
+}
+
+#[test]
 fn the_report_says_which_settings_matter_and_where_each_design_wins() {
     let tmp = tempdir();
     let scenario = write(tmp.path(), "sobol.toml", SOBOL);

@@ -69,6 +69,9 @@ fn every_shipped_scenario_runs_with_two_replications() {
             "{} summary is nearly empty",
             f.display()
         );
+        if file == "summary.csv" {
+            crate::headlines::check_headlines(&out, &f.display().to_string());
+        }
     }
 }
 
