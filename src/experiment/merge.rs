@@ -23,8 +23,7 @@ use std::time::SystemTime;
 
 use super::prepare::{Finished, RunFileError};
 use super::shard::{ShardFile, shards_dir};
-use super::sweep::{RecordSource, SweepDone, resume_command, shard_command, write_result};
-use crate::metrics::Summary;
+use super::sweep::{RecordSource, resume_command, shard_command, whole_result, write_result};
 use crate::output::sweep::journal::{FORMAT, JOURNAL_FILE, changes};
 use crate::output::sweep::{Journal, JournalError, PointRecord, RecordAt};
 use crate::output::{RunFacts, report::shell_words};
@@ -517,7 +516,6 @@ pub fn merge(request: &MergeRequest) -> Result<Finished, MergeError> {
         owner: owners,
     };
     let written = write_result(&dest, &scenario, points.paths(), &merged, &facts)?;
-    let headlines = crate::output::sweep_report::headlines_of(&written.path).unwrap_or_default();
     let line = format!(
         "merged {n} shards: {} points, {} runs, in {:.1} s",
         points.len(),
@@ -526,16 +524,7 @@ pub fn merge(request: &MergeRequest) -> Result<Finished, MergeError> {
             * u64::from(scenario.scenario.replications),
         started.elapsed().as_secs_f64()
     );
-    Ok(Finished {
-        scenario,
-        summary: Summary::default(),
-        written,
-        sweep: Some(SweepDone {
-            headlines,
-            line,
-            shard: false,
-        }),
-    })
+    Ok(whole_result(scenario, written, line))
 }
 
 /// An error and its causes on one line.

@@ -461,7 +461,6 @@ pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileErro
     // The result is in place: the journal has done its job.
     let _ = std::fs::remove_dir_all(&work);
 
-    let headlines = sweep_report::headlines_of(&written.path).unwrap_or_default();
     let secs = started.elapsed().as_secs_f64();
     let mut line = format!(
         "sweep: {}",
@@ -470,7 +469,14 @@ pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileErro
     if resumed > 0 {
         line.push_str(&format!("; {resumed} points were resumed from the journal"));
     }
-    Ok(Finished {
+    Ok(whole_result(scenario, written, line))
+}
+
+/// A whole sweep's result, written (by a run or a merge of its shards): its report's headlines
+/// and `line` to say on the console.
+pub(super) fn whole_result(scenario: Scenario, written: output::Written, line: String) -> Finished {
+    let headlines = sweep_report::headlines_of(&written.path).unwrap_or_default();
+    Finished {
         scenario,
         summary: Summary::default(),
         written,
@@ -479,7 +485,7 @@ pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileErro
             line,
             shard: false,
         }),
-    })
+    }
 }
 
 /// Files a shard folder may hold: anything else is a user's and is never removed.

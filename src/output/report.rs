@@ -10,6 +10,7 @@ use crate::metrics::window::bounds as window_bounds;
 use crate::metrics::{Metric, OrgMetric, SummaryRow, Unit, WINDOW_ALL, WINDOW_STEADY};
 use crate::output::charts::style::{fmt_num, plural};
 use crate::output::charts::{Chart, ChartError, OrgStyle, extension, render_charts};
+use crate::output::manifest::Manifest;
 use crate::output::results::{ResultSet, ResultsError};
 use crate::output::summary_table;
 use crate::scenario::wording::{self, Voice};
@@ -708,6 +709,20 @@ pub(crate) fn shell_words(args: &[String]) -> String {
         .join(" ")
 }
 
+/// The rows of a report's footer that say how the result was made: the command line and the
+/// scenario file, each when known. A run's report and a sweep's share them.
+pub(crate) fn command_rows(m: &Manifest, row: &mut impl FnMut(&str, String)) {
+    if !m.command.is_empty() {
+        row(
+            "Command",
+            format!("<code>{}</code>", esc(&shell_words(&m.command))),
+        );
+    }
+    if let Some(f) = &m.scenario_file {
+        row("Scenario file", format!("<code>{}</code>", esc(f)));
+    }
+}
+
 fn footer(h: &mut String, rs: &ResultSet) {
     let m = &rs.manifest;
     h.push_str("<footer>\n<h2>Reproducing this run</h2>\n<dl>");
@@ -721,15 +736,7 @@ fn footer(h: &mut String, rs: &ResultSet) {
         "Threads",
         format!("{} (results do not depend on it)", m.threads),
     );
-    if !m.command.is_empty() {
-        row(
-            "Command",
-            format!("<code>{}</code>", esc(&shell_words(&m.command))),
-        );
-    }
-    if let Some(f) = &m.scenario_file {
-        row("Scenario file", format!("<code>{}</code>", esc(f)));
-    }
+    command_rows(m, &mut row);
     if !m.started.is_empty() {
         row("Started", esc(&m.started));
     }

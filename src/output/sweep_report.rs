@@ -19,7 +19,7 @@ use crate::output::charts::style::{ChartResult, HEIGHT, WIDTH, ensure_font, fmt_
 use crate::output::charts::sweep::{self as lines, Against, capitalise, groups, line};
 use crate::output::charts::{ChartError, extension};
 use crate::output::charts::{discovery, indices};
-use crate::output::report::{CSS, RenderError, esc, figure, inline_svg, org_key, shell_words};
+use crate::output::report::{CSS, RenderError, command_rows, esc, figure, inline_svg, org_key};
 use crate::output::sweep::matters::{self, Discovery};
 use crate::output::sweep::read::SweepResults;
 use crate::scenario::{Design, Format};
@@ -748,15 +748,7 @@ pub fn report_html(sr: &SweepResults) -> Result<String, ChartError> {
     };
     row("orgsim version", esc(&m.orgsim_version));
     row("Seed", m.seed.to_string());
-    if !m.command.is_empty() {
-        row(
-            "Command",
-            format!("<code>{}</code>", esc(&shell_words(&m.command))),
-        );
-    }
-    if let Some(f) = &m.scenario_file {
-        row("Scenario file", format!("<code>{}</code>", esc(f)));
-    }
+    command_rows(m, &mut row);
     row("Started", esc(&m.started));
     row("Finished", esc(&m.finished));
     h.push_str("</dl>\n<h3>The scenario</h3>\n<pre>");
