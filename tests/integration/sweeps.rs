@@ -157,6 +157,22 @@ fn one_and_two_threads_write_identical_files() {
     ));
 }
 
+#[test]
+fn a_design_that_wins_everywhere_is_said_so_in_words() {
+    let tmp = tempdir();
+    let scenario = write(tmp.path(), "span.toml", SWEEP);
+    let out = tmp.path().join("out");
+    run_sweep(&scenario, &out, &[]);
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    // Mission decides locally what the hierarchy escalates: faster at every point of the grid.
+    assert!(
+        html.contains("Mission has the lower mean latency at every one of the 6 points: nothing in the swept range turns it around."),
+        "{html}"
+    );
+    assert!(html.contains("Hierarchy has the lower mean latency at none of the 6 points."));
+    assert!(!html.contains(" at 0 of 6 points"));
+}
+
 /// A sweep slow enough to be interrupted: 24 points of busy orgs on one thread.
 fn slow_sweep() -> String {
     SWEEP

@@ -434,9 +434,15 @@ impl Discovery {
                     side.wins
                 );
                 match &side.found {
+                    _ if side.wins == 0 => {
+                        format!("{who} has the {word} {label} at none of the {total} points.")
+                    }
+                    _ if side.wins == total => format!(
+                        "{who} has the {word} {label} at every one of the {total} points: nothing in the swept range turns it around."
+                    ),
                     None => format!("{head}."),
                     Some(b) if b.limits.is_empty() => format!(
-                        "{head}, spread over the whole sampled space: no box of parameter values sets them apart."
+                        "{head}, spread over the whole swept space: no box of parameter values sets them apart."
                     ),
                     Some(b) => format!(
                         "{head}, mostly where {}.",
