@@ -4,9 +4,8 @@
 
 use std::fs;
 use std::path::Path;
-use std::time::Duration;
 
-use crate::util::{orgsim, tempdir, write};
+use crate::util::{merge_quietly as merge, orgsim, run_quietly as run, tempdir, write};
 
 /// A small Sobol sweep: a hierarchy and teams over three ranges.
 const SOBOL: &str = r#"[scenario]
@@ -46,18 +45,6 @@ metrics = ["latency_mean", "value_total"]
 "work.cross_unit" = { from = 0.0, to = 0.5 }
 "org.Teams.competence" = { from = 0.3, to = 0.7 }
 "#;
-
-fn run(scenario: &Path, out: &Path, extra: &[&str]) {
-    orgsim()
-        .arg("run")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra)
-        .timeout(Duration::from_secs(300))
-        .run();
-}
 
 /// A row of `sensitivity.csv`.
 #[derive(Debug, Clone)]
@@ -214,14 +201,7 @@ fn two_shards_merged_give_the_same_sensitivity_bytes_as_the_whole_sweep() {
         run(&scenario, &out, &["--shard", &format!("{k}/2")]);
     }
     let merged = tmp.path().join("merged");
-    orgsim()
-        .arg("merge")
-        .arg(tmp.path().join("sharded.shards"))
-        .arg("--out")
-        .arg(&merged)
-        .arg("--quiet")
-        .timeout(Duration::from_secs(300))
-        .run();
+    merge(&[tmp.path().join("sharded.shards")], &merged);
     let (a, b) = (
         fs::read(whole.join("sensitivity.csv")).unwrap(),
         fs::read(merged.join("sensitivity.csv")).unwrap(),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{orgsim, tempdir, write};
+use crate::util::{merge_quietly as merge, orgsim, run_quietly as run, tempdir, write};
 
 /// Two orgs over 3 × 2 grid points (spans change the headcount, so points differ in cost), the
 /// work rate following the hierarchy's frontline, every time series kept.
@@ -51,29 +51,6 @@ metrics = ["latency_mean", "value_total"]
 "org.*.span" = [2, 3, 4]
 "work.cross_unit" = [0.1, 0.3]
 "#;
-
-fn run(scenario: &Path, out: &Path, extra: &[&str]) {
-    orgsim()
-        .arg("run")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra)
-        .timeout(Duration::from_secs(300))
-        .run();
-}
-
-fn merge(dirs: &[PathBuf], out: &Path) {
-    orgsim()
-        .arg("merge")
-        .args(dirs)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .timeout(Duration::from_secs(300))
-        .run();
-}
 
 fn shard(out: &Path, k: u32, n: u32) -> PathBuf {
     let name = out.file_name().unwrap().to_string_lossy();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{orgsim, tempdir, write};
+use crate::util::{orgsim, run_quietly as run_sweep, tempdir, write};
 
 /// Two orgs of one tree shape swept in step (`org.*.span`), the work rate following the
 /// hierarchy's frontline, and the share of cross-unit work.
@@ -63,18 +63,6 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         out.insert(name, fs::read(e.path()).unwrap());
     }
     out
-}
-
-fn run_sweep(scenario: &Path, out: &Path, extra: &[&str]) {
-    orgsim()
-        .arg("run")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .args(["--quiet"])
-        .args(extra)
-        .timeout(Duration::from_secs(300))
-        .run();
 }
 
 /// The rows of `file` in `dir` as maps from column to field.

@@ -185,6 +185,32 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// `orgsim run SCENARIO --out OUT --quiet EXTRA…`, which must succeed within five minutes: a
+/// sweep, a shard of one, or a single run.
+pub fn run_quietly(scenario: &Path, out: &Path, extra: &[&str]) {
+    orgsim()
+        .arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .args(extra)
+        .timeout(Duration::from_secs(300))
+        .run();
+}
+
+/// `orgsim merge DIRS… --out OUT --quiet`, which must succeed within five minutes.
+pub fn merge_quietly(dirs: &[PathBuf], out: &Path) {
+    orgsim()
+        .arg("merge")
+        .args(dirs)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .timeout(Duration::from_secs(300))
+        .run();
+}
+
 /// How many entries `dir` holds.
 pub fn entries(dir: &Path) -> usize {
     std::fs::read_dir(dir).expect("a folder").count()

@@ -429,17 +429,19 @@ impl Discovery {
             .iter()
             .map(|side| {
                 let who = &names[side.org];
+                if side.wins == 0 {
+                    return format!("{who} has the {word} {label} at none of the {total} points.");
+                }
+                if side.wins == total {
+                    return format!(
+                        "{who} has the {word} {label} at every one of the {total} points: nothing in the swept range turns it around."
+                    );
+                }
                 let head = format!(
                     "{who} has the {word} {label} at {} of {total} points",
                     side.wins
                 );
                 match &side.found {
-                    _ if side.wins == 0 => {
-                        format!("{who} has the {word} {label} at none of the {total} points.")
-                    }
-                    _ if side.wins == total => format!(
-                        "{who} has the {word} {label} at every one of the {total} points: nothing in the swept range turns it around."
-                    ),
                     None => format!("{head}."),
                     Some(b) if b.limits.is_empty() => format!(
                         "{head}, spread over the whole swept space: no box of parameter values sets them apart."
