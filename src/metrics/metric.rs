@@ -66,7 +66,8 @@ impl Unit {
             Unit::Area(Unit::Decisions) => format!("decision-{}", plural(tick_unit)),
             // Decisions per tick × ticks.
             Unit::Area(Unit::DecisionsPerTick) => "decisions".to_string(),
-            Unit::Area(Unit::Stake) => format!("stake-{}", plural(tick_unit)),
+            // Value per tick × ticks: value.
+            Unit::Area(Unit::Stake) => "stake units".to_string(),
             Unit::Area(inner) => format!("{} × {}", inner.words(tick_unit), plural(tick_unit)),
         }
     }

@@ -253,13 +253,9 @@ impl Words {
                         .cloned()
                 };
                 if let Some(i) = row(ShockMetric::Impact).and_then(|r| r.mean) {
-                    let unit = Metric::shock(ShockMetric::Impact, &shock, metric)
-                        .unit()
-                        .words(self.singular());
                     out.push(sentence(&format!(
-                        "{shock} cost {o} {} {unit} of {}",
-                        whole(i),
-                        what_is_lost(metric)
+                        "{shock} cost {o} {}",
+                        self.impact_amount(metric, i)
                     )));
                 }
             }
@@ -326,6 +322,15 @@ impl Words {
     /// The singular tick unit.
     fn singular(&self) -> &str {
         self.tick_unit.strip_suffix('s').unwrap_or(&self.tick_unit)
+    }
+
+    /// An impact of `amount` on `metric` in words: "41,000 decision-hours of extra waiting".
+    fn impact_amount(&self, metric: RecoveryMetric, amount: f64) -> String {
+        format!(
+            "{} {}",
+            whole(amount),
+            what_is_lost(metric, &self.tick_unit, self.singular())
+        )
     }
 
     /// Per shock, the recovery metric its headline speaks of: the backlog if measured (what
@@ -403,15 +408,12 @@ impl Words {
         mean: &dyn Fn(&str, &str) -> Option<f64>,
     ) -> String {
         let (o, r) = (&c.org, &c.reference);
-        let m = Metric::shock(ShockMetric::Impact, shock, metric);
-        let unit = m.unit().words(self.singular());
         let (Some(mo), Some(mr)) = (mean(o, &c.metric), mean(r, &c.metric)) else {
             return String::new();
         };
         let head = format!(
-            "{shock} cost {r} {} {unit} of {}, {o} {}",
-            whole(mr),
-            what_is_lost(metric),
+            "{shock} cost {r} {}, {o} {}",
+            self.impact_amount(metric, mr),
             whole(mo)
         );
         match (c.ratio, claimed(c)) {
@@ -644,15 +646,23 @@ fn whole(x: f64) -> String {
     }
 }
 
-/// What an impact on `metric` measures, in words.
-fn what_is_lost(metric: RecoveryMetric) -> &'static str {
+/// What an impact on `metric` measures, in words, after the amount: "decision-hours of extra
+/// waiting". An area in hours × hours reads as nothing aloud, so an impact on a time says what
+/// was summed.
+fn what_is_lost(metric: RecoveryMetric, tick_unit: &str, singular: &str) -> String {
     match metric {
-        RecoveryMetric::Backlog => "extra waiting",
-        RecoveryMetric::LatencyMean | RecoveryMetric::LatencyP95 => "extra latency",
-        RecoveryMetric::AgeMean => "extra age of waiting work",
-        RecoveryMetric::Throughput => "throughput away from normal",
-        RecoveryMetric::Value => "lost value",
-        RecoveryMetric::GoodRate => "lost decision quality",
+        RecoveryMetric::Backlog => format!("decision-{tick_unit} of extra waiting"),
+        RecoveryMetric::LatencyMean | RecoveryMetric::LatencyP95 => format!(
+            "latency-{tick_unit} (the extra latency summed {singular} by {singular} until recovery)"
+        ),
+        RecoveryMetric::AgeMean => format!(
+            "age-{tick_unit} (the extra age of waiting work summed {singular} by {singular} until recovery)"
+        ),
+        RecoveryMetric::Throughput => "decisions of throughput away from normal".to_string(),
+        RecoveryMetric::Value => "stake units of lost value".to_string(),
+        RecoveryMetric::GoodRate => format!(
+            "share-{tick_unit} of lost decision quality (the shortfall in the good-decision rate summed {singular} by {singular})"
+        ),
     }
 }
 

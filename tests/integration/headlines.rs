@@ -33,7 +33,7 @@ fn claimed_ratios(text: &str) -> Vec<f64> {
 }
 
 /// What every result folder's headlines must be: no backticks, every ratio with its n, no
-/// trivially small finding, normal times first when there are shocks.
+/// trivially small finding, normal times first when there are shocks, impacts in words.
 pub fn check_headlines(dir: &Path, what: &str) {
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
@@ -59,6 +59,12 @@ pub fn check_headlines(dir: &Path, what: &str) {
     }
     for h in &headlines {
         assert!(!h.contains('`'), "{what}: a backtick in {h:?}");
+        // A shock's cost is said in words ("decision-hours of extra waiting", "latency-hours"),
+        // never as a product of units ("hours × hours"); a ratio has no space before its ×.
+        assert!(
+            !h.contains(" × "),
+            "{what}: an impact read as a product of units in {h:?}"
+        );
         // Every parenthetical holding a ratio says how many replicates it used.
         for part in h.split('(').skip(1) {
             let inside = part.split(')').next().unwrap_or("");

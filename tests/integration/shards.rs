@@ -6,51 +6,16 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::sweeps::{SWEEP, committed_in, slow_sweep, spawn};
 use crate::util::{merge_quietly as merge, orgsim, run_quietly as run, tempdir, write};
 
-/// Two orgs over 3 × 2 grid points (spans change the headcount, so points differ in cost), the
-/// work rate following the hierarchy's frontline, every time series kept.
-const SWEEP: &str = r#"[scenario]
-name = "Span sweep"
-ticks = 300
-warmup = 30
-replications = 3
-seed = 11
-
-[work]
-rate = 4.0
-cross_unit = 0.2
-
-[[org]]
-name = "Hierarchy"
-structure = "tree"
-span = 3
-levels = 3
-capacity = [1.0, 3.0, 8.0]
-authority = [0.2, 0.5, 1.0]
-
-[[org]]
-name = "Mission"
-structure = "tree"
-span = 3
-levels = 3
-capacity = [1.0, 3.0, 8.0]
-authority = 0.6
-cross_unit = "consult"
-
-[output]
-formats = ["svg", "png"]
-timeseries = "all"
-
-[sweep]
-scale_rate_with = "frontline"
-metrics = ["latency_mean", "value_total"]
-"org.*.span" = [2, 3, 4]
-"work.cross_unit" = [0.1, 0.3]
-"#;
+/// The sweeps' two orgs over 3 × 2 grid points (spans change the headcount, so points differ in
+/// cost), every time series kept, with PNG charts too: shards must merge to the same bitmaps.
+fn sweep() -> String {
+    SWEEP.replace(r#"formats = ["svg"]"#, r#"formats = ["svg", "png"]"#)
+}
 
 fn shard(out: &Path, k: u32, n: u32) -> PathBuf {
     let name = out.file_name().unwrap().to_string_lossy();
@@ -117,7 +82,7 @@ fn assert_same_result(whole: &Path, merged: &Path) {
 #[test]
 fn three_shards_merged_are_the_whole_sweep_byte_for_byte() {
     let tmp = tempdir();
-    let scenario = write(tmp.path(), "span.toml", SWEEP);
+    let scenario = write(tmp.path(), "span.toml", &sweep());
     let whole = tmp.path().join("whole");
     run(&scenario, &whole, &["--threads", "2"]);
 
@@ -177,7 +142,7 @@ fn three_shards_merged_are_the_whole_sweep_byte_for_byte() {
 #[test]
 fn merge_refuses_missing_duplicated_and_foreign_shards_naming_each() {
     let tmp = tempdir();
-    let scenario = write(tmp.path(), "span.toml", SWEEP);
+    let scenario = write(tmp.path(), "span.toml", &sweep());
     let out = tmp.path().join("r");
     for k in 1..=3 {
         run(&scenario, &out, &["--shard", &format!("{k}/3")]);
@@ -219,7 +184,7 @@ fn merge_refuses_missing_duplicated_and_foreign_shards_naming_each() {
     let other = write(
         tmp.path(),
         "other.toml",
-        &SWEEP.replace("rate = 4.0", "rate = 5.0"),
+        &sweep().replace("rate = 4.0", "rate = 5.0"),
     );
     let elsewhere = tmp.path().join("o");
     run(&other, &elsewhere, &["--shard", "2/3"]);
@@ -286,40 +251,6 @@ fn merge_refuses_missing_duplicated_and_foreign_shards_naming_each() {
 }
 
 /// A sweep slow enough to kill a shard in the middle: 24 points on one thread.
-fn slow_sweep() -> String {
-    SWEEP
-        .replace("ticks = 300", "ticks = 2500")
-        .replace("replications = 3", "replications = 2")
-        .replace("timeseries = \"all\"", "timeseries = \"summary\"")
-        .replace("formats = [\"svg\", \"png\"]", "formats = [\"svg\"]")
-        .replace(
-            "\"work.cross_unit\" = [0.1, 0.3]",
-            "\"work.cross_unit\" = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]",
-        )
-}
-
-fn spawn(scenario: &Path, out: &Path, extra: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_orgsim"))
-        .arg("run")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .args(["--quiet", "--threads", "1"])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("orgsim starts")
-}
-
-/// Points committed to a journal (complete lines after the header).
-fn committed(journal: &Path) -> usize {
-    let text = fs::read(journal).unwrap_or_default();
-    text.iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        .saturating_sub(1)
-}
 
 #[test]
 fn a_killed_shard_resumed_merges_to_the_same_result() {
@@ -332,7 +263,7 @@ fn a_killed_shard_resumed_merges_to_the_same_result() {
     let first = shard(&out, 1, 2);
     let mut child = spawn(&scenario, &out, &["--shard", "1/2"]);
     let start = Instant::now();
-    while committed(&first.join("journal.jsonl")) < 2 {
+    while committed_in(&first.join("journal.jsonl")) < 2 {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the shard ended ({status}) before 2 points were committed");
         }
@@ -402,7 +333,7 @@ fn shard_is_refused_where_it_cannot_apply() {
             single.display()
         ))
         .run();
-    let scenario = write(tmp.path(), "span.toml", SWEEP);
+    let scenario = write(tmp.path(), "span.toml", &sweep());
     for (arg, says) in [
         ("4/3", "shard 4 of 3 does not exist: K goes from 1 to 3"),
         ("0/3", "the first shard is 1/3"),

@@ -12,7 +12,7 @@ use crate::util::{orgsim, run_quietly as run_sweep, tempdir, write};
 
 /// Two orgs of one tree shape swept in step (`org.*.span`), the work rate following the
 /// hierarchy's frontline, and the share of cross-unit work.
-const SWEEP: &str = r#"[scenario]
+pub(crate) const SWEEP: &str = r#"[scenario]
 name = "Span sweep"
 ticks = 300
 warmup = 30
@@ -162,7 +162,8 @@ fn a_design_that_wins_everywhere_is_said_so_in_words() {
 }
 
 /// A sweep slow enough to be interrupted: 24 points of busy orgs on one thread.
-fn slow_sweep() -> String {
+/// The sweep made slow enough (2,500 ticks, 24 points) to be interrupted between points.
+pub(crate) fn slow_sweep() -> String {
     SWEEP
         .replace("ticks = 300", "ticks = 2500")
         .replace("replications = 3", "replications = 2")
@@ -183,16 +184,22 @@ fn journal(out: &Path) -> PathBuf {
         .join("journal.jsonl")
 }
 
-/// Points committed to the journal (complete lines after the header).
+/// Points committed to the journal of the sweep writing to `out`.
 fn committed(out: &Path) -> usize {
-    let text = fs::read(journal(out)).unwrap_or_default();
+    committed_in(&journal(out))
+}
+
+/// Points committed to a journal (complete lines after the header).
+pub(crate) fn committed_in(journal: &Path) -> usize {
+    let text = fs::read(journal).unwrap_or_default();
     text.iter()
         .filter(|&&b| b == b'\n')
         .count()
         .saturating_sub(1)
 }
 
-fn spawn(scenario: &Path, out: &Path, extra: &[&str]) -> Child {
+/// Starts `orgsim run` on one thread without waiting; stderr is piped for what it says.
+pub(crate) fn spawn(scenario: &Path, out: &Path, extra: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_orgsim"))
         .arg("run")
         .arg(scenario)
