@@ -126,15 +126,12 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
     if headlines.is_empty() {
         h.push_str("<p>No comparison to state: the scenario has a single organisation.</p>\n");
     } else {
-        let _ = writeln!(
-            h,
-            "<p>{}</p>",
-            headlines
-                .iter()
-                .map(|t| esc(t.trim()))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
+        // One finding a line: normal times first, then each shock, as the headlines come.
+        h.push_str("<ul>\n");
+        for t in &headlines {
+            let _ = writeln!(h, "<li>{}</li>", esc(t.trim()));
+        }
+        h.push_str("</ul>\n");
     }
     h.push_str("</section>\n");
 
