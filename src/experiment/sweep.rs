@@ -304,6 +304,9 @@ impl RecordSource for Journal {
     }
 }
 
+/// Point records formatted into the result tables at a time.
+const RECORD_BATCH: usize = 64;
+
 /// Writes a sweep's result folder at `dest` from `source`: the tables, `manifest.json`, the
 /// charts and the report. A whole sweep and a merge of its shards both write through here, so
 /// they write the same files.
@@ -320,9 +323,17 @@ pub(super) fn write_result(
             source: Box::new(e),
         };
         let mut tables = SweepTables::create(dir, scenario, paths)?;
+        // Records are read in batches, formatted in parallel and written in point order: at
+        // most a batch of records is held at a time.
+        let mut batch = Vec::with_capacity(RECORD_BATCH);
         for record in source.records() {
-            tables.add(&record.map_err(hook)?)?;
+            batch.push(record.map_err(hook)?);
+            if batch.len() == RECORD_BATCH {
+                tables.add(&batch)?;
+                batch.clear();
+            }
         }
+        tables.add(&batch)?;
         tables.finish()?;
         output::json_file(dir, "manifest.json", |w| {
             output::Manifest::new(scenario, facts).write(w)

@@ -53,6 +53,21 @@ impl<W: Write> Fields<W> {
         })
     }
 
+    /// Rows without a header: a part of a table whose header another writer wrote.
+    pub(crate) fn headless(out: W) -> Self {
+        Fields {
+            csv: csv::Writer::from_writer(out),
+            buf: String::new(),
+        }
+    }
+
+    /// The writer, flushed.
+    pub(crate) fn into_inner(self) -> csv::Result<W> {
+        self.csv
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))
+    }
+
     pub(crate) fn text(&mut self, s: &str) -> csv::Result<()> {
         self.csv.write_field(s)
     }

@@ -15,8 +15,10 @@
 //!   the tick metrics; for `"summary"`, without `replicate`: the mean across replicates.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use super::record::{Num, PointRecord};
 use super::sensitivity::Sensitivity;
@@ -26,6 +28,8 @@ use crate::output::tables::{Fields, summary_fields};
 use crate::scenario::{Scenario, SweepValue, Timeseries};
 
 type Csv = Fields<BufWriter<File>>;
+/// One point's rows of one table, formatted.
+type Rows = Fields<Vec<u8>>;
 
 /// A sweep value as a CSV field writes it (a float with the shortest round-trip digits).
 pub fn value_text(v: &SweepValue) -> String {
@@ -66,21 +70,34 @@ pub const REPLICATE_COLUMNS: [&str; 5] = ["org", "window", "replicate", "metric"
 /// Extra column of `points.csv` with `scale_rate_with`: the rate each point ran at.
 pub const SCALED_RATE: &str = "scaled_rate";
 
-/// The open result files of a sweep, taking one point record at a time.
+/// The open result files of a sweep, taking point records in order.
 pub struct SweepTables {
     dir: PathBuf,
-    points: Csv,
-    sweep: Csv,
-    comparisons: Csv,
-    replicates: Csv,
-    series: Option<Csv>,
+    /// points.csv, sweep.csv, comparisons.csv, replicates.csv, then timeseries.csv if kept:
+    /// headers written, rows appended as formatted bytes.
+    files: Vec<BufWriter<File>>,
     sensitivity: Option<Sensitivity>,
+    layout: Layout,
+}
+
+/// What a point's rows depend on beside the point itself: the same for every point, so the
+/// rows of many points can be formatted at once, on any thread, and come out the same bytes.
+struct Layout {
     kept: Timeseries,
     scaled: bool,
     orgs: Vec<String>,
     reference: usize,
     tick_unit: String,
 }
+
+/// The file names, in the order of [`SweepTables::files`] and of a point's formatted rows.
+const FILES: [&str; 5] = [
+    "points.csv",
+    "sweep.csv",
+    "comparisons.csv",
+    "replicates.csv",
+    "timeseries.csv",
+];
 
 fn csv_err(dir: &Path, name: &str) -> impl FnOnce(csv::Error) -> OutputError {
     let path = dir.join(name);
@@ -91,13 +108,16 @@ fn strs(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
-fn open(dir: &Path, name: &str, header: &[&str]) -> Result<Csv, OutputError> {
+/// Creates `name` in `dir` with its header line.
+fn open(dir: &Path, name: &str, header: &[&str]) -> Result<BufWriter<File>, OutputError> {
     let path = dir.join(name);
     let file = File::create(&path).map_err(|source| OutputError::Io {
         path: path.clone(),
         source,
     })?;
-    Fields::new(BufWriter::new(file), header).map_err(csv_err(dir, name))
+    Csv::new(BufWriter::new(file), header)
+        .and_then(Csv::into_inner)
+        .map_err(csv_err(dir, name))
 }
 
 impl SweepTables {
@@ -126,48 +146,57 @@ impl SweepTables {
                 Some(open(dir, "timeseries.csv", &h)?)
             }
         };
+        let mut files = vec![
+            open(dir, FILES[0], &strs(&points_h))?,
+            open(dir, FILES[1], &strs(&sweep_h))?,
+            open(dir, FILES[2], &strs(&comparisons_h))?,
+            open(dir, FILES[3], &strs(&replicates_h))?,
+        ];
+        files.extend(series);
         Ok(SweepTables {
             dir: dir.to_path_buf(),
-            points: open(dir, "points.csv", &strs(&points_h))?,
-            sweep: open(dir, "sweep.csv", &strs(&sweep_h))?,
-            comparisons: open(dir, "comparisons.csv", &strs(&comparisons_h))?,
-            replicates: open(dir, "replicates.csv", &strs(&replicates_h))?,
-            series,
+            files,
             sensitivity: Sensitivity::new(scenario),
-            kept,
-            scaled,
-            orgs: scenario.orgs.iter().map(|o| o.name.clone()).collect(),
-            reference: scenario.reference_org(),
-            tick_unit: scenario.scenario.tick_unit.clone(),
+            layout: Layout {
+                kept,
+                scaled,
+                orgs: scenario.orgs.iter().map(|o| o.name.clone()).collect(),
+                reference: scenario.reference_org(),
+                tick_unit: scenario.scenario.tick_unit.clone(),
+            },
         })
     }
 
-    /// Writes the rows of one point; points must come in order.
-    pub fn add(&mut self, r: &PointRecord) -> Result<(), OutputError> {
-        let dir = self.dir.clone();
-        self.points_row(r).map_err(csv_err(&dir, "points.csv"))?;
-        self.summary_rows(r).map_err(csv_err(&dir, "sweep.csv"))?;
-        self.replicate_rows(r)
-            .map_err(csv_err(&dir, "replicates.csv"))?;
-        if let Some(s) = self.sensitivity.as_mut() {
-            s.add(r);
+    /// Writes the rows of `records`, which must follow the points written so far in order.
+    /// The rows are formatted in parallel (summaries, intervals and comparisons are most of a
+    /// sweep's time after its runs) and written in point order, so the bytes do not depend on
+    /// the threads.
+    pub fn add(&mut self, records: &[PointRecord]) -> Result<(), OutputError> {
+        let formatted: Vec<csv::Result<Vec<Vec<u8>>>> =
+            records.par_iter().map(|r| self.layout.rows(r)).collect();
+        for (r, rows) in records.iter().zip(formatted) {
+            let rows = rows.map_err(csv_err(&self.dir, FILES[1]))?;
+            for ((file, bytes), name) in self.files.iter_mut().zip(&rows).zip(FILES) {
+                file.write_all(bytes).map_err(|source| OutputError::Io {
+                    path: self.dir.join(name),
+                    source,
+                })?;
+            }
+            if let Some(s) = self.sensitivity.as_mut() {
+                s.add(r);
+            }
         }
-        self.series_rows(r).map_err(csv_err(&dir, "timeseries.csv"))
+        Ok(())
     }
 
     /// Flushes every file.
     pub fn finish(self) -> Result<(), OutputError> {
         let dir = self.dir;
-        self.points.finish().map_err(csv_err(&dir, "points.csv"))?;
-        self.sweep.finish().map_err(csv_err(&dir, "sweep.csv"))?;
-        self.comparisons
-            .finish()
-            .map_err(csv_err(&dir, "comparisons.csv"))?;
-        self.replicates
-            .finish()
-            .map_err(csv_err(&dir, "replicates.csv"))?;
-        if let Some(s) = self.series {
-            s.finish().map_err(csv_err(&dir, "timeseries.csv"))?;
+        for (mut file, name) in self.files.into_iter().zip(FILES) {
+            file.flush().map_err(|source| OutputError::Io {
+                path: dir.join(name),
+                source,
+            })?;
         }
         if let Some(s) = self.sensitivity {
             let name = "sensitivity.csv";
@@ -180,13 +209,39 @@ impl SweepTables {
         }
         Ok(())
     }
+}
 
-    fn points_row(&mut self, r: &PointRecord) -> csv::Result<()> {
-        lead(&mut self.points, r)?;
-        if self.scaled {
-            self.points.float(r.rate)?;
+impl Layout {
+    /// One point's rows of each file, in the order of [`FILES`] (none of `timeseries.csv`
+    /// when no series is kept).
+    fn rows(&self, r: &PointRecord) -> csv::Result<Vec<Vec<u8>>> {
+        let mut points = Rows::headless(Vec::new());
+        let mut sweep = Rows::headless(Vec::new());
+        let mut comparisons = Rows::headless(Vec::new());
+        let mut replicates = Rows::headless(Vec::new());
+        self.points_row(&mut points, r)?;
+        self.summary_rows(&mut sweep, &mut comparisons, r)?;
+        self.replicate_rows(&mut replicates, r)?;
+        let mut out = vec![
+            points.into_inner()?,
+            sweep.into_inner()?,
+            comparisons.into_inner()?,
+            replicates.into_inner()?,
+        ];
+        if self.kept != Timeseries::Off {
+            let mut series = Rows::headless(Vec::new());
+            self.series_rows(&mut series, r)?;
+            out.push(series.into_inner()?);
         }
-        self.points.end_row()
+        Ok(out)
+    }
+
+    fn points_row(&self, f: &mut Rows, r: &PointRecord) -> csv::Result<()> {
+        lead(f, r)?;
+        if self.scaled {
+            f.float(r.rate)?;
+        }
+        f.end_row()
     }
 
     fn org_name(&self, org: usize) -> String {
@@ -197,7 +252,12 @@ impl SweepTables {
     }
 
     /// `sweep.csv` and `comparisons.csv`: the point's summary, window by window.
-    fn summary_rows(&mut self, r: &PointRecord) -> csv::Result<()> {
+    fn summary_rows(
+        &self,
+        sweep: &mut Rows,
+        comparisons: &mut Rows,
+        r: &PointRecord,
+    ) -> csv::Result<()> {
         let mut values = Vec::new();
         for o in &r.orgs {
             for run in &o.runs {
@@ -216,15 +276,14 @@ impl SweepTables {
         // in that order, by org.
         let summary = summarise(&self.orgs, self.reference, &self.tick_unit, &values);
         for row in &summary.rows {
-            lead(&mut self.sweep, r)?;
-            let f = &mut self.sweep;
-            f.text(&row.org)?;
-            f.text(&row.window)?;
-            summary_fields(f, row)?;
+            lead(sweep, r)?;
+            sweep.text(&row.org)?;
+            sweep.text(&row.window)?;
+            summary_fields(sweep, row)?;
         }
         for c in &summary.comparisons {
-            lead(&mut self.comparisons, r)?;
-            let f = &mut self.comparisons;
+            let f = &mut *comparisons;
+            lead(f, r)?;
             f.text(&c.org)?;
             f.text(&c.reference)?;
             f.text(&c.window)?;
@@ -239,13 +298,12 @@ impl SweepTables {
         Ok(())
     }
 
-    fn replicate_rows(&mut self, r: &PointRecord) -> csv::Result<()> {
+    fn replicate_rows(&self, f: &mut Rows, r: &PointRecord) -> csv::Result<()> {
         for o in &r.orgs {
             let org = self.org_name(o.org);
             for run in &o.runs {
                 for ((window, metric), v) in o.metrics.iter().zip(&run.values) {
-                    lead(&mut self.replicates, r)?;
-                    let f = &mut self.replicates;
+                    lead(f, r)?;
                     f.text(&org)?;
                     f.text(window)?;
                     f.int(run.replicate)?;
@@ -258,12 +316,8 @@ impl SweepTables {
         Ok(())
     }
 
-    fn series_rows(&mut self, r: &PointRecord) -> csv::Result<()> {
-        let kept = self.kept;
+    fn series_rows(&self, f: &mut Rows, r: &PointRecord) -> csv::Result<()> {
         let names: Vec<String> = r.orgs.iter().map(|o| self.org_name(o.org)).collect();
-        let Some(f) = self.series.as_mut() else {
-            return Ok(());
-        };
         let mut row = |org: &str, replicate: Option<u32>, tick: usize, values: &[Num]| {
             f.text(org)?;
             f.int(r.point)?;
@@ -277,7 +331,7 @@ impl SweepTables {
             f.end_row()
         };
         for (o, org) in r.orgs.iter().zip(&names) {
-            match kept {
+            match self.kept {
                 Timeseries::All => {
                     for run in &o.runs {
                         for (t, values) in run.series.iter().flatten().enumerate() {
@@ -298,7 +352,7 @@ impl SweepTables {
 }
 
 /// The point and its values, the columns every sweep table starts with.
-fn lead(f: &mut Csv, r: &PointRecord) -> csv::Result<()> {
+fn lead<W: Write>(f: &mut Fields<W>, r: &PointRecord) -> csv::Result<()> {
     f.int(r.point)?;
     for v in &r.values {
         f.text(&value_text(v))?;
