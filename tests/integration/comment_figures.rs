@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use orgsim::experiment::{self, RunOptions};
 use orgsim::metrics::{ReplicateValue, paired_ratio, replicate_values, summarise_runs};
 use orgsim::scenario::{self, Scenario, SweepPoints, SweepValue};
+use rayon::prelude::*;
 
 const MARK: &str = "measured:";
 
@@ -168,6 +169,13 @@ enum Stated {
         k: usize,
         n: usize,
     },
+    /// A sweep's points at which the figure (a mean or a ratio) compares so with a number.
+    Points {
+        op: Op,
+        x: f64,
+        k: usize,
+        n: usize,
+    },
 }
 
 /// One `# measured:` line.
@@ -223,7 +231,7 @@ fn claims(file: &str, text: &str, s: &Scenario) -> Result<Vec<Claim>, String> {
         };
         let at = format!("{file}:{}", i + 1);
         let start = line.len() - body.len();
-        out.push(claim(&at, i, line, start, &orgs, &windows)?);
+        out.push(claim(&at, i, line, start, s, &orgs, &windows)?);
     }
     Ok(out)
 }
@@ -233,6 +241,7 @@ fn claim(
     line: usize,
     text: &str,
     start: usize,
+    s: &Scenario,
     orgs: &[String],
     windows: &[String],
 ) -> Result<Claim, String> {
@@ -243,11 +252,26 @@ fn claim(
         let Some(close) = text[pos..].find(']') else {
             return fail("a `[` without its `]`".into());
         };
+        // Org and shock names may hold commas: an entry ends where its path names a setting.
+        let mut entry = String::new();
         for part in text[pos + 1..pos + close].split(',') {
-            let Some((path, value)) = part.trim().split_once(' ') else {
-                return fail(format!("`{}` in brackets is not `PATH VALUE`", part.trim()));
-            };
-            overrides.push((path.to_string(), sweep_value(value.trim())));
+            entry.push_str(part);
+            let named = entry
+                .trim()
+                .rsplit_once(' ')
+                .filter(|(path, _)| scenario::path_kind(s, path.trim()).is_some());
+            if let Some((path, value)) = named {
+                overrides.push((path.trim().to_string(), sweep_value(value.trim())));
+                entry.clear();
+            } else {
+                entry.push(',');
+            }
+        }
+        if !entry.is_empty() {
+            return fail(format!(
+                "`{}` in brackets is not `PATH VALUE` with a path that names a setting",
+                entry.trim().trim_end_matches(',')
+            ));
         }
         pos += close + 1;
         pos += text[pos..].len() - text[pos..].trim_start().len();
@@ -281,6 +305,36 @@ fn claim(
         None => Subject::Org(org.to_string()),
     };
     let rest_at = text.len() - rest.len();
+    if let Some(head) = rest.trim_end().strip_suffix(" points") {
+        let Some((compared, counted)) = head.rsplit_once(" at ") else {
+            return fail("expected `METRIC OP NUMBER at K of N points`".into());
+        };
+        let Some((k, n)) = counted.split_once(" of ") else {
+            return fail(format!("`{counted}` is not `K of N`"));
+        };
+        let (Ok(kk), Ok(nn)) = (k.parse::<usize>(), n.parse::<usize>()) else {
+            return fail(format!("`{counted}` is not `K of N` with whole numbers"));
+        };
+        let Some((metric, op, x)) = compared_with(compared) else {
+            return fail(format!("`{compared}` is not `METRIC > < >= <= NUMBER`"));
+        };
+        let begin = rest_at + compared.len() + 4;
+        return Ok(Claim {
+            at: at.to_string(),
+            line,
+            overrides,
+            window,
+            subject,
+            metric: metric.to_string(),
+            stated: Stated::Points {
+                op,
+                x,
+                k: kk,
+                n: nn,
+            },
+            span: begin..begin + k.len(),
+        });
+    }
     if let Some((metric, figure)) = rest.rsplit_once(" = ") {
         let figure_text = figure.trim_end();
         let Some(f) = Figure::parse(figure_text) else {
@@ -325,21 +379,10 @@ fn claim(
             break;
         }
     }
-    if found.is_none() {
-        for (sign, op) in [
-            (" >= ", Op::AtLeast),
-            (" <= ", Op::AtMost),
-            (" > ", Op::Above),
-            (" < ", Op::Below),
-        ] {
-            if let Some((metric, x)) = head.rsplit_once(sign) {
-                let Ok(x) = x.trim().parse::<f64>() else {
-                    return fail(format!("`{}` is not a number to compare with", x.trim()));
-                };
-                found = Some((metric, Outcome::Compare(op, x)));
-                break;
-            }
-        }
+    if found.is_none()
+        && let Some((metric, op, x)) = compared_with(head)
+    {
+        found = Some((metric, Outcome::Compare(op, x)));
     }
     let Some((metric, outcome)) = found else {
         return fail(format!(
@@ -364,8 +407,34 @@ fn claim(
     })
 }
 
+/// `METRIC OP NUMBER` read into its parts.
+fn compared_with(text: &str) -> Option<(&str, Op, f64)> {
+    for (sign, op) in [
+        (" >= ", Op::AtLeast),
+        (" <= ", Op::AtMost),
+        (" > ", Op::Above),
+        (" < ", Op::Below),
+    ] {
+        if let Some((metric, x)) = text.rsplit_once(sign) {
+            return Some((metric.trim(), op, x.trim().parse().ok()?));
+        }
+    }
+    None
+}
+
+impl Op {
+    fn holds(self, v: f64, x: f64) -> bool {
+        match self {
+            Op::Above => v > x,
+            Op::AtLeast => v >= x,
+            Op::Below => v < x,
+            Op::AtMost => v <= x,
+        }
+    }
+}
+
 /// The scenario a claim's brackets name: a sweep's point (every swept path given), or the file
-/// with the settings changed.
+/// (or the point) with the other settings the brackets give changed.
 fn variant(base: &Scenario, c: &Claim) -> Result<Scenario, String> {
     let same = |a: &SweepValue, b: &SweepValue| match (a, b) {
         (SweepValue::Text(x), SweepValue::Text(y)) => x == y,
@@ -379,41 +448,64 @@ fn variant(base: &Scenario, c: &Claim) -> Result<Scenario, String> {
             (num(a) - num(b)).abs() <= 1e-9 * num(a).abs().max(1.0)
         }
     };
-    if base.sweep.axes.is_empty() {
-        let mut s = base.clone();
-        for (path, value) in &c.overrides {
-            scenario::apply(&mut s, path, value).map_err(|e| format!("{}: {e}", c.at))?;
-        }
-        let problems = scenario::check(&s);
-        if let Some(p) = problems.first() {
+    let mut s = if base.sweep.axes.is_empty() {
+        base.clone()
+    } else {
+        let points = SweepPoints::new(base).map_err(|e| format!("{}: {e:?}", c.at))?;
+        let paths = points.paths();
+        let named = |p: &String| c.overrides.iter().any(|(q, _)| q == p);
+        if !paths.iter().all(named) {
             return Err(format!(
-                "{}: with these settings {}: {}",
-                c.at, p.path, p.message
+                "{}: a sweep's figure names its point by every swept path ({}), in brackets",
+                c.at,
+                paths.join(", ")
             ));
         }
-        return Ok(s);
+        let k = (0..points.len())
+            .find(|&k| {
+                paths
+                    .iter()
+                    .zip(points.values(k))
+                    .all(|(p, v)| c.overrides.iter().any(|(q, w)| q == p && same(w, &v)))
+            })
+            .ok_or_else(|| format!("{}: the sweep has no point with these values", c.at))?;
+        points
+            .scenario(base, k)
+            .map_err(|e| format!("{}: {e}", c.at))?
+    };
+    let swept: Vec<&str> = base.sweep.axes.iter().map(|a| a.path.as_str()).collect();
+    for (path, value) in c
+        .overrides
+        .iter()
+        .filter(|(p, _)| !swept.contains(&p.as_str()))
+    {
+        scenario::apply(&mut s, path, value).map_err(|e| format!("{}: {e}", c.at))?;
     }
-    let points = SweepPoints::new(base).map_err(|e| format!("{}: {e:?}", c.at))?;
-    let paths = points.paths();
-    let given: Vec<&str> = c.overrides.iter().map(|(p, _)| p.as_str()).collect();
-    if given.len() != paths.len() || paths.iter().any(|p| !given.contains(&p.as_str())) {
+    if let Some(p) = scenario::check(&s).first() {
         return Err(format!(
-            "{}: a sweep's figure names its point by every swept path ({}), in brackets",
-            c.at,
-            paths.join(", ")
+            "{}: with these settings {}: {}",
+            c.at, p.path, p.message
         ));
     }
-    let k = (0..points.len())
-        .find(|&k| {
-            paths
-                .iter()
-                .zip(points.values(k))
-                .all(|(p, v)| c.overrides.iter().any(|(q, w)| q == p && same(w, &v)))
+    Ok(s)
+}
+
+/// Every point of a sweep, for a line that counts points (it names none in brackets).
+fn every_point_of(base: &Scenario, c: &Claim) -> Result<Vec<Scenario>, String> {
+    if base.sweep.axes.is_empty() || !c.overrides.is_empty() {
+        return Err(format!(
+            "{}: only a sweep's figures count points, over all of them (no brackets)",
+            c.at
+        ));
+    }
+    let points = SweepPoints::new(base).map_err(|e| format!("{}: {e:?}", c.at))?;
+    (0..points.len())
+        .map(|k| {
+            points
+                .scenario(base, k)
+                .map_err(|e| format!("{}: {e}", c.at))
         })
-        .ok_or_else(|| format!("{}: the sweep has no point with these values", c.at))?;
-    points
-        .scenario(base, k)
-        .map_err(|e| format!("{}: {e}", c.at))
+        .collect()
 }
 
 /// One run's per-replicate values and summary means, by (org, window, metric).
@@ -478,14 +570,16 @@ fn measured_value(c: &Claim, m: &Measured) -> Result<f64, String> {
     };
     let no_value = || format!("{}: `{}` has no value in this run", c.at, c.metric);
     match (&c.subject, &c.stated) {
-        (Subject::Org(org), Stated::Figure(_)) => m
+        (Subject::Org(org), Stated::Figure(_) | Stated::Points { .. }) => m
             .means
             .get(&key(org, &c.metric))
             .ok_or_else(|| unknown(org))?
             .ok_or_else(no_value),
-        (Subject::Ratio(a, b), Stated::Figure(_)) => paired_ratio(series(a)?, series(b)?)
-            .map(|r| r.ratio)
-            .ok_or_else(no_value),
+        (Subject::Ratio(a, b), Stated::Figure(_) | Stated::Points { .. }) => {
+            paired_ratio(series(a)?, series(b)?)
+                .map(|r| r.ratio)
+                .ok_or_else(no_value)
+        }
         (Subject::Org(org), Stated::Count { outcome, n, .. }) => {
             if *n != m.replicates as usize {
                 return Err(format!(
@@ -511,12 +605,7 @@ fn measured_value(c: &Claim, m: &Measured) -> Result<f64, String> {
                 Outcome::Compare(op, x) => values
                     .iter()
                     .flatten()
-                    .filter(|&&v| match op {
-                        Op::Above => v > *x,
-                        Op::AtLeast => v >= *x,
-                        Op::Below => v < *x,
-                        Op::AtMost => v <= *x,
-                    })
+                    .filter(|&&v| op.holds(v, *x))
                     .count(),
                 Outcome::Recovered => {
                     recovery_flags()?;
@@ -559,19 +648,53 @@ struct Checked {
 fn check_file(file: &str, text: &str) -> Result<Checked, String> {
     let base = scenario::parse_str(text, file).map_err(|e| format!("{file}: {e}"))?;
     let claims = claims(file, text, &base)?;
-    let mut runs: BTreeMap<String, Measured> = BTreeMap::new();
+    // The runs each line needs (its variant or sweep point, or every point of the sweep), each
+    // distinct scenario run once, all of them side by side.
+    let mut needs: Vec<Vec<usize>> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    for c in &claims {
+        let wanted = match c.stated {
+            Stated::Points { .. } => every_point_of(&base, c)?,
+            _ => vec![variant(&base, c)?],
+        };
+        let mut indices = Vec::new();
+        for s in wanted {
+            let key = format!("{s:?}");
+            let i = keys.iter().position(|k| *k == key).unwrap_or_else(|| {
+                keys.push(key);
+                scenarios.push(s);
+                scenarios.len() - 1
+            });
+            indices.push(i);
+        }
+        needs.push(indices);
+    }
+    let measured: Vec<Result<Measured, String>> = scenarios.par_iter().map(measure).collect();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let mut failures = Vec::new();
-    for c in &claims {
-        let key = format!("{:?}", c.overrides);
-        if !runs.contains_key(&key) {
-            let s = variant(&base, c)?;
-            runs.insert(
-                key.clone(),
-                measure(&s).map_err(|e| format!("{}: {e}", c.at))?,
-            );
+    for (c, indices) in claims.iter().zip(&needs) {
+        let mut runs = Vec::new();
+        for &i in indices {
+            runs.push(measured[i].as_ref().map_err(|e| format!("{}: {e}", c.at))?);
         }
-        let got = measured_value(c, &runs[&key])?;
+        let got = match c.stated {
+            Stated::Points { op, x, n, .. } => {
+                if n != runs.len() {
+                    return Err(format!(
+                        "{}: counts {n} points, but the sweep has {}",
+                        c.at,
+                        runs.len()
+                    ));
+                }
+                let mut k = 0;
+                for m in &runs {
+                    k += usize::from(op.holds(measured_value(c, m)?, x));
+                }
+                k as f64
+            }
+            _ => measured_value(c, runs[0])?,
+        };
         let line = &mut lines[c.line];
         let (holds, stated, new) = match &c.stated {
             Stated::Figure(f) => (
@@ -579,7 +702,7 @@ fn check_file(file: &str, text: &str) -> Result<Checked, String> {
                 format!("{} (±{})", &line[c.span.clone()], f.tolerance()),
                 f.restate(got),
             ),
-            Stated::Count { k, .. } => {
+            Stated::Count { k, .. } | Stated::Points { k, .. } => {
                 (*k as f64 == got, k.to_string(), format!("{}", got as usize))
             }
         };
@@ -613,12 +736,19 @@ fn shipped_files() -> Vec<PathBuf> {
 #[test]
 fn every_figure_a_shipped_scenario_states_is_what_a_run_gives() {
     let restate = std::env::var_os("ORGSIM_RESTATE").is_some();
+    let started = std::time::Instant::now();
+    let checked: Vec<(PathBuf, String, Checked)> = shipped_files()
+        .into_par_iter()
+        .map(|path| {
+            let name = format!("scenarios/{}", path.file_name().unwrap().to_string_lossy());
+            let text = fs::read_to_string(&path).unwrap();
+            let checked = check_file(&name, &text).unwrap_or_else(|e| panic!("{e}"));
+            (path, text, checked)
+        })
+        .collect();
     let mut failures = Vec::new();
     let mut figures = 0;
-    for path in shipped_files() {
-        let name = format!("scenarios/{}", path.file_name().unwrap().to_string_lossy());
-        let text = fs::read_to_string(&path).unwrap();
-        let checked = check_file(&name, &text).unwrap_or_else(|e| panic!("{e}"));
+    for (path, text, checked) in checked {
         figures += checked.figures;
         if restate {
             if checked.restated != text {
@@ -631,7 +761,10 @@ fn every_figure_a_shipped_scenario_states_is_what_a_run_gives() {
             failures.extend(checked.failures);
         }
     }
-    eprintln!("{figures} stated figures checked");
+    eprintln!(
+        "{figures} stated figures checked in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     assert!(
         failures.is_empty(),
         "{} of {figures} stated figures are not what a run gives (re-state them with \
@@ -753,8 +886,12 @@ fn a_malformed_measured_line_is_an_error_at_its_line() {
             "is not a recovery time",
         ),
         (
+            "measured: Teams latency_mean > 1 at 1 of 2 points",
+            "only a sweep's figures count points",
+        ),
+        (
             "measured: [org.Hierarchy.spam 4] Hierarchy latency_mean = 1.0",
-            "names nothing",
+            "`org.Hierarchy.spam 4` in brackets is not `PATH VALUE`",
         ),
     ] {
         let text = tiny(&["A comment.", line]);
@@ -804,4 +941,24 @@ fn a_figure_a_run_does_not_give_fails_naming_its_line_and_both_values_and_is_res
         assert_eq!(head(old), head(new));
     }
     assert_eq!(text.lines().count(), checked.restated.lines().count());
+}
+
+#[test]
+fn the_readme_shows_what_the_quickstart_prints() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("```\nQuickstart: ")
+        .expect("the README shows what the quickstart prints")
+        + 4;
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let s = scenario::load(Path::new(crate::util::QUICKSTART)).unwrap();
+    let runs = experiment::run(&s, &RunOptions::default()).unwrap();
+    let printed = orgsim::output::console::summary_text(&s, &summarise_runs(&s, &runs));
+    let lines: Vec<&str> = printed.lines().map(str::trim_end).collect();
+    for line in block.lines().filter(|l| !l.is_empty() && *l != "...") {
+        assert!(
+            lines.contains(&line.trim_end()),
+            "the README shows a line the quickstart does not print:\n{line}\nit prints:\n{printed}"
+        );
+    }
 }
