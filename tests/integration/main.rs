@@ -6,6 +6,7 @@ mod charts;
 mod cli_check;
 mod cli_new;
 mod cli_run;
+mod comment_figures;
 mod determinism;
 mod engine;
 mod headlines;
