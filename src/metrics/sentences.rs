@@ -27,6 +27,9 @@ pub(crate) struct Pairing {
 pub(crate) struct Words {
     /// Plural tick unit ("hours").
     tick_unit: String,
+    /// Orgs found overloaded: a claim about their speed says their latency understates the
+    /// wait.
+    pub overloaded: Vec<String>,
 }
 
 /// `(shock, recovery metric label)` of a `recovery.<shock>.<metric>` metric.
@@ -44,6 +47,7 @@ impl Words {
     pub fn new(tick_unit: &str) -> Words {
         Words {
             tick_unit: plural(tick_unit),
+            overloaded: Vec::new(),
         }
     }
 
@@ -242,7 +246,8 @@ impl Words {
                 parts.push(format!("took {} of decisions well", pct(m)));
             }
             if !parts.is_empty() {
-                out.push(sentence(&format!("{lead}{o} {}", parts.join(", "))));
+                let caveat = self.caveat(&[o]);
+                out.push(sentence(&format!("{lead}{o} {}{caveat}", parts.join(", "))));
             }
             for (shock, metric) in self.shock_metrics(all_rows) {
                 let row = |family| {
@@ -286,7 +291,11 @@ impl Words {
             let mean = |o: &str, m: &str| mean_in(normal_rows, o, m);
             let mut parts = Vec::new();
             if let Some(c) = find(normal_cmp, org, LatencyMean.name()) {
-                parts.push(self.speed(&c, &mean));
+                parts.push(format!(
+                    "{}{}",
+                    self.speed(&c, &mean),
+                    self.caveat(&[&c.org, &c.reference])
+                ));
             }
             let mut rest = Vec::new();
             if let Some(c) = find(normal_cmp, org, GoodRate.name()) {
@@ -321,6 +330,24 @@ impl Words {
             }
         }
         out
+    }
+
+    /// What to add to a claim about the speed of `orgs`: those overloaded have a latency that
+    /// counts only executed decisions while their work piles up.
+    fn caveat(&self, orgs: &[&str]) -> String {
+        let over: Vec<&str> = orgs
+            .iter()
+            .copied()
+            .filter(|o| self.overloaded.iter().any(|x| x == o))
+            .collect();
+        match over.as_slice() {
+            [] => String::new(),
+            [one] => format!(" — but {one} is overloaded, so its latency understates the wait"),
+            _ => format!(
+                " — but {} are overloaded, so their latency understates the wait",
+                over.join(" and ")
+            ),
+        }
     }
 
     /// The singular tick unit.
@@ -621,7 +648,7 @@ fn pct(x: f64) -> String {
 }
 
 /// A large quantity for a sentence: whole, thousands grouped ("41,000").
-fn whole(x: f64) -> String {
+pub(crate) fn whole(x: f64) -> String {
     let v = if x.abs() >= 1000.0 {
         (x / 100.0).round() * 100.0
     } else if x.abs() >= 10.0 {

@@ -112,6 +112,11 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
 
     // Headlines.
     h.push_str("<section class=\"headline\">\n<h2>In short</h2>\n");
+    // An overloaded org first: its latency counts only executed decisions, so every figure
+    // below understates its wait.
+    for o in &rs.summary.overload {
+        let _ = writeln!(h, "<p class=\"overload\">{}</p>", esc(&o.warning(unit)));
+    }
     let headlines: Vec<&str> = if rs.summary.headlines.is_empty() {
         rs.summary
             .comparisons

@@ -11,6 +11,7 @@ mod engine;
 mod headlines;
 mod invariants;
 mod live;
+mod overload;
 mod pinned;
 mod print;
 mod regimes;

@@ -235,6 +235,7 @@ mod tests {
             metrics: vec![("latency_mean".into(), Some(latency))],
             windows: vec![],
             latency_counts: vec![],
+            queued_by_level: Vec::new(),
         }
     }
 
