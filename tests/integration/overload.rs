@@ -173,3 +173,159 @@ fn an_overload_a_permanent_surge_causes_is_dated_from_the_surge_at_the_right_lev
         }
     }
 }
+
+/// A sweep over span with the work per frontline agent held: at span 10 H's top cannot keep
+/// up, and at span 50 its backlog outgrows the memory a small machine (80 MB) gives it.
+const SPAN_SWEEP: &str = r#"[scenario]
+name = "Span sweep whose widest spans overload the top"
+ticks = 30000
+warmup = 1000
+replications = 2
+[work]
+rate = 1.0
+[[org]]
+name = "H"
+structure = "tree"
+span = 2
+levels = 2
+capacity = [1.0, 0.5]
+authority = [0.5, 1.0]
+[[org]]
+name = "Wide"
+structure = "tree"
+span = 2
+levels = 2
+capacity = [1.0, 50.0]
+authority = [0.5, 1.0]
+[sweep]
+scale_rate_with = "frontline"
+"org.*.span" = [2, 3, 4, 10, 50]
+"#;
+
+/// Memory the sweep runs under: its estimate fits, H's backlog at span 50 does not.
+const SMALL_MACHINE: (&str, &str) = ("SLURM_MEM_PER_NODE", "80");
+
+fn sweep_run(scenario: &Path, out: &Path, extra: &[&str]) -> String {
+    orgsim()
+        .arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env(SMALL_MACHINE.0, SMALL_MACHINE.1)
+        .run()
+        .stdout
+}
+
+fn result_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = [
+        "points.csv",
+        "sweep.csv",
+        "replicates.csv",
+        "comparisons.csv",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), fs::read(dir.join(f)).unwrap()))
+    .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_sweep_point_that_overloads_is_recorded_and_the_sweep_goes_on() {
+    let tmp = tempdir();
+    let file = write(tmp.path(), "span.toml", SPAN_SWEEP);
+    let whole = tmp.path().join("whole");
+    let stdout = sweep_run(&file, &whole, &["--threads", "2"]);
+    let points = fs::read_to_string(whole.join("points.csv")).unwrap();
+    assert_eq!(
+        points,
+        "point,org.*.span,scaled_rate,status,overloaded\n\
+         0,2,1,ok,\n1,3,1.5,ok,\n2,4,2,ok,\n3,10,5,overloaded,H\n4,50,25,stopped,H\n"
+    );
+    // The stopped point has its rows, every value empty, n = 0; the others have values.
+    let sweep = fs::read_to_string(whole.join("sweep.csv")).unwrap();
+    let of_point = |k: &str| -> Vec<&str> {
+        sweep
+            .lines()
+            .filter(|l| l.starts_with(&format!("{k},")))
+            .collect()
+    };
+    assert!(!of_point("4").is_empty());
+    assert!(
+        of_point("4").iter().all(|l| l.ends_with(",,,,0")),
+        "{:?}",
+        of_point("4")
+    );
+    assert!(
+        of_point("3")
+            .iter()
+            .any(|l| l.contains(",H,all,latency_mean,") && !l.ends_with(",,,,0"))
+    );
+    // The console's closing line and the report say which points overloaded.
+    assert!(
+        stdout.contains("; 1 point overloaded (3), 1 point stopped with no values (4)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.starts_with("At 2 of 5 points an org could not keep up: point 3 (org.*.span = 10): the backlog of H kept growing"),
+        "{stdout}"
+    );
+    let html = fs::read_to_string(whole.join("report.html")).unwrap();
+    assert!(html.contains("point 4 (org.*.span = 50): stopped when the backlog of H outgrew its memory, so it has no values"));
+
+    // Shards, each on its own thread count, merge to the same bytes.
+    let sharded = tmp.path().join("sharded");
+    for (k, threads) in [(1, "1"), (2, "2")] {
+        sweep_run(
+            &file,
+            &sharded,
+            &["--shard", &format!("{k}/2"), "--threads", threads],
+        );
+    }
+    let shards = tmp.path().join("sharded.shards");
+    orgsim()
+        .arg("merge")
+        .arg(&shards)
+        .arg("--out")
+        .arg(&sharded)
+        .run();
+    assert_eq!(result_files(&whole), result_files(&sharded));
+
+    // Killed after its first point and resumed, it writes the same bytes too.
+    let resumed = tmp.path().join("resumed");
+    let journal = tmp.path().join(".resumed.sweep").join("journal.jsonl");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_orgsim"))
+        .arg("run")
+        .arg(&file)
+        .arg("--out")
+        .arg(&resumed)
+        .args(["--quiet", "--threads", "1"])
+        .env(SMALL_MACHINE.0, SMALL_MACHINE.1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let lines = fs::read(&journal)
+            .map(|t| t.iter().filter(|&&b| b == b'\n').count())
+            .unwrap_or(0);
+        if lines >= 2 {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the sweep ended before it was killed"
+        );
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "no progress"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    sweep_run(&file, &resumed, &["--resume", "--threads", "2"]);
+    assert_eq!(result_files(&whole), result_files(&resumed));
+}
