@@ -111,6 +111,7 @@ pub struct Engine {
     delay_lateral: u32,
 
     parallel_min: usize,
+    warmup: u32,
     /// Ticks at whose end the decisions queued per level are counted (overload diagnosis).
     snapshot_at: Vec<u32>,
     queued_by_level: Vec<(u32, Vec<u64>)>,
@@ -166,7 +167,10 @@ impl Engine {
             delay_vertical: 0,
             delay_lateral: 0,
             parallel_min: PARALLEL_MIN_AGENTS,
-            snapshot_at: crate::metrics::overload::snapshot_ticks(scenario),
+            warmup: scenario.scenario.warmup,
+            snapshot_at: crate::metrics::overload::snapshot_ticks(
+                &crate::metrics::overload::stretches(scenario),
+            ),
             queued_by_level: Vec::new(),
             tally: Tally::new(org, replicate, scenario, &shape),
             record: TickRecord::default(),
@@ -218,6 +222,12 @@ impl Engine {
         shock.at = shock.at.max(self.now);
         self.tally.shock_scheduled(&shock, &self.competence);
         self.shocks.push(Scheduled::new(shock));
+        // The stretches the overload diagnosis compares move with the shocks; the shock has
+        // not started, so no tick it adds has passed.
+        let specs: Vec<ShockSpec> = self.shocks.iter().map(|s| s.spec.clone()).collect();
+        self.snapshot_at = crate::metrics::overload::snapshot_ticks(
+            &crate::metrics::overload::stretches_of(self.warmup, self.horizon, &specs),
+        );
     }
 
     /// Run one tick and return its record.

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::metrics::sentences::{num, sentence, whole};
 use crate::metrics::{RunOutput, WINDOW_STEADY};
 use crate::scenario::wording::plural;
-use crate::scenario::{OrgSpec, Scenario, Structure};
+use crate::scenario::{OrgSpec, Scenario, ShockSpec, Structure};
 
 /// A backlog growing by less than this share of the arriving work per tick is not overload
 /// (1%: a hundredth of the work left over each tick).
@@ -58,8 +58,9 @@ pub struct Overload {
 }
 
 impl Overload {
-    /// The warning printed after a run and shown in the report.
-    pub fn warning(&self, tick_unit: &str) -> String {
+    /// The warning printed after a run and shown in the report; `nouns` is what the
+    /// scenario calls its decisions ("claims").
+    pub fn warning(&self, tick_unit: &str, nouns: &str) -> String {
         let units = plural(tick_unit);
         let latency = match self.latency_mean {
             Some(l) => format!(" ({} {units})", num(l)),
@@ -72,9 +73,9 @@ impl Overload {
         };
         format!(
             "{} is overloaded {when}: {} cannot keep up from about {tick_unit} {}; its backlog \
-             grows by ~{} decisions per {tick_unit} and {} wait at the end (it grew in {} of {} \
+             grows by ~{} {nouns} per {tick_unit} and {} wait at the end (it grew in {} of {} \
              replicates). \
-             Its latency{latency} counts only decisions that were executed and understates the \
+             Its latency{latency} counts only {nouns} that were executed and understates the \
              wait.",
             self.org,
             self.level_name,
@@ -86,15 +87,16 @@ impl Overload {
         )
     }
 
-    /// The headline sentence on this overload.
-    pub fn headline(&self, tick_unit: &str) -> String {
-        let since = if self.window == WINDOW_STEADY {
-            String::new()
-        } else {
-            format!("since {} ", self.window)
+    /// The headline sentence on this overload; `shocked`: the run has shocks, so normal times
+    /// are named as such.
+    pub fn headline(&self, tick_unit: &str, nouns: &str, shocked: bool) -> String {
+        let since = match (self.window == WINDOW_STEADY, shocked) {
+            (true, false) => String::new(),
+            (true, true) => "In normal times ".to_string(),
+            (false, _) => format!("since {} ", self.window),
         };
         sentence(&format!(
-            "{since}{} is overloaded: its backlog grows by ~{} decisions per {tick_unit} from about \
+            "{since}{} is overloaded: its backlog grows by ~{} {nouns} per {tick_unit} from about \
              {tick_unit} {} ({} wait at the end), so its latency understates the wait",
             self.org,
             num(self.growth_per_tick),
@@ -225,39 +227,37 @@ pub struct Stretch {
 /// started) to the horizon. Stretches shorter than [`MIN_TICKS`] are left out.
 pub fn stretches(scenario: &Scenario) -> Vec<Stretch> {
     let sc = &scenario.scenario;
-    let warmup = sc.warmup.min(sc.ticks);
-    let first = scenario
-        .shocks
-        .iter()
-        .map(|s| s.at)
-        .min()
-        .unwrap_or(sc.ticks);
+    stretches_of(sc.warmup, sc.ticks, &scenario.shocks)
+}
+
+/// [`stretches`] of a run with this warm-up, horizon and shocks.
+pub fn stretches_of(warmup: u32, ticks: u32, shocks: &[ShockSpec]) -> Vec<Stretch> {
+    let warmup = warmup.min(ticks);
+    let first = shocks.iter().map(|s| s.at).min().unwrap_or(ticks);
     let mut out = vec![Stretch {
         window: WINDOW_STEADY.to_string(),
         start: warmup,
-        end: first.clamp(warmup, sc.ticks),
+        end: first.clamp(warmup, ticks),
         search_from: 0,
     }];
-    if !scenario.shocks.is_empty() {
-        let over = scenario
-            .shocks
+    if !shocks.is_empty() {
+        let over = shocks
             .iter()
             .map(|s| s.at.saturating_add(s.duration.unwrap_or(0)))
             .max()
             .unwrap_or(0);
         // The shock whose window the stretch lies in: the last to start (the first of those
         // starting together).
-        let last_start = scenario.shocks.iter().map(|s| s.at).max().unwrap_or(0);
-        let last = scenario
-            .shocks
+        let last_start = shocks.iter().map(|s| s.at).max().unwrap_or(0);
+        let last = shocks
             .iter()
             .find(|s| s.at == last_start)
             .map_or_else(String::new, |s| s.name.clone());
         out.push(Stretch {
             window: last,
-            start: over.clamp(warmup, sc.ticks),
-            end: sc.ticks,
-            search_from: last_start.min(sc.ticks),
+            start: over.clamp(warmup, ticks),
+            end: ticks,
+            search_from: last_start.min(ticks),
         });
     }
     out.retain(|s| s.end.saturating_sub(s.start) >= MIN_TICKS);
@@ -266,8 +266,8 @@ pub fn stretches(scenario: &Scenario) -> Vec<Stretch> {
 
 /// The ticks at whose end the engine counts the decisions queued at each level: the first
 /// tick before and the last tick of each stretch.
-pub fn snapshot_ticks(scenario: &Scenario) -> Vec<u32> {
-    let mut ticks: Vec<u32> = stretches(scenario)
+pub fn snapshot_ticks(stretches: &[Stretch]) -> Vec<u32> {
+    let mut ticks: Vec<u32> = stretches
         .iter()
         .flat_map(|s| s.start.checked_sub(1).into_iter().chain([s.end - 1]))
         .collect();
@@ -302,9 +302,17 @@ pub fn overloaded(flags: &[Vec<bool>]) -> bool {
         .any(|k| 2 * flags.iter().filter(|f| f.get(k) == Some(&true)).count() > flags.len())
 }
 
-/// A level of `org` in words, for a sentence.
+/// A level of `org` in words, for a sentence: its `level_names` name (plural but at the top,
+/// which is one agent), else what the level is.
 pub fn level_words(org: &OrgSpec, level: u32) -> String {
     let levels = org.levels();
+    if let Some(name) = org.level_names.get(level as usize) {
+        return match org.structure {
+            Structure::Teams { .. } => format!("the {name}s"),
+            _ if levels > 1 && level + 1 == levels => format!("the {name} (level {level})"),
+            _ => format!("the {name}s (level {level})"),
+        };
+    }
     match org.structure {
         Structure::Teams { .. } => "the teams".to_string(),
         _ if levels <= 1 => "the single agent".to_string(),
@@ -488,6 +496,6 @@ mod tests {
             (w[1].window.as_str(), w[1].start, w[1].end, w[1].search_from),
             ("surge", 900, 2000, 800)
         );
-        assert_eq!(snapshot_ticks(&s), vec![199, 799, 899, 1999]);
+        assert_eq!(snapshot_ticks(&w), vec![199, 799, 899, 1999]);
     }
 }

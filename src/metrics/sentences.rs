@@ -30,6 +30,10 @@ pub(crate) struct Words {
     /// Orgs found overloaded: a claim about their speed says their latency understates the
     /// wait.
     pub overloaded: Vec<String>,
+    /// What the scenario calls its decisions ("claims").
+    pub nouns: String,
+    /// What it calls one ("claim").
+    pub noun: String,
 }
 
 /// `(shock, recovery metric label)` of a `recovery.<shock>.<metric>` metric.
@@ -48,6 +52,8 @@ impl Words {
         Words {
             tick_unit: plural(tick_unit),
             overloaded: Vec::new(),
+            nouns: "decisions".to_string(),
+            noun: "decision".to_string(),
         }
     }
 
@@ -240,10 +246,10 @@ impl Words {
             }
             if let Some(m) = mean(Throughput.name()) {
                 let unit = self.tick_unit.strip_suffix('s').unwrap_or(&self.tick_unit);
-                parts.push(format!("executed {} decisions per {unit}", num(m)));
+                parts.push(format!("executed {} {} per {unit}", num(m), self.nouns));
             }
             if let Some(m) = mean(GoodRate.name()) {
-                parts.push(format!("took {} of decisions well", pct(m)));
+                parts.push(format!("took {} of {} well", pct(m), self.nouns));
             }
             if !parts.is_empty() {
                 let caveat = self.caveat(&[o]);
@@ -261,6 +267,7 @@ impl Words {
                     let unit = Metric::shock(ShockMetric::Impact, &shock, metric)
                         .unit()
                         .words(self.singular());
+                    let unit = self.in_nouns(unit);
                     out.push(sentence(&format!(
                         "{shock} cost {o} {} {unit} of {}",
                         whole(i),
@@ -350,6 +357,12 @@ impl Words {
         }
     }
 
+    /// A unit in the scenario's words: "claim-hours" for "decision-hours".
+    fn in_nouns(&self, unit: String) -> String {
+        unit.replace("decisions", &self.nouns)
+            .replace("decision-", &format!("{}-", self.noun))
+    }
+
     /// The singular tick unit.
     fn singular(&self) -> &str {
         self.tick_unit.strip_suffix('s').unwrap_or(&self.tick_unit)
@@ -431,7 +444,7 @@ impl Words {
     ) -> String {
         let (o, r) = (&c.org, &c.reference);
         let m = Metric::shock(ShockMetric::Impact, shock, metric);
-        let unit = m.unit().words(self.singular());
+        let unit = self.in_nouns(m.unit().words(self.singular()));
         let (Some(mo), Some(mr)) = (mean(o, &c.metric), mean(r, &c.metric)) else {
             return String::new();
         };
@@ -571,8 +584,9 @@ impl Words {
         };
         match claimed(c) {
             Verdict::Better => format!(
-                "{o} made {}% fewer bad decisions than {r} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
+                "{o} made {}% fewer bad {} than {r} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
                 fewer(go, gr),
+                self.nouns,
                 pct(1.0 - go),
                 pct(1.0 - gr),
                 times(ratio),
@@ -580,8 +594,9 @@ impl Words {
                 c.n
             ),
             Verdict::Worse => format!(
-                "{r} made {}% fewer bad decisions than {o} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
+                "{r} made {}% fewer bad {} than {o} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
                 fewer(gr, go),
+                self.nouns,
                 pct(1.0 - gr),
                 pct(1.0 - go),
                 times(1.0 / ratio),
@@ -589,7 +604,8 @@ impl Words {
                 c.n
             ),
             _ => format!(
-                "{o} and {r} took decisions about equally well ({} vs {} good; {}×, {}, n = {})",
+                "{o} and {r} took {} about equally well ({} vs {} good; {}×, {}, n = {})",
+                self.nouns,
                 pct(go),
                 pct(gr),
                 times(ratio),

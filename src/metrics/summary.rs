@@ -132,11 +132,13 @@ pub fn replicate_values(runs: &[RunOutput]) -> Vec<ReplicateValue> {
 pub fn summarise_runs(scenario: &Scenario, runs: &[RunOutput]) -> Summary {
     let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
     let unit = &scenario.scenario.tick_unit;
-    let plain = summarise(
+    let nouns = (scenario.scenario.noun(), scenario.scenario.nouns());
+    let plain = summarise_with(
         &orgs,
         scenario.reference_org(),
         unit,
         &replicate_values(runs),
+        (&[], &nouns),
     );
     let latency = |org: &str, window: &str| {
         plain
@@ -154,7 +156,7 @@ pub fn summarise_runs(scenario: &Scenario, runs: &[RunOutput]) -> Summary {
         scenario.reference_org(),
         unit,
         &replicate_values(runs),
-        &overload,
+        (&overload, &nouns),
     );
     summary.overload = overload;
     summary
@@ -183,17 +185,18 @@ pub fn summarise(
     tick_unit: &str,
     values: &[ReplicateValue],
 ) -> Summary {
-    summarise_with(orgs, reference, tick_unit, values, &[])
+    let nouns = ("decision".to_string(), "decisions".to_string());
+    summarise_with(orgs, reference, tick_unit, values, (&[], &nouns))
 }
 
 /// [`summarise`], with the headlines opening on each overloaded org and every speed claim
-/// about one saying that its latency understates the wait.
+/// about one saying that its latency understates the wait, and calling decisions `nouns`.
 fn summarise_with(
     orgs: &[String],
     reference: usize,
     tick_unit: &str,
     values: &[ReplicateValue],
-    overload: &[Overload],
+    (overload, nouns): (&[Overload], &(String, String)),
 ) -> Summary {
     let mut windows: Vec<&str> = Vec::new();
     for v in values {
@@ -216,14 +219,23 @@ fn summarise_with(
     rows.sort_by_key(|(w, r)| (org_index(&r.org), *w));
     comparisons.sort_by_key(|(w, c)| (org_index(&c.org), *w));
     let mut words = Words::new(tick_unit);
+    (words.noun, words.nouns) = nouns.clone();
     // The headlines' speed claims are about normal times: only an overload then qualifies them.
     words.overloaded = overload
         .iter()
         .filter(|o| o.window == crate::metrics::WINDOW_STEADY)
         .map(|o| o.org.clone())
         .collect();
-    let mut headlines: Vec<String> = overload.iter().map(|o| o.headline(tick_unit)).collect();
+    // An overload in normal times leads; one that a shock caused follows the normal-times
+    // sentences, with that shock's.
+    let shocked = by_window.len() > 2;
+    let (normal, since): (Vec<&Overload>, Vec<&Overload>) = overload
+        .iter()
+        .partition(|o| o.window == crate::metrics::WINDOW_STEADY);
+    let say = |o: &&Overload| o.headline(tick_unit, &nouns.1, shocked);
+    let mut headlines: Vec<String> = normal.iter().map(say).collect();
     headlines.extend(words.headlines(orgs, reference, &by_window));
+    headlines.extend(since.iter().map(say));
     Summary {
         rows: rows.into_iter().map(|(_, r)| r).collect(),
         comparisons: comparisons.into_iter().map(|(_, c)| c).collect(),

@@ -7,6 +7,7 @@ mod cli_check;
 mod cli_new;
 mod cli_run;
 mod determinism;
+mod domain_words;
 mod engine;
 mod headlines;
 mod invariants;
