@@ -111,6 +111,10 @@ pub struct Engine {
     delay_lateral: u32,
 
     parallel_min: usize,
+    warmup: u32,
+    /// Ticks at whose end the decisions queued per level are counted (overload diagnosis).
+    snapshot_at: Vec<u32>,
+    queued_by_level: Vec<(u32, Vec<u64>)>,
     tally: Tally,
     record: TickRecord,
     arrivals: Vec<NewDecision>,
@@ -163,6 +167,11 @@ impl Engine {
             delay_vertical: 0,
             delay_lateral: 0,
             parallel_min: PARALLEL_MIN_AGENTS,
+            warmup: scenario.scenario.warmup,
+            snapshot_at: crate::metrics::overload::snapshot_ticks(
+                &crate::metrics::overload::stretches(scenario),
+            ),
+            queued_by_level: Vec::new(),
             tally: Tally::new(org, replicate, scenario, &shape),
             record: TickRecord::default(),
             arrivals: Vec::new(),
@@ -213,6 +222,12 @@ impl Engine {
         shock.at = shock.at.max(self.now);
         self.tally.shock_scheduled(&shock, &self.competence);
         self.shocks.push(Scheduled::new(shock));
+        // The stretches the overload diagnosis compares move with the shocks; the shock has
+        // not started, so no tick it adds has passed.
+        let specs: Vec<ShockSpec> = self.shocks.iter().map(|s| s.spec.clone()).collect();
+        self.snapshot_at = crate::metrics::overload::snapshot_ticks(
+            &crate::metrics::overload::stretches_of(self.warmup, self.horizon, &specs),
+        );
     }
 
     /// Run one tick and return its record.
@@ -292,6 +307,10 @@ impl Engine {
             "tick {t}: backlog"
         );
         self.tally.end_tick(&mut self.record);
+        if self.snapshot_at.binary_search(&t).is_ok() {
+            let queued = self.queued_per_level();
+            self.queued_by_level.push((t, queued));
+        }
         self.now += 1;
         &self.record
     }
@@ -307,12 +326,13 @@ impl Engine {
     /// The results so far (normally called once every tick has run).
     pub fn finish(self) -> RunOutput {
         let shocks: Vec<ShockSpec> = self.shocks.iter().map(|s| s.spec.clone()).collect();
-        self.tally.finish(&self.competence, &shocks)
+        let mut out = self.tally.finish(&self.competence, &shocks);
+        out.queued_by_level = self.queued_by_level;
+        out
     }
 
-    /// The level whose queues hold the most decisions now (0 in teams): where an overloaded
-    /// org's backlog piles up.
-    pub fn busiest_level(&self) -> u32 {
+    /// Decisions in the queues of each level now, frontline first (one level in teams).
+    pub fn queued_per_level(&self) -> Vec<u64> {
         let mut by_level = vec![0u64; self.shape.levels.max(1) as usize];
         for (a, agent) in self.agents.iter().enumerate() {
             let l = self.shape.level.get(a).copied().unwrap_or(0) as usize;
@@ -321,6 +341,12 @@ impl Engine {
             }
         }
         by_level
+    }
+
+    /// The level whose queues hold the most decisions now (0 in teams): where an overloaded
+    /// org's backlog piles up.
+    pub fn busiest_level(&self) -> u32 {
+        self.queued_per_level()
             .iter()
             .enumerate()
             .max_by_key(|&(l, &n)| (n, l))

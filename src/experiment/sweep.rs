@@ -23,11 +23,13 @@ use super::prepare::{Finished, Prepared, RunFileError};
 use super::progress::Progress;
 use super::shard::{SHARD_FILE, SHARD_FORMAT, ShardFile, shard_dir};
 use crate::engine::Engine;
-use crate::metrics::{RunOutput, Summary, TickMetric};
+use crate::metrics::{RunOutput, Summary, TickMetric, overload};
 use crate::output::sweep::journal::{FORMAT, changes, checksum, identity};
-use crate::output::sweep::{Journal, JournalError, JournalHeader, PointRecord, SweepTables};
+use crate::output::sweep::{
+    Journal, JournalError, JournalHeader, PointOverload, PointRecord, SweepTables,
+};
 use crate::output::{self, OutputError, sweep_report};
-use crate::scenario::{Scenario, ShardOf, SweepPoints, Timeseries, shard_of_points};
+use crate::scenario::{self, Scenario, ShardOf, SweepPoints, Timeseries, shard_of_points};
 
 /// Why a sweep was refused, stopped or failed.
 #[derive(Debug, thiserror::Error)]
@@ -262,33 +264,88 @@ fn open_journal(
     }
 }
 
-/// The runs of one point, reduced: series kept only as asked. `None` when interrupted.
+/// The runs of one point, reduced: series kept only as asked, and which orgs could not keep
+/// up. A run whose decisions in flight pass `cap` is stopped (it would run out of memory);
+/// then the whole point is recorded without values, as its orgs are no longer comparable.
+/// `None` when interrupted.
 fn run_point(
     pt: &Scenario,
     orgs: usize,
     reps: u32,
     kept: Timeseries,
     progress: &Progress,
-) -> Option<Vec<RunOutput>> {
+    cap: u64,
+) -> Option<(Vec<RunOutput>, Vec<PointOverload>)> {
     let jobs: Vec<(usize, u32)> = (0..orgs)
         .flat_map(|o| (0..reps).map(move |r| (o, r)))
         .collect();
-    let runs: Vec<Option<RunOutput>> = jobs
+    let stretches = overload::stretches(pt);
+    let runs: Vec<Option<(RunOutput, bool, Vec<bool>)>> = jobs
         .par_iter()
         .map(|&(org, r)| {
             if interrupt::requested() {
                 return None;
             }
-            let mut out = Engine::new(pt, org, r).run();
+            let mut engine = Engine::new(pt, org, r);
+            let mut stopped = false;
+            while !engine.finished() {
+                let tick = engine.now();
+                if engine.step().backlog > cap {
+                    stopped = true;
+                    break;
+                }
+                if tick.is_multiple_of(1024) && interrupt::requested() {
+                    return None;
+                }
+            }
+            progress.tick();
+            if stopped {
+                // A stopped run has no values (and its recovery cannot be measured).
+                let out = RunOutput {
+                    org,
+                    replicate: r,
+                    ..RunOutput::default()
+                };
+                return Some((out, true, Vec::new()));
+            }
+            let mut out = engine.finish();
+            let grows = overload::growing(&stretches, &out);
             if kept == Timeseries::Off {
                 out.ticks = Vec::new();
             }
             out.latency_counts = Vec::new();
-            progress.tick();
-            Some(out)
+            out.queued_by_level = Vec::new();
+            Some((out, false, grows))
         })
         .collect();
-    runs.into_iter().collect()
+    let runs: Vec<(RunOutput, bool, Vec<bool>)> = runs.into_iter().collect::<Option<_>>()?;
+    let any_stopped = runs.iter().any(|(_, stopped, _)| *stopped);
+    let mut marks = Vec::new();
+    for org in 0..orgs {
+        let mine: Vec<&(RunOutput, bool, Vec<bool>)> =
+            runs.iter().filter(|(r, ..)| r.org == org).collect();
+        let stopped = mine.iter().any(|(_, s, _)| *s);
+        let flags: Vec<Vec<bool>> = mine.iter().map(|(.., g)| g.clone()).collect();
+        if stopped || (!any_stopped && overload::overloaded(&flags)) {
+            marks.push(PointOverload { org, stopped });
+        }
+    }
+    let mut runs: Vec<RunOutput> = runs.into_iter().map(|(r, ..)| r).collect();
+    if any_stopped {
+        // Every value of the point is empty: a partial run is not a result.
+        for run in &mut runs {
+            for (_, v) in &mut run.metrics {
+                *v = None;
+            }
+            for (_, metrics) in &mut run.windows {
+                for (_, v) in metrics {
+                    *v = None;
+                }
+            }
+            run.ticks = Vec::new();
+        }
+    }
+    Some((runs, marks))
 }
 
 /// The records a result is assembled from, in point order: a journal's, or the shards' of a
@@ -369,6 +426,7 @@ fn run_points(
     let writer = journal.append().map_err(SweepError::from)?;
     let failure: Mutex<Option<String>> = Mutex::new(None);
     let kept = kept(s);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     interrupt::install();
     let sweep = || {
@@ -383,10 +441,15 @@ fn run_points(
                     return;
                 }
             };
-            let Some(runs) = run_point(&pt, orgs, reps, kept, &progress) else {
+            // The cap counts every core, not `--threads`, so a point stops or not alike
+            // however the sweep is threaded or sharded on one machine.
+            let cap = scenario::backlog_cap(&pt, cores, scenario::memory_limit());
+            let Some((runs, overload)) = run_point(&pt, orgs, reps, kept, &progress, cap) else {
                 return;
             };
-            let record = PointRecord::new(k as u64, points.values(k), pt.work.rate, &runs, kept);
+            let mut record =
+                PointRecord::new(k as u64, points.values(k), pt.work.rate, &runs, kept);
+            record.overload = overload;
             drop(runs);
             match record.to_line() {
                 Ok(line) => writer.commit(line),
@@ -485,8 +548,19 @@ pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileErro
 
 /// A whole sweep's result, written (by a run or a merge of its shards): its report's headlines
 /// and `line` to say on the console.
-pub(super) fn whole_result(scenario: Scenario, written: output::Written, line: String) -> Finished {
-    let headlines = sweep_report::headlines_of(&written.path).unwrap_or_default();
+pub(super) fn whole_result(
+    scenario: Scenario,
+    written: output::Written,
+    mut line: String,
+) -> Finished {
+    let read = crate::output::sweep::read::SweepResults::load(&written.path).ok();
+    let headlines = read
+        .as_ref()
+        .map(sweep_report::headlines)
+        .unwrap_or_default();
+    if let Some(tally) = read.as_ref().and_then(sweep_report::overload_tally) {
+        line.push_str(&format!("; {tally}"));
+    }
     Finished {
         scenario,
         summary: Summary::default(),

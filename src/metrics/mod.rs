@@ -1,6 +1,7 @@
 //! Per-tick recording, per-replicate summaries, recovery time and statistics.
 
 pub mod metric;
+pub mod overload;
 pub mod recovery;
 pub mod sensitivity;
 mod sentences;
@@ -13,6 +14,7 @@ pub mod window;
 pub use metric::{
     Better, Bounds, LevelMetric, Metric, OrgMetric, ShockMetric, Spec, TickMetric, Unit,
 };
+pub use overload::Overload;
 pub use recovery::{RecoveryOutcome, metric_series, recovery_metrics, recovery_time};
 pub use stats::{
     Interval, Ratio, gini, mean_ci, mean_from_counts, paired_ratio, quantile_from_counts,

@@ -27,6 +27,13 @@ pub(crate) struct Pairing {
 pub(crate) struct Words {
     /// Plural tick unit ("hours").
     tick_unit: String,
+    /// Orgs found overloaded: a claim about their speed says their latency understates the
+    /// wait.
+    pub overloaded: Vec<String>,
+    /// What the scenario calls its decisions ("claims").
+    pub nouns: String,
+    /// What it calls one ("claim").
+    pub noun: String,
 }
 
 /// `(shock, recovery metric label)` of a `recovery.<shock>.<metric>` metric.
@@ -44,6 +51,9 @@ impl Words {
     pub fn new(tick_unit: &str) -> Words {
         Words {
             tick_unit: plural(tick_unit),
+            overloaded: Vec::new(),
+            nouns: "decisions".to_string(),
+            noun: "decision".to_string(),
         }
     }
 
@@ -236,13 +246,14 @@ impl Words {
             }
             if let Some(m) = mean(Throughput.name()) {
                 let unit = self.tick_unit.strip_suffix('s').unwrap_or(&self.tick_unit);
-                parts.push(format!("executed {} decisions per {unit}", num(m)));
+                parts.push(format!("executed {} {} per {unit}", num(m), self.nouns));
             }
             if let Some(m) = mean(GoodRate.name()) {
-                parts.push(format!("took {} of decisions well", pct(m)));
+                parts.push(format!("took {} of {} well", pct(m), self.nouns));
             }
             if !parts.is_empty() {
-                out.push(sentence(&format!("{lead}{o} {}", parts.join(", "))));
+                let caveat = self.caveat(&[o]);
+                out.push(sentence(&format!("{lead}{o} {}{caveat}", parts.join(", "))));
             }
             for (shock, metric) in self.shock_metrics(all_rows) {
                 let row = |family| {
@@ -282,7 +293,11 @@ impl Words {
             let mean = |o: &str, m: &str| mean_in(normal_rows, o, m);
             let mut parts = Vec::new();
             if let Some(c) = find(normal_cmp, org, LatencyMean.name()) {
-                parts.push(self.speed(&c, &mean));
+                parts.push(format!(
+                    "{}{}",
+                    self.speed(&c, &mean),
+                    self.caveat(&[&c.org, &c.reference])
+                ));
             }
             let mut rest = Vec::new();
             if let Some(c) = find(normal_cmp, org, GoodRate.name()) {
@@ -319,17 +334,42 @@ impl Words {
         out
     }
 
+    /// What to add to a claim about the speed of `orgs`: those overloaded have a latency that
+    /// counts only executed decisions while their work piles up.
+    fn caveat(&self, orgs: &[&str]) -> String {
+        let over: Vec<&str> = orgs
+            .iter()
+            .copied()
+            .filter(|o| self.overloaded.iter().any(|x| x == o))
+            .collect();
+        match over.as_slice() {
+            [] => String::new(),
+            [one] => format!(" — but {one} is overloaded, so its latency understates the wait"),
+            _ => format!(
+                " — but {} are overloaded, so their latency understates the wait",
+                over.join(" and ")
+            ),
+        }
+    }
+
+    /// A unit in the scenario's words: "claim-hours" for "decision-hours".
+    fn in_nouns(&self, unit: String) -> String {
+        unit.replace("decisions", &self.nouns)
+            .replace("decision-", &format!("{}-", self.noun))
+    }
+
     /// The singular tick unit.
     fn singular(&self) -> &str {
         self.tick_unit.strip_suffix('s').unwrap_or(&self.tick_unit)
     }
 
-    /// An impact of `amount` on `metric` in words: "41,000 decision-hours of extra waiting".
+    /// An impact of `amount` on `metric` in words: "41,000 decision-hours of extra waiting" (in
+    /// the scenario's noun: "claim-hours").
     fn impact_amount(&self, metric: RecoveryMetric, amount: f64) -> String {
         format!(
             "{} {}",
             whole(amount),
-            what_is_lost(metric, &self.tick_unit, self.singular())
+            self.in_nouns(what_is_lost(metric, &self.tick_unit, self.singular()))
         )
     }
 
@@ -546,8 +586,9 @@ impl Words {
         };
         match claimed(c) {
             Verdict::Better => format!(
-                "{o} made {}% fewer bad decisions than {r} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
+                "{o} made {}% fewer bad {} than {r} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
                 fewer(go, gr),
+                self.nouns,
                 pct(1.0 - go),
                 pct(1.0 - gr),
                 times(ratio),
@@ -555,8 +596,9 @@ impl Words {
                 c.n
             ),
             Verdict::Worse => format!(
-                "{r} made {}% fewer bad decisions than {o} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
+                "{r} made {}% fewer bad {} than {o} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
                 fewer(gr, go),
+                self.nouns,
                 pct(1.0 - gr),
                 pct(1.0 - go),
                 times(1.0 / ratio),
@@ -564,7 +606,8 @@ impl Words {
                 c.n
             ),
             _ => format!(
-                "{o} and {r} took decisions about equally well ({} vs {} good; {}×, {}, n = {})",
+                "{o} and {r} took {} about equally well ({} vs {} good; {}×, {}, n = {})",
+                self.nouns,
                 pct(go),
                 pct(gr),
                 times(ratio),
@@ -623,7 +666,7 @@ fn pct(x: f64) -> String {
 }
 
 /// A large quantity for a sentence: whole, thousands grouped ("41,000").
-fn whole(x: f64) -> String {
+pub(crate) fn whole(x: f64) -> String {
     let v = if x.abs() >= 1000.0 {
         (x / 100.0).round() * 100.0
     } else if x.abs() >= 10.0 {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::OrgMetric::{LatencyMean, LatencyP50, LatencyP95, LatencyP99};
+use crate::metrics::overload::{self, Overload};
 use crate::metrics::sentences::{Pairing, Words};
 use crate::metrics::stats::{mean_ci, mean_from_counts, paired_ratio, quantile_from_counts};
 use crate::metrics::{Better, Metric, RunOutput, ShockMetric, WINDOW_ALL};
@@ -99,6 +100,10 @@ pub struct Summary {
     pub comparisons: Vec<Comparison>,
     /// One to four plain-English sentences.
     pub headlines: Vec<String>,
+    /// Each org found overloaded after its run (`metrics::overload`); empty when none was,
+    /// and always for a summary made from per-replicate values alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overload: Vec<Overload>,
 }
 
 /// The per-replicate summary metrics of `runs`, ordered by org, replicate, window (`all`,
@@ -122,14 +127,39 @@ pub fn replicate_values(runs: &[RunOutput]) -> Vec<ReplicateValue> {
 }
 
 /// Summarise a scenario's runs: org names, reference org and tick unit come from the scenario.
+/// Orgs whose backlog outgrew their capacity are diagnosed from the runs' records, and the
+/// headlines say so before anything else.
 pub fn summarise_runs(scenario: &Scenario, runs: &[RunOutput]) -> Summary {
     let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
-    summarise(
+    let unit = &scenario.scenario.tick_unit;
+    let nouns = (scenario.scenario.noun(), scenario.scenario.nouns());
+    let plain = summarise_with(
         &orgs,
         scenario.reference_org(),
-        &scenario.scenario.tick_unit,
+        unit,
         &replicate_values(runs),
-    )
+        (&[], &nouns),
+    );
+    let latency = |org: &str, window: &str| {
+        plain
+            .rows
+            .iter()
+            .find(|r| r.org == org && r.window == window && r.metric == LatencyMean.name())
+            .and_then(|r| r.mean)
+    };
+    let overload = overload::diagnose(scenario, runs, &latency);
+    if overload.is_empty() {
+        return plain;
+    }
+    let mut summary = summarise_with(
+        &orgs,
+        scenario.reference_org(),
+        unit,
+        &replicate_values(runs),
+        (&overload, &nouns),
+    );
+    summary.overload = overload;
+    summary
 }
 
 /// The latency summary metrics of one run from its latency histogram, in the documented order:
@@ -155,6 +185,19 @@ pub fn summarise(
     tick_unit: &str,
     values: &[ReplicateValue],
 ) -> Summary {
+    let nouns = ("decision".to_string(), "decisions".to_string());
+    summarise_with(orgs, reference, tick_unit, values, (&[], &nouns))
+}
+
+/// [`summarise`], with the headlines opening on each overloaded org and every speed claim
+/// about one saying that its latency understates the wait, and calling decisions `nouns`.
+fn summarise_with(
+    orgs: &[String],
+    reference: usize,
+    tick_unit: &str,
+    values: &[ReplicateValue],
+    (overload, nouns): (&[Overload], &(String, String)),
+) -> Summary {
     let mut windows: Vec<&str> = Vec::new();
     for v in values {
         if !windows.contains(&v.window.as_str()) {
@@ -175,12 +218,29 @@ pub fn summarise(
     let org_index = |name: &str| orgs.iter().position(|o| o == name).unwrap_or(usize::MAX);
     rows.sort_by_key(|(w, r)| (org_index(&r.org), *w));
     comparisons.sort_by_key(|(w, c)| (org_index(&c.org), *w));
-    let words = Words::new(tick_unit);
-    let headlines = words.headlines(orgs, reference, &by_window);
+    let mut words = Words::new(tick_unit);
+    (words.noun, words.nouns) = nouns.clone();
+    // The headlines' speed claims are about normal times: only an overload then qualifies them.
+    words.overloaded = overload
+        .iter()
+        .filter(|o| o.window == crate::metrics::WINDOW_STEADY)
+        .map(|o| o.org.clone())
+        .collect();
+    // An overload in normal times leads; one that a shock caused follows the normal-times
+    // sentences, with that shock's.
+    let shocked = by_window.len() > 2;
+    let (normal, since): (Vec<&Overload>, Vec<&Overload>) = overload
+        .iter()
+        .partition(|o| o.window == crate::metrics::WINDOW_STEADY);
+    let say = |o: &&Overload| o.headline(tick_unit, &nouns.1, shocked);
+    let mut headlines: Vec<String> = normal.iter().map(say).collect();
+    headlines.extend(words.headlines(orgs, reference, &by_window));
+    headlines.extend(since.iter().map(say));
     Summary {
         rows: rows.into_iter().map(|(_, r)| r).collect(),
         comparisons: comparisons.into_iter().map(|(_, c)| c).collect(),
         headlines,
+        overload: Vec::new(),
     }
 }
 

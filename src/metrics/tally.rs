@@ -335,6 +335,7 @@ impl Tally {
             metrics,
             windows,
             latency_counts,
+            queued_by_level: Vec::new(),
         }
     }
 }

@@ -49,6 +49,9 @@ pub struct RunOutput {
     pub windows: Vec<(String, Metrics)>,
     /// `latency_counts[l]`: decisions executed in `[warmup, ticks)` with latency `l` ticks.
     pub latency_counts: Vec<u64>,
+    /// `(t, queued)`: decisions queued at each level (frontline first) at the end of tick
+    /// `t`, at the ticks the overload diagnosis compares (`overload::snapshot_ticks`).
+    pub queued_by_level: Vec<(u32, Vec<u64>)>,
 }
 
 impl RunOutput {

@@ -97,6 +97,12 @@ pub fn summary_text(scenario: &Scenario, summary: &Summary) -> String {
             }
         }
     }
+    // An overloaded org's figures above understate its wait: say so before the headlines.
+    for o in &summary.overload {
+        let _ = writeln!(out);
+        let nouns = scenario.scenario.nouns();
+        let _ = writeln!(out, "warning: {}", o.warning(unit, &nouns));
+    }
     if !summary.headlines.is_empty() {
         let _ = writeln!(out);
         for h in &summary.headlines {

@@ -41,6 +41,7 @@ fn runs() -> Vec<RunOutput> {
                 ],
                 windows: vec![],
                 latency_counts: vec![0, 3, org as u64],
+                queued_by_level: Vec::new(),
             });
         }
     }

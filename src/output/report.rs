@@ -96,13 +96,14 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
     let _ = writeln!(
         h,
         "<p class=\"meta\">{} organisation designs · {} {units} (the first {} are warm-up, left out \
-         of the results) · {} replicates · seed {} · {} new decisions per {unit} on average</p>",
+         of the results) · {} replicates · seed {} · {} new {} per {unit} on average</p>",
         rs.orgs.len(),
         group(u64::from(meta.ticks)),
         group(u64::from(meta.warmup)),
         rs.manifest.replications,
         rs.manifest.seed,
         fmt_num(sc.work.rate),
+        esc(&sc.scenario.nouns()),
     );
     h.push_str("<ul class=\"orgs\">");
     for (i, org) in rs.orgs.iter().enumerate() {
@@ -112,6 +113,16 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
 
     // Headlines.
     h.push_str("<section class=\"headline\">\n<h2>In short</h2>\n");
+    // An overloaded org first: its latency counts only executed decisions, so every figure
+    // below understates its wait.
+    for o in &rs.summary.overload {
+        let nouns = sc.scenario.nouns();
+        let _ = writeln!(
+            h,
+            "<p class=\"overload\">{}</p>",
+            esc(&o.warning(unit, &nouns))
+        );
+    }
     let headlines: Vec<&str> = if rs.summary.headlines.is_empty() {
         rs.summary
             .comparisons

@@ -454,6 +454,7 @@ mod tests {
             metrics: vec![],
             windows: vec![],
             latency_counts: vec![],
+            queued_by_level: Vec::new(),
         };
         let dir = tempfile::tempdir().unwrap();
         let names = vec!["Hierarchy".to_string()];

@@ -22,6 +22,7 @@ use crate::output::charts::{discovery, indices};
 use crate::output::report::{CSS, RenderError, command_rows, esc, figure, inline_svg, org_key};
 use crate::output::sweep::matters::{self, Discovery};
 use crate::output::sweep::read::SweepResults;
+use crate::output::sweep::record::{STATUS_OK, STATUS_OVERLOADED, STATUS_STOPPED};
 use crate::scenario::{Design, Format};
 
 /// One chart of a sweep.
@@ -337,6 +338,106 @@ pub fn headlines_of(dir: &Path) -> Option<Vec<String>> {
     SweepResults::load(dir).ok().map(|sr| headlines(&sr))
 }
 
+/// Points listed by name in a sentence before the rest are counted.
+const LISTED_POINTS: usize = 8;
+
+/// `3, 7 and 9`, or the first [`LISTED_POINTS`] and how many more.
+fn point_list(points: &[usize]) -> String {
+    let shown: Vec<String> = points
+        .iter()
+        .take(LISTED_POINTS)
+        .map(ToString::to_string)
+        .collect();
+    let more = points.len().saturating_sub(LISTED_POINTS);
+    match (shown.split_last(), more) {
+        (None, _) => String::new(),
+        (Some((last, [])), 0) => last.clone(),
+        (Some((last, rest)), 0) => format!("{} and {last}", rest.join(", ")),
+        (Some(_), more) => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// The sweep's points with `status` (`overloaded` or `stopped`).
+fn points_with(sr: &SweepResults, status: &str) -> Vec<usize> {
+    (0..sr.status.len())
+        .filter(|&k| sr.status[k].0 == status)
+        .collect()
+}
+
+/// For the console's closing line: how many points overloaded and were stopped, and which;
+/// `None` when every org kept up at every point.
+pub fn overload_tally(sr: &SweepResults) -> Option<String> {
+    let over = points_with(sr, STATUS_OVERLOADED);
+    let stopped = points_with(sr, STATUS_STOPPED);
+    let mut parts = Vec::new();
+    if !over.is_empty() {
+        parts.push(format!(
+            "{} overloaded ({})",
+            count(over.len(), "point"),
+            point_list(&over)
+        ));
+    }
+    if !stopped.is_empty() {
+        parts.push(format!(
+            "{} stopped with no values ({})",
+            count(stopped.len(), "point"),
+            point_list(&stopped)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// The points at which an org could not keep up, in words, each with its values; `None` when
+/// every org kept up at every point.
+pub fn overload_sentence(sr: &SweepResults) -> Option<String> {
+    let bad: Vec<usize> = (0..sr.status.len())
+        .filter(|&k| sr.status[k].0 != STATUS_OK)
+        .collect();
+    if bad.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = bad
+        .iter()
+        .take(LISTED_POINTS)
+        .map(|&k| {
+            let values: Vec<String> = sr
+                .parameters
+                .iter()
+                .map(|p| format!("{} = {}", p.path, p.text.get(k).map_or("", String::as_str)))
+                .collect();
+            let (status, orgs) = &sr.status[k];
+            let what = if status == STATUS_STOPPED {
+                format!(
+                    "stopped when the backlog of {orgs} outgrew its memory, so it has no values"
+                )
+            } else {
+                format!("the backlog of {orgs} kept growing, so latency there understates the wait")
+            };
+            format!("point {k} ({}): {what}", values.join(", "))
+        })
+        .collect();
+    let more = bad.len().saturating_sub(LISTED_POINTS);
+    let tail = if more > 0 {
+        format!("; and {more} more (points.csv, column status)")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "At {} of {} points an org could not keep up: {}{tail}.",
+        bad.len(),
+        sr.points,
+        parts.join("; ")
+    ))
+}
+
 /// How one group along a parameter compares with the reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -362,7 +463,7 @@ pub fn headlines(sr: &SweepResults) -> Vec<String> {
     } else {
         ""
     };
-    let mut out = Vec::new();
+    let mut out: Vec<String> = overload_sentence(sr).into_iter().collect();
     let (indices, wins) = matters_sentences(sr);
     out.extend(indices.into_iter().take(1));
     out.extend(wins);

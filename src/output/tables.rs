@@ -11,7 +11,7 @@ use std::io::Write;
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::{Comparison, RunOutput, Summary, SummaryRow, TickMetric};
+use crate::metrics::{Comparison, Overload, RunOutput, Summary, SummaryRow, TickMetric};
 use crate::scenario::Scenario;
 
 /// The columns of `timeseries.csv` that say whose row it is; a [`TickMetric`] per column follows.
@@ -233,6 +233,9 @@ pub struct SummaryFile {
     pub metrics: Vec<SummaryRow>,
     pub comparisons: Vec<Comparison>,
     pub headlines: Vec<String>,
+    /// Each org found overloaded (`docs/model.md` "Overload"); absent when none was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overload: Vec<Overload>,
 }
 
 impl SummaryFile {
@@ -250,6 +253,7 @@ impl SummaryFile {
             metrics: summary.rows.clone(),
             comparisons: summary.comparisons.clone(),
             headlines: summary.headlines.clone(),
+            overload: summary.overload.clone(),
         }
     }
 }
@@ -300,6 +304,7 @@ mod tests {
             ],
             windows: vec![("steady".into(), vec![("latency_mean".into(), Some(2.0))])],
             latency_counts: vec![0, 2, 0, org as u64 + 1],
+            queued_by_level: Vec::new(),
         }
     }
 
@@ -397,6 +402,7 @@ mod tests {
                 reference_recovery: None,
             }],
             headlines: vec!["h.".into()],
+            overload: vec![],
         };
         let json = text(|b| write_summary_json(b, &scenario, &summary).unwrap());
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();

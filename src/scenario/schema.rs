@@ -60,6 +60,8 @@ pub(crate) const SCENARIO: &[Key] = &[
     key("replications"),
     swept("seed"),
     key("compare_to"),
+    key("decision_noun"),
+    key("decision_noun_plural"),
 ];
 
 /// Keys of `[work]`.
@@ -96,6 +98,7 @@ pub(crate) const ORG: &[Key] = &[
     swept("learning"),
     swept("alignment"),
     swept("cross_unit"),
+    key("level_names"),
 ];
 
 /// Keys only a `tree` org uses.

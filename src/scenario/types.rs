@@ -51,6 +51,28 @@ pub struct Meta {
     pub seed: u64,
     /// The org ratios are taken against; `None`: the first.
     pub compare_to: Option<String>,
+    /// What the scenario's decisions are called in text ("claim"); `None`: "decision".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_noun: Option<String>,
+    /// Its plural; `None`: the noun with an "s".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_noun_plural: Option<String>,
+}
+
+impl Meta {
+    /// What one decision is called: `decision_noun`, else "decision".
+    pub fn noun(&self) -> String {
+        self.decision_noun
+            .clone()
+            .unwrap_or_else(|| "decision".to_string())
+    }
+
+    /// What decisions are called: `decision_noun_plural`, else the noun with an "s".
+    pub fn nouns(&self) -> String {
+        self.decision_noun_plural
+            .clone()
+            .unwrap_or_else(|| format!("{}s", self.noun()))
+    }
 }
 
 /// A probability distribution for one attribute of a decision.
@@ -237,6 +259,9 @@ pub struct OrgSpec {
     pub alignment: f64,
     /// What happens to a decision reaching beyond one unit.
     pub cross_unit: CrossUnitMode,
+    /// What each level is called, frontline first ("agent", "team lead", …); empty: unnamed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub level_names: Vec<String>,
 }
 
 impl OrgSpec {
@@ -277,7 +302,16 @@ impl OrgSpec {
             learning: 0.0,
             alignment: 1.0,
             cross_unit,
+            level_names: Vec::new(),
         }
+    }
+
+    /// Level `level` in words: its name, else "level N".
+    pub fn level_label(&self, level: u32) -> String {
+        self.level_names
+            .get(level as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("level {level}"))
     }
 
     /// Number of levels: a tree's `levels`, 1 for teams.
@@ -732,6 +766,8 @@ impl Scenario {
                 replications: 10,
                 seed: 1,
                 compare_to: None,
+                decision_noun: None,
+                decision_noun_plural: None,
             },
             work: Work {
                 rate,

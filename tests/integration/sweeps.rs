@@ -98,7 +98,14 @@ fn a_sweep_point_is_byte_for_byte_the_single_run_of_its_scenario() {
     let (_, points) = rows(&out, "points.csv");
     assert_eq!(
         points[5],
-        ["5", "4", "0.3", &(4.0f64 * 16.0 / 9.0).to_string()]
+        [
+            "5",
+            "4",
+            "0.3",
+            &(4.0f64 * 16.0 / 9.0).to_string(),
+            "ok",
+            ""
+        ]
     );
     let single = SWEEP
         .split("[sweep]")
@@ -358,7 +365,9 @@ fn a_sampled_sweep_writes_its_points_in_design_order_and_redraws_from_its_files(
             "org.*.span",
             "work.cross_unit",
             "org.Mission.cross_unit",
-            "scaled_rate"
+            "scaled_rate",
+            "status",
+            "overloaded"
         ]
     );
     assert_eq!(points.len(), 12);

@@ -63,10 +63,25 @@ where
     let all: Vec<Vec<f64>> = rs.orgs.iter().map(|o| shares(rs, &o.name)).collect();
     let levels = all.iter().map(Vec::len).max().unwrap_or(0);
 
+    // A level is called what the orgs that name it call it (`level_names`), each distinct
+    // name once.
+    let sc = rs.scenario();
+    let nouns = sc.scenario.nouns();
     let names: Vec<String> = (0..levels)
-        .map(|l| match l {
-            0 => "level 0 (frontline)".to_string(),
-            l => format!("level {l}"),
+        .map(|l| {
+            let mut called: Vec<&str> = Vec::new();
+            for org in &sc.orgs {
+                if let Some(n) = org.level_names.get(l)
+                    && !called.contains(&n.as_str())
+                {
+                    called.push(n);
+                }
+            }
+            match (l, called.is_empty()) {
+                (0, true) => "level 0 (frontline)".to_string(),
+                (l, true) => format!("level {l}"),
+                (l, false) => format!("level {l} ({})", called.join(" / ")),
+            }
         })
         .collect();
     let legend: Vec<LegendItem> = names
@@ -77,13 +92,13 @@ where
             fill: level_colour(l, levels),
         })
         .collect();
-    let body = draw_frame(
-        root,
-        "Where decisions are taken",
-        "Share of decisions taken at each level (level 0 = frontline), mean over replicates; \
-         right: share taken where the decision arose",
-        &legend,
-    )?;
+    let title = format!("Where {nouns} are taken");
+    let subtitle = format!(
+        "Share of {nouns} taken at each level (level 0 = frontline), mean over replicates; \
+         right: share taken where the {} arose",
+        sc.scenario.noun()
+    );
+    let body = draw_frame(root, &title, &subtitle, &legend)?;
 
     let n = rs.orgs.len().max(1);
     let label_width = rs
@@ -109,7 +124,7 @@ where
         .x_labels(11)
         .y_labels(0)
         .x_label_formatter(&fmt_x)
-        .x_desc("share of decisions taken")
+        .x_desc(format!("share of {nouns} taken"))
         .draw()?;
 
     let name_style = text(AXIS_DESC_SIZE, INK);

@@ -10,6 +10,6 @@ pub mod sensitivity;
 pub mod tables;
 
 pub use journal::{Journal, JournalError, JournalHeader, JournalWriter, RecordAt};
-pub use record::{Num, OrgRecord, PointRecord, RunRecord};
+pub use record::{Num, OrgRecord, PointOverload, PointRecord, RunRecord};
 pub use sensitivity::Sensitivity;
 pub use tables::SweepTables;

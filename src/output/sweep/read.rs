@@ -100,6 +100,9 @@ pub struct SweepResults {
     pub ratios: Vec<(String, Vec<Cell>)>,
     /// The rows of `sensitivity.csv` (sobol and morris designs; empty otherwise).
     pub indices: Vec<IndexRow>,
+    /// Per point, as `points.csv` gives it: `(status, overloaded orgs)` — `ok`, `overloaded`
+    /// or `stopped` (`ok` and none for a folder written before these columns).
+    pub status: Vec<(String, String)>,
 }
 
 fn invalid(path: &Path, message: impl Into<String>) -> ResultsError {
@@ -172,6 +175,11 @@ impl SweepResults {
             .iter()
             .map(|p| column(&ppath, &headers, p))
             .collect::<Result<_, _>>()?;
+        let status_cols = (
+            headers.iter().position(|h| h == "status"),
+            headers.iter().position(|h| h == "overloaded"),
+        );
+        let mut status = Vec::new();
         let mut count = 0;
         for row in points.records() {
             let row = row.map_err(|e| invalid(&ppath, e.to_string()))?;
@@ -180,6 +188,12 @@ impl SweepResults {
                 param.number.push(opt(&t));
                 param.text.push(t);
             }
+            let field = |c: Option<usize>| c.and_then(|c| row.get(c)).unwrap_or("").to_string();
+            let st = field(status_cols.0);
+            status.push((
+                if st.is_empty() { "ok".to_string() } else { st },
+                field(status_cols.1),
+            ));
             count += 1;
         }
         let metrics = &s.sweep.metrics;
@@ -198,6 +212,7 @@ impl SweepResults {
             summaries,
             ratios,
             indices,
+            status,
         })
     }
 

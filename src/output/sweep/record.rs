@@ -72,6 +72,23 @@ pub struct OrgRecord {
     pub mean_series: Option<Vec<Vec<Num>>>,
 }
 
+/// An org that could not keep up at a point (`docs/model.md` "Overload").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointOverload {
+    /// The org's index in the scenario.
+    pub org: usize,
+    /// `true`: a run's backlog outgrew its share of memory and was stopped, so the point has
+    /// no values; `false`: the runs finished but the backlog kept growing.
+    pub stopped: bool,
+}
+
+/// A point's `status` in `points.csv`.
+pub const STATUS_OK: &str = "ok";
+/// The runs finished, but an org's backlog kept growing: its latency understates the wait.
+pub const STATUS_OVERLOADED: &str = "overloaded";
+/// A run's backlog outgrew its memory and was stopped: the point's metrics are empty.
+pub const STATUS_STOPPED: &str = "stopped";
+
 /// Every run of one sweep point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointRecord {
@@ -83,6 +100,9 @@ pub struct PointRecord {
     pub rate: f64,
     /// Its orgs, in scenario order.
     pub orgs: Vec<OrgRecord>,
+    /// The orgs that could not keep up, in scenario order; empty when all did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overload: Vec<PointOverload>,
 }
 
 /// The `(window, metric, value)` of one run: `all`, `steady` and one window per shock.
@@ -134,7 +154,12 @@ impl PointRecord {
         let mut order: Vec<&RunOutput> = runs.iter().collect();
         order.sort_by_key(|r| (r.org, r.replicate));
         for group in order.chunk_by(|a, b| a.org == b.org) {
-            let names: Vec<(String, String)> = windowed(group[0])
+            // A run stopped as overloaded reports nothing: the names come from one that did.
+            let named = group
+                .iter()
+                .find(|r| !r.metrics.is_empty())
+                .unwrap_or(&group[0]);
+            let names: Vec<(String, String)> = windowed(named)
                 .map(|(w, m, _)| (w.to_string(), m.to_string()))
                 .collect();
             let runs = group
@@ -157,6 +182,18 @@ impl PointRecord {
             values,
             rate,
             orgs,
+            overload: Vec::new(),
+        }
+    }
+
+    /// The point's `status`: stopped, overloaded or ok.
+    pub fn status(&self) -> &'static str {
+        if self.overload.iter().any(|o| o.stopped) {
+            STATUS_STOPPED
+        } else if self.overload.is_empty() {
+            STATUS_OK
+        } else {
+            STATUS_OVERLOADED
         }
     }
 
@@ -235,6 +272,7 @@ mod tests {
             metrics: vec![("latency_mean".into(), Some(latency))],
             windows: vec![],
             latency_counts: vec![],
+            queued_by_level: Vec::new(),
         }
     }
 

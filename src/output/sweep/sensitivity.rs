@@ -327,6 +327,7 @@ mod tests {
                     values: vec![],
                     rate: 1.0,
                     orgs: vec![org(0, h(u)), org(1, t(u))],
+                    overload: vec![],
                 }
             })
             .collect()

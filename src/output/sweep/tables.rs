@@ -3,7 +3,8 @@
 //! (threads, interruptions, shards).
 //!
 //! - `points.csv`: `point`, one column per swept path (and `scaled_rate` with
-//!   `scale_rate_with`).
+//!   `scale_rate_with`), `status` (`ok`, `overloaded`, `stopped`) and `overloaded` (the orgs
+//!   that could not keep up, `; `-separated).
 //! - `sweep.csv`: `point`, the paths, `org`, `window`, `metric`, `mean`, `ci_low`, `ci_high`, `n`:
 //!   each point's `summary.csv`.
 //! - `comparisons.csv`: `point`, the paths, `org`, `reference`, `window`, `metric`, `ratio`,
@@ -69,6 +70,8 @@ pub const COMPARISON_COLUMNS: [&str; 9] = [
 pub const REPLICATE_COLUMNS: [&str; 5] = ["org", "window", "replicate", "metric", "value"];
 /// Extra column of `points.csv` with `scale_rate_with`: the rate each point ran at.
 pub const SCALED_RATE: &str = "scaled_rate";
+/// The last columns of `points.csv`: whether every org kept up, and which did not.
+pub const POINT_STATUS: [&str; 2] = ["status", "overloaded"];
 
 /// The open result files of a sweep, taking point records in order.
 pub struct SweepTables {
@@ -131,8 +134,9 @@ impl SweepTables {
                 .chain(cols.iter().map(|c| c.to_string()))
                 .collect()
         };
-        let points_cols: &[&str] = if scaled { &[SCALED_RATE] } else { &[] };
-        let (points_h, sweep_h) = (with(points_cols), with(&SWEEP_COLUMNS));
+        let mut points_cols: Vec<&str> = if scaled { vec![SCALED_RATE] } else { vec![] };
+        points_cols.extend(POINT_STATUS);
+        let (points_h, sweep_h) = (with(&points_cols), with(&SWEEP_COLUMNS));
         let (comparisons_h, replicates_h) = (with(&COMPARISON_COLUMNS), with(&REPLICATE_COLUMNS));
         let series = match kept {
             Timeseries::Off => None,
@@ -241,6 +245,9 @@ impl Layout {
         if self.scaled {
             f.float(r.rate)?;
         }
+        f.text(r.status())?;
+        let names: Vec<String> = r.overload.iter().map(|o| self.org_name(o.org)).collect();
+        f.text(&names.join("; "))?;
         f.end_row()
     }
 

@@ -65,7 +65,37 @@ impl Reader {
             learning: self.float_or(&t, "learning", 0.0),
             alignment: self.float_or(&t, "alignment", 1.0),
             cross_unit,
+            level_names: Vec::new(),
         };
+        if let Some(names) = self.words(&t, "level_names") {
+            let levels = org.levels() as usize;
+            if names.len() != levels
+                && let Some(v) = t.get("level_names")
+            {
+                let example: Vec<String> = (0..levels)
+                    .map(|l| match l {
+                        0 => "\"agent\"".to_string(),
+                        l if l + 1 == levels => "\"director\"".to_string(),
+                        _ => format!("\"level {l}\""),
+                    })
+                    .collect();
+                let has = match org.structure {
+                    Structure::Teams { .. } => "teams have 1 level".to_string(),
+                    Structure::Tree { .. } => format!("the tree has {levels} levels"),
+                };
+                let p = Pending::new(
+                    format!("`level_names` lists {} names, but {has}", names.len()),
+                    v.span(),
+                )
+                .help(format!(
+                    "give one name per level, frontline first: `level_names = [{}]`",
+                    example.join(", ")
+                ));
+                self.error(&t.child("level_names"), p);
+            } else {
+                org.level_names = names;
+            }
+        }
         // Teams have one level: a one-element list means the same as its value.
         if matches!(org.structure, Structure::Teams { .. }) {
             for p in [&mut org.capacity, &mut org.competence, &mut org.authority] {

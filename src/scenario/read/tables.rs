@@ -68,6 +68,16 @@ impl Reader {
         let replications = self.uint(&t, "replications").unwrap_or(10);
         let seed = self.whole(&t, "seed", i64::MAX as u64).unwrap_or(1);
         let compare_to = self.string(&t, "compare_to");
+        let decision_noun = self.word(&t, "decision_noun");
+        let decision_noun_plural = self.word(&t, "decision_noun_plural");
+        if decision_noun.is_none()
+            && decision_noun_plural.is_some()
+            && let Some(v) = t.get("decision_noun_plural")
+        {
+            let p = Pending::new("`decision_noun_plural` without `decision_noun`", v.span())
+                .help("add `decision_noun = \"claim\"` (its singular), or remove the plural");
+            self.error(&t.child("decision_noun_plural"), p);
+        }
         Meta {
             name,
             description,
@@ -77,6 +87,8 @@ impl Reader {
             replications,
             seed,
             compare_to,
+            decision_noun,
+            decision_noun_plural,
         }
     }
 

@@ -150,6 +150,51 @@ impl Reader {
         }
     }
 
+    /// A word for text (a decision noun, a level name): a string that is not blank.
+    pub(super) fn word(&mut self, t: &Tbl<'_, '_>, key: &str) -> Option<String> {
+        let s = self.string(t, key)?;
+        if s.trim().is_empty() {
+            let v = self.entry(t, key)?;
+            let p = Pending::new(format!("`{key}` is empty"), v.span()).help(format!(
+                "write a word, e.g. `{key} = \"claim\"`, or remove `{key}`"
+            ));
+            self.error(&t.child(key), p);
+            return None;
+        }
+        Some(s.trim().to_string())
+    }
+
+    /// A list of words that are not blank, one error per item that is not; `None` when
+    /// absent, not a list, or any item is not a word.
+    pub(super) fn words(&mut self, t: &Tbl<'_, '_>, key: &str) -> Option<Vec<String>> {
+        let v = self.entry(t, key)?;
+        let path = t.child(key);
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(&path, v, "a list of names", kind_of(v.get_ref()));
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let ip = format!("{path}[{i}]");
+            self.spans.values.insert(ip.clone(), item.span());
+            match item.get_ref() {
+                DeValue::String(s) if s.trim().is_empty() => {
+                    let p = Pending::new(format!("name {i} of `{key}` is empty"), item.span())
+                        .help("give every level a name, e.g. \"team lead\"");
+                    self.error(&ip, p);
+                    ok = false;
+                }
+                DeValue::String(s) => out.push(s.trim().to_string()),
+                other => {
+                    self.wrong_type(&ip, item, "a name (a string)", kind_of(other));
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
     /// A string naming one of `choices`: the value paired with the name written.
     pub(super) fn choice<T: Copy>(
         &mut self,

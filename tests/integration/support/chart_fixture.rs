@@ -408,6 +408,7 @@ pub fn write_with(dir: &Path, names: &[String]) {
             "Distributed absorbed the loss of its top leader; Hierarchy took 150 hours to recover.".into(),
         ]
         },
+        overload: vec![],
     };
     fs::write(
         dir.join("summary.json"),
