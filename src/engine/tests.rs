@@ -55,8 +55,8 @@ fn with_patience_to_spare_every_consulted_unit_is_heard() {
             .iter()
             .filter(|d| matches!(d.stage, Stage::Down | Stage::Done))
             .filter(|d| {
-                d.consults
-                    .as_ref()
+                e.consults
+                    .get(d.consults as usize)
                     .is_some_and(|c| c.heard.iter().any(|h| !h))
             })
             .count();
