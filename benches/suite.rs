@@ -8,12 +8,16 @@
 //! work on the machine only ever slows a run down). Resident memory is measured in a fresh
 //! process of this benchmark per case (so no earlier case's freed memory is reused): the
 //! growth of its resident set (`/proc/self/statm`) from before the engine is built to after
-//! its last tick, with the engine still alive, divided by the headcount.
+//! its last tick, with the engine still alive, divided by the headcount. Allocations are
+//! counted by a counting global allocator over the second half of the ticks (the steady
+//! state), per thousand ticks.
 //!
 //! The 2,000-run sweep of small orgs is `cargo bench --bench sweep` (a fresh `orgsim` process
 //! per measurement).
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use orgsim::engine::Engine;
@@ -70,6 +74,47 @@ fn teams(teams: u32, ticks: u32) -> Scenario {
         },
     );
     same_work(org, teams, ticks, 100.0)
+}
+
+/// The system allocator, counting allocations and reallocations.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Allocations per 1,000 ticks over the second half of one run of `case`.
+fn allocations_per_kilotick(case: &Case) -> f64 {
+    let mut engine = Engine::new(&case.scenario, case.org, 0);
+    let ticks = case.scenario.scenario.ticks;
+    while engine.now() < ticks / 2 {
+        engine.step();
+    }
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    while !engine.finished() {
+        engine.step();
+    }
+    let n = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    n as f64 * 1000.0 / f64::from(ticks - ticks / 2)
 }
 
 /// Resident memory of this process in bytes.
@@ -169,7 +214,7 @@ fn main() {
         return;
     }
     println!(
-        "{:<28} {:>9} {:>7} {:>10} {:>9} {:>11} {:>13} {:>9} {:>8} {:>9} {:>9} {:>8}",
+        "{:<28} {:>9} {:>7} {:>10} {:>9} {:>11} {:>13} {:>9} {:>8} {:>9} {:>9} {:>8} {:>11}",
         "case",
         "agents",
         "ticks",
@@ -181,7 +226,8 @@ fn main() {
         "ns/dec",
         "µs/tick",
         "B/agent",
-        "build s"
+        "build s",
+        "allocs/kt"
     );
     for case in &cases {
         let s = &case.scenario;
@@ -205,7 +251,7 @@ fn main() {
         }
         let ticks = s.scenario.ticks as f64;
         println!(
-            "{:<28} {:>9} {:>7} {:>10} {:>9.3} {:>11.3e} {:>13.3e} {:>9.2} {:>8.0} {:>9.1} {:>9.0} {:>8.3}",
+            "{:<28} {:>9} {:>7} {:>10} {:>9.3} {:>11.3e} {:>13.3e} {:>9.2} {:>8.0} {:>9.1} {:>9.0} {:>8.3} {:>11.1}",
             case.name,
             agents,
             s.scenario.ticks,
@@ -217,7 +263,8 @@ fn main() {
             best * 1e9 / executed.max(1) as f64,
             best * 1e6 / ticks,
             bytes_per_agent_fresh(&case.name),
-            best_build
+            best_build,
+            allocations_per_kilotick(case)
         );
     }
 }
