@@ -43,7 +43,7 @@ use rayon::prelude::*;
 pub use in_flight::Stage;
 use in_flight::{Consults, Decision, Item, Message};
 use schedule::Scheduled;
-use step::{AgentState, Effect, Policy, Snapshot};
+use step::{AgentState, Policy, Queues, Snapshot, StepOut};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
 use crate::model::structure::{NONE, Shape};
@@ -69,6 +69,8 @@ pub struct Engine {
     stream: WorkStream,
 
     agents: Vec<AgentState>,
+    /// The nodes of every agent's queue.
+    queues: Queues,
     competence: Vec<f64>,
     /// Current authority of each agent: the design's, or a `delegation` shock's.
     authority: Vec<f64>,
@@ -108,11 +110,12 @@ pub struct Engine {
     rework: Vec<NewDecision>,
     /// Buffers reused from tick to tick, so a tick under way allocates nothing: the rework
     /// arriving now, emptied delivery buckets, the effects of the work phase (one buffer per
-    /// parallel chunk), and the delay-0 messages being delivered.
+    /// parallel chunk), the delay-0 messages being delivered, and the agents away now.
     rework_due: Vec<NewDecision>,
     spare_buckets: Vec<Vec<Message>>,
-    effects: Vec<Vec<Effect>>,
+    effects: Vec<StepOut>,
     immediate_due: Vec<Message>,
+    absent_now: Vec<u32>,
 
     queued: u64,
     in_transit: u64,
@@ -150,7 +153,8 @@ impl Engine {
             horizon: scenario.scenario.ticks,
             now: 0,
             stream: WorkStream::new(&scenario.work, seed, replicate),
-            agents: vec![AgentState::default(); n],
+            agents: shape.capacity.iter().map(|&c| AgentState::new(c)).collect(),
+            queues: Queues::default(),
             absent_for: vec![0; n],
             rerouted_for: vec![0; n],
             acting_top: NONE,
@@ -171,6 +175,7 @@ impl Engine {
             spare_buckets: Vec::new(),
             effects: Vec::new(),
             immediate_due: Vec::new(),
+            absent_now: Vec::new(),
             queued: 0,
             in_transit: 0,
             waiting: 0,
@@ -289,7 +294,10 @@ impl Engine {
         let mut effects = std::mem::take(&mut self.effects);
         self.work_phase(&mut effects);
         for chunk in &mut effects {
-            for e in chunk.drain(..) {
+            self.queues.release(&mut chunk.freed);
+        }
+        for chunk in &mut effects {
+            for e in chunk.effects.drain(..) {
                 self.apply(e);
             }
         }
@@ -364,16 +372,13 @@ impl Engine {
     /// Count the backlog from scratch by walking every queue, link and waiting decision. The
     /// engine keeps running counts; tests (and debug builds, every tick) check they agree.
     pub fn census(&self) -> Census {
-        let queued = self
-            .agents
-            .iter()
-            .map(|a| {
-                a.queue
-                    .iter()
-                    .filter(|i| matches!(i, Item::Decision(_)))
-                    .count() as u64
-            })
-            .sum();
+        let decisions_in = |a: &AgentState| {
+            self.queues
+                .items(a)
+                .filter(|i| matches!(i, Item::Decision(_)))
+                .count() as u64
+        };
+        let queued = self.agents.iter().map(decisions_in).sum();
         let in_transit = self
             .transit
             .iter()
@@ -389,13 +394,7 @@ impl Engine {
             .count() as u64;
         let frozen = (0..self.agents.len())
             .filter(|&a| self.absent_for[a] > 0)
-            .map(|a| {
-                self.agents[a]
-                    .queue
-                    .iter()
-                    .filter(|i| matches!(i, Item::Decision(_)))
-                    .count() as u64
-            })
+            .map(|a| decisions_in(&self.agents[a]))
             .sum();
         Census {
             queued,
@@ -456,7 +455,7 @@ impl Engine {
 
     /// Add `item` to the back of `to`'s queue.
     fn push(&mut self, to: u32, item: Item) {
-        self.agents[to as usize].push(item);
+        self.queues.push(&mut self.agents[to as usize], item);
         self.activate(to);
     }
 
@@ -485,7 +484,7 @@ impl Engine {
                     let b = bits.trailing_zeros();
                     bits &= bits - 1;
                     let a = w * 64 + b as usize;
-                    if !self.agents[a].queue.is_empty() && self.absent_for[a] == 0 {
+                    if !self.agents[a].is_idle() && self.absent_for[a] == 0 {
                         keep |= 1 << b;
                         self.stepping.push(a as u32);
                     }
@@ -498,15 +497,16 @@ impl Engine {
         }
     }
 
-    /// Step every agent with work, appending their effects to `effects` (one buffer per
-    /// parallel chunk, in agent order).
-    fn work_phase(&mut self, effects: &mut Vec<Vec<Effect>>) {
+    /// Step every agent with work, appending their effects and the queue nodes they popped to
+    /// `effects` (one buffer per parallel chunk, in agent order).
+    fn work_phase(&mut self, effects: &mut Vec<StepOut>) {
         // Agents are stepped, and their effects applied, in index order whatever the threads.
         self.collect_stepping();
         // The agents' states are stepped in place while everything else is read as a snapshot.
         let mut agents = std::mem::take(&mut self.agents);
         let snapshot = Snapshot {
             routing: self.routing(),
+            nodes: &self.queues.nodes,
             decisions: &self.decisions,
             authority: &self.authority,
             policy: Policy {
@@ -535,11 +535,11 @@ fn step_all(
     active: &[u32],
     agents: &mut [AgentState],
     parallel_min: usize,
-    effects: &mut Vec<Vec<Effect>>,
+    effects: &mut Vec<StepOut>,
 ) {
     if active.len() < parallel_min {
         if effects.is_empty() {
-            effects.push(Vec::new());
+            effects.push(StepOut::default());
         }
         let out = &mut effects[0];
         for &a in active {
@@ -561,7 +561,7 @@ fn step_all(
         base = end;
     }
     if effects.len() < jobs.len() {
-        effects.resize_with(jobs.len(), Vec::new);
+        effects.resize_with(jobs.len(), StepOut::default);
     }
     jobs.into_par_iter()
         .zip(effects.par_iter_mut())
