@@ -46,6 +46,7 @@ use schedule::Scheduled;
 use step::{AgentState, Policy, Queues, Snapshot, StepOut};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
+use crate::model::rng::RunKeys;
 use crate::model::structure::{NONE, Shape};
 use crate::model::work_stream::{NewDecision, Surge, WorkStream};
 use crate::model::{rules, shocks};
@@ -63,6 +64,8 @@ pub struct Engine {
     half_life: Option<f64>,
     seed: u64,
     replicate: u32,
+    /// The run's keyed draws, `(seed, replicate)` mixed once.
+    keys: RunKeys,
     horizon: u32,
     now: u32,
     shape: Shape,
@@ -150,6 +153,7 @@ impl Engine {
             half_life: scenario.work.half_life,
             seed,
             replicate,
+            keys: RunKeys::new(seed, replicate),
             horizon: scenario.scenario.ticks,
             now: 0,
             stream: WorkStream::new(&scenario.work, seed, replicate),

@@ -149,7 +149,7 @@ impl Engine {
             self.quality.sharpness,
             (!at_top).then_some(self.org.alignment),
         );
-        let quality_key = rng::key(self.seed, self.replicate, dec.key, Purpose::Quality, 0);
+        let quality_key = self.keys.key(dec.key, Purpose::Quality, 0);
         let good = rng::chance(quality_key, p);
         let down = rules::return_delay(
             shape,
@@ -195,7 +195,7 @@ impl Engine {
         self.record.executed += 1;
         self.record.value += value;
         self.tally.executed(latency, dec.good, value);
-        let rework_key = rng::key(self.seed, self.replicate, dec.key, Purpose::Rework, 0);
+        let rework_key = self.keys.key(dec.key, Purpose::Rework, 0);
         if !dec.good && rng::chance(rework_key, self.quality.rework) {
             let again = self.stream.rework(dec.key, dec.locus);
             self.rework.push(again);
