@@ -15,7 +15,8 @@ pub enum Stage {
     Done,
 }
 
-/// The consults a decision sent to other units.
+/// The consults a decision sent to other units (a slot of the engine's consult arena, whose
+/// lists keep their capacity when the slot is reused).
 #[derive(Debug, Clone, Default)]
 pub struct Consults {
     /// Units consulted, by index.
@@ -49,7 +50,8 @@ pub struct Decision {
     /// The decider's competence when it decided.
     pub competence: f64,
     pub good: bool,
-    pub consults: Option<Box<Consults>>,
+    /// Its slot in the engine's consult arena; `NONE` if it consulted nobody.
+    pub consults: u32,
     /// Bumped each time the arena slot is reused, so a late consult or answer addressed to an
     /// earlier occupant is recognised and ignored.
     pub generation: u32,

@@ -28,8 +28,9 @@ impl Engine {
             self.far.entry(due).or_default().push(m);
             return;
         }
-        if self.transit.len() <= k {
-            self.transit.resize_with(k + 1, Vec::new);
+        while self.transit.len() <= k {
+            let bucket = self.spare_buckets.pop().unwrap_or_default();
+            self.transit.push_back(bucket);
         }
         self.transit[k].push(m);
     }
@@ -69,7 +70,7 @@ impl Engine {
                 if dec.stage != Stage::Waiting || dec.generation != generation {
                     return;
                 }
-                let Some(c) = dec.consults.as_mut() else {
+                let Some(c) = self.consults.get_mut(dec.consults as usize) else {
                     return;
                 };
                 if !c.heard[slot as usize] {

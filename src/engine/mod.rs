@@ -41,11 +41,12 @@ use std::collections::{BTreeMap, VecDeque};
 use rayon::prelude::*;
 
 pub use in_flight::Stage;
-use in_flight::{Decision, Item, Message};
+use in_flight::{Consults, Decision, Item, Message};
 use schedule::Scheduled;
-use step::{AgentState, Effect, Policy, Snapshot};
+use step::{AgentState, Policy, Queues, Snapshot, StepOut};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
+use crate::model::rng::RunKeys;
 use crate::model::structure::{NONE, Shape};
 use crate::model::work_stream::{NewDecision, Surge, WorkStream};
 use crate::model::{rules, shocks};
@@ -63,12 +64,16 @@ pub struct Engine {
     half_life: Option<f64>,
     seed: u64,
     replicate: u32,
+    /// The run's keyed draws, `(seed, replicate)` mixed once.
+    keys: RunKeys,
     horizon: u32,
     now: u32,
     shape: Shape,
     stream: WorkStream,
 
     agents: Vec<AgentState>,
+    /// The nodes of every agent's queue.
+    queues: Queues,
     competence: Vec<f64>,
     /// Current authority of each agent: the design's, or a `delegation` shock's.
     authority: Vec<f64>,
@@ -80,11 +85,20 @@ pub struct Engine {
     rerouted_for: Vec<u16>,
     acting_top: u32,
     lead: Vec<u32>,
-    in_active: Vec<bool>,
-    active: Vec<u32>,
+    /// Agents that may have work, as a bitmap by agent index: bit `a % 64` of word `a / 64`.
+    active: Vec<u64>,
+    /// Bit `w % 64` of word `w / 64` is set when `active[w]` is not zero, so a tick scans only
+    /// the words that hold agents with work.
+    active_words: Vec<u64>,
+    /// The agents stepped this tick, in index order (refilled from `active` every tick).
+    stepping: Vec<u32>,
 
     decisions: Vec<Decision>,
     free: Vec<u32>,
+    /// Consult state of the decisions waiting for answers, indexed by `Decision::consults`;
+    /// slots are reused so a consult allocates nothing once the run is under way.
+    consults: Vec<Consults>,
+    consults_free: Vec<u32>,
     /// `transit[k]`: messages taking effect at the start of tick `now + 1 + k`.
     transit: VecDeque<Vec<Message>>,
     /// Messages with delays longer than `links::NEAR_TICKS`, by the tick they take effect.
@@ -97,6 +111,14 @@ pub struct Engine {
     deadlines: VecDeque<(u32, u32, u32)>,
     /// Rework decisions arriving next tick.
     rework: Vec<NewDecision>,
+    /// Buffers reused from tick to tick, so a tick under way allocates nothing: the rework
+    /// arriving now, emptied delivery buckets, the effects of the work phase (one buffer per
+    /// parallel chunk), the delay-0 messages being delivered, and the agents away now.
+    rework_due: Vec<NewDecision>,
+    spare_buckets: Vec<Vec<Message>>,
+    effects: Vec<StepOut>,
+    immediate_due: Vec<Message>,
+    absent_now: Vec<u32>,
 
     queued: u64,
     in_transit: u64,
@@ -135,23 +157,33 @@ impl Engine {
             half_life: scenario.work.half_life,
             seed,
             replicate,
+            keys: RunKeys::new(seed, replicate),
             horizon: scenario.scenario.ticks,
             now: 0,
             stream: WorkStream::new(&scenario.work, seed, replicate),
-            agents: vec![AgentState::default(); n],
+            agents: shape.capacity.iter().map(|&c| AgentState::new(c)).collect(),
+            queues: Queues::default(),
             absent_for: vec![0; n],
             rerouted_for: vec![0; n],
             acting_top: NONE,
             lead: Vec::new(),
-            in_active: vec![false; n],
-            active: Vec::new(),
+            active: vec![0; n.div_ceil(64)],
+            active_words: vec![0; n.div_ceil(64).div_ceil(64)],
+            stepping: Vec::new(),
             decisions: Vec::new(),
             free: Vec::new(),
+            consults: Vec::new(),
+            consults_free: Vec::new(),
             transit: VecDeque::new(),
             far: BTreeMap::new(),
             immediate: Vec::new(),
             deadlines: VecDeque::new(),
             rework: Vec::new(),
+            rework_due: Vec::new(),
+            spare_buckets: Vec::new(),
+            effects: Vec::new(),
+            immediate_due: Vec::new(),
+            absent_now: Vec::new(),
             queued: 0,
             in_transit: 0,
             waiting: 0,
@@ -246,10 +278,11 @@ impl Engine {
             Some((&due, _)) if due <= u64::from(t) => self.far.pop_first().map(|(_, m)| m),
             _ => None,
         };
-        let due = self.transit.pop_front().unwrap_or_default();
-        for m in far.into_iter().flatten().chain(due) {
+        let mut due = self.transit.pop_front().unwrap_or_default();
+        for m in far.into_iter().flatten().chain(due.drain(..)) {
             self.deliver(m);
         }
+        self.spare_buckets.push(due);
         while let Some(&(tick, d, generation)) = self.deadlines.front() {
             if tick > t {
                 break;
@@ -260,9 +293,12 @@ impl Engine {
                 self.finalise(d);
             }
         }
-        for nd in std::mem::take(&mut self.rework) {
+        let mut rework = std::mem::take(&mut self.rework_due);
+        std::mem::swap(&mut rework, &mut self.rework);
+        for nd in rework.drain(..) {
             self.arrive(nd);
         }
+        self.rework_due = rework;
 
         // 2. Arrivals.
         let mut arrivals = std::mem::take(&mut self.arrivals);
@@ -274,16 +310,26 @@ impl Engine {
         self.arrivals = arrivals;
 
         // 3. Work.
-        let effects = self.work_phase();
-        for e in effects {
-            self.apply(e);
+        let mut effects = std::mem::take(&mut self.effects);
+        self.work_phase(&mut effects);
+        for chunk in &mut effects {
+            self.queues.release(&mut chunk.freed);
         }
+        for chunk in &mut effects {
+            for e in chunk.effects.drain(..) {
+                self.apply(e);
+            }
+        }
+        self.effects = effects;
 
         // 4. Delivery of messages sent with delay 0.
         while !self.immediate.is_empty() {
-            for m in std::mem::take(&mut self.immediate) {
+            let mut due = std::mem::take(&mut self.immediate_due);
+            std::mem::swap(&mut due, &mut self.immediate);
+            for m in due.drain(..) {
                 self.deliver(m);
             }
+            self.immediate_due = due;
         }
 
         // 5. Metrics.
@@ -356,16 +402,13 @@ impl Engine {
     /// Count the backlog from scratch by walking every queue, link and waiting decision. The
     /// engine keeps running counts; tests (and debug builds, every tick) check they agree.
     pub fn census(&self) -> Census {
-        let queued = self
-            .agents
-            .iter()
-            .map(|a| {
-                a.queue
-                    .iter()
-                    .filter(|i| matches!(i, Item::Decision(_)))
-                    .count() as u64
-            })
-            .sum();
+        let decisions_in = |a: &AgentState| {
+            self.queues
+                .items(a)
+                .filter(|i| matches!(i, Item::Decision(_)))
+                .count() as u64
+        };
+        let queued = self.agents.iter().map(decisions_in).sum();
         let in_transit = self
             .transit
             .iter()
@@ -381,13 +424,7 @@ impl Engine {
             .count() as u64;
         let frozen = (0..self.agents.len())
             .filter(|&a| self.absent_for[a] > 0)
-            .map(|a| {
-                self.agents[a]
-                    .queue
-                    .iter()
-                    .filter(|i| matches!(i, Item::Decision(_)))
-                    .count() as u64
-            })
+            .map(|a| decisions_in(&self.agents[a]))
             .sum();
         Census {
             queued,
@@ -419,7 +456,7 @@ impl Engine {
             decider: NONE,
             competence: 0.0,
             good: false,
-            consults: None,
+            consults: NONE,
             generation: 0,
         };
         let d = match self.free.pop() {
@@ -448,35 +485,58 @@ impl Engine {
 
     /// Add `item` to the back of `to`'s queue.
     fn push(&mut self, to: u32, item: Item) {
-        self.agents[to as usize].push(item);
+        self.queues.push(&mut self.agents[to as usize], item);
         self.activate(to);
     }
 
-    /// Put agent `a` on the list of agents with work (it is stepped unless away).
+    /// Mark agent `a` as having work (it is stepped unless away).
     fn activate(&mut self, a: u32) {
-        if !self.in_active[a as usize] {
-            self.in_active[a as usize] = true;
-            self.active.push(a);
-        }
+        let w = a as usize / 64;
+        self.active[w] |= 1 << (a % 64);
+        self.active_words[w / 64] |= 1 << (w % 64);
     }
 
     // ----- the work phase --------------------------------------------------------------------
 
-    fn work_phase(&mut self) -> Vec<Effect> {
-        let (agents, absent_for, in_active) = (&self.agents, &self.absent_for, &mut self.in_active);
-        self.active.retain(|&a| {
-            let keep = !agents[a as usize].queue.is_empty() && absent_for[a as usize] == 0;
-            if !keep {
-                in_active[a as usize] = false;
+    /// Fill `stepping` with the agents to step this tick, in index order: those marked active
+    /// whose queue is not empty and who are present. The others are unmarked until work comes
+    /// to them again.
+    fn collect_stepping(&mut self) {
+        self.stepping.clear();
+        for (i, summary) in self.active_words.iter_mut().enumerate() {
+            let mut s = *summary;
+            while s != 0 {
+                let w = i * 64 + s.trailing_zeros() as usize;
+                s &= s - 1;
+                let mut bits = self.active[w];
+                let mut keep = 0u64;
+                while bits != 0 {
+                    let b = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    let a = w * 64 + b as usize;
+                    if !self.agents[a].is_idle() && self.absent_for[a] == 0 {
+                        keep |= 1 << b;
+                        self.stepping.push(a as u32);
+                    }
+                }
+                self.active[w] = keep;
+                if keep == 0 {
+                    *summary &= !(1 << (w % 64));
+                }
             }
-            keep
-        });
+        }
+    }
+
+    /// Step every agent with work, appending their effects and the queue nodes they popped to
+    /// `effects` (one buffer per parallel chunk, in agent order).
+    fn work_phase(&mut self, effects: &mut Vec<StepOut>) {
         // Agents are stepped, and their effects applied, in index order whatever the threads.
-        self.active.sort_unstable();
+        self.collect_stepping();
         // The agents' states are stepped in place while everything else is read as a snapshot.
         let mut agents = std::mem::take(&mut self.agents);
         let snapshot = Snapshot {
             routing: self.routing(),
+            nodes: &self.queues.nodes,
             decisions: &self.decisions,
             authority: &self.authority,
             policy: Policy {
@@ -486,26 +546,36 @@ impl Engine {
                 escalate: self.escalates(),
             },
         };
-        let effects = step_all(&snapshot, &self.active, &mut agents, self.parallel_min);
+        step_all(
+            &snapshot,
+            &self.stepping,
+            &mut agents,
+            self.parallel_min,
+            effects,
+        );
         self.agents = agents;
-        effects
     }
 }
 
 /// Step the `active` agents (sorted), one by one or in parallel chunks once there are
-/// `parallel_min` of them; their effects come back in agent order either way.
+/// `parallel_min` of them; their effects are appended to `effects` in agent order either way
+/// (the buffers are empty when called, and kept for the next tick).
 fn step_all(
     snapshot: &Snapshot,
     active: &[u32],
     agents: &mut [AgentState],
     parallel_min: usize,
-) -> Vec<Effect> {
+    effects: &mut Vec<StepOut>,
+) {
     if active.len() < parallel_min {
-        let mut out = Vec::new();
-        for &a in active {
-            step::step_agent(snapshot, a, &mut agents[a as usize], &mut out);
+        if effects.is_empty() {
+            effects.push(StepOut::default());
         }
-        return out;
+        let out = &mut effects[0];
+        for &a in active {
+            step::step_agent(snapshot, a, &mut agents[a as usize], out);
+        }
+        return;
     }
     // Split the agents into disjoint slices, one per chunk of active agents, so each chunk
     // steps its own agents in place.
@@ -520,17 +590,16 @@ fn step_all(
         rest = tail;
         base = end;
     }
-    let per_chunk: Vec<Vec<Effect>> = jobs
-        .into_par_iter()
-        .map(|(ids, states, base)| {
-            let mut out = Vec::new();
+    if effects.len() < jobs.len() {
+        effects.resize_with(jobs.len(), StepOut::default);
+    }
+    jobs.into_par_iter()
+        .zip(effects.par_iter_mut())
+        .for_each(|((ids, states, base), out)| {
             for &a in ids {
-                step::step_agent(snapshot, a, &mut states[a as usize - base], &mut out);
+                step::step_agent(snapshot, a, &mut states[a as usize - base], out);
             }
-            out
-        })
-        .collect();
-    per_chunk.concat()
+        });
 }
 
 /// The backlog counted from the engine's state.

@@ -7,6 +7,8 @@ use super::in_flight::{Consults, Message, Stage};
 use super::step::Effect;
 use crate::model::rng::{self, Purpose};
 use crate::model::rules;
+use crate::model::structure::NONE;
+use crate::scenario::CrossUnitMode;
 
 impl Engine {
     pub(super) fn apply(&mut self, effect: Effect) {
@@ -68,24 +70,45 @@ impl Engine {
             }
         }
         let dec = &self.decisions[d as usize];
-        let units =
-            rules::units_to_consult(self.org.cross_unit, &self.shape, by, dec.locus, dec.reach);
-        if units.is_empty() {
+        let (locus, reach) = (dec.locus, dec.reach);
+        if self.org.cross_unit != CrossUnitMode::Consult || reach <= 0.0 {
+            // Nobody to consult (the rule's own first test, without taking an arena slot).
             self.finalise(d);
             return;
         }
-        let n = units.len();
-        let routing = self.routing();
-        let leads: Vec<u32> = units.iter().map(|&u| routing.consulted(u)).collect();
-        self.decisions[d as usize].consults = Some(Box::new(Consults {
-            heard: vec![false; n],
-            pending: n as u32,
-            units,
-        }));
+        let c = match self.consults_free.pop() {
+            Some(c) => c,
+            None => {
+                self.consults.push(Consults::default());
+                (self.consults.len() - 1) as u32
+            }
+        };
+        let consults = &mut self.consults[c as usize];
+        rules::units_to_consult_into(
+            self.org.cross_unit,
+            &self.shape,
+            by,
+            locus,
+            reach,
+            &mut consults.units,
+        );
+        let n = consults.units.len();
+        if n == 0 {
+            self.consults_free.push(c);
+            self.finalise(d);
+            return;
+        }
+        consults.heard.clear();
+        consults.heard.resize(n, false);
+        consults.pending = n as u32;
+        self.decisions[d as usize].consults = c;
         self.decisions[d as usize].stage = Stage::Waiting;
         self.waiting += 1;
         let generation = self.decisions[d as usize].generation;
-        for (slot, to) in leads.into_iter().enumerate() {
+        for slot in 0..n {
+            let to = self
+                .routing()
+                .consulted(self.consults[c as usize].units[slot]);
             let slot = slot as u32;
             self.send(
                 Message::Consult {
@@ -114,7 +137,7 @@ impl Engine {
         let by = dec.decider;
         let level = shape.level[by as usize] as u32;
         let climbed = rules::levels_climbed(shape, by, dec.hops_vertical, dec.hops_lateral);
-        let unheard = dec.consults.as_ref().map_or(0.0, |c| {
+        let unheard = self.consults.get(dec.consults as usize).map_or(0.0, |c| {
             rules::unheard_share(shape, &c.units, &c.heard, dec.locus, dec.reach)
         });
         let fidelity = rules::fidelity(self.quality.filter_loss, climbed, unheard);
@@ -126,7 +149,7 @@ impl Engine {
             self.quality.sharpness,
             (!at_top).then_some(self.org.alignment),
         );
-        let quality_key = rng::key(self.seed, self.replicate, dec.key, Purpose::Quality, 0);
+        let quality_key = self.keys.key(dec.key, Purpose::Quality, 0);
         let good = rng::chance(quality_key, p);
         let down = rules::return_delay(
             shape,
@@ -156,7 +179,10 @@ impl Engine {
     pub(super) fn execute(&mut self, d: u32) {
         let dec = &mut self.decisions[d as usize];
         dec.stage = Stage::Done;
-        dec.consults = None;
+        if dec.consults != NONE {
+            self.consults_free.push(dec.consults);
+            dec.consults = NONE;
+        }
         let latency = self.now - dec.arrived;
         self.pending_arrivals -= dec.arrived as u64;
         let value = rules::value(
@@ -169,7 +195,7 @@ impl Engine {
         self.record.executed += 1;
         self.record.value += value;
         self.tally.executed(latency, dec.good, value);
-        let rework_key = rng::key(self.seed, self.replicate, dec.key, Purpose::Rework, 0);
+        let rework_key = self.keys.key(dec.key, Purpose::Rework, 0);
         if !dec.good && rng::chance(rework_key, self.quality.rework) {
             let again = self.stream.rework(dec.key, dec.locus);
             self.rework.push(again);

@@ -53,7 +53,7 @@ impl Engine {
         }
         self.refresh_routing();
         for &a in &who {
-            let items = self.agents[a as usize].drain();
+            let items = self.queues.drain(&mut self.agents[a as usize]);
             for item in items {
                 match item {
                     Item::Decision(d) => {

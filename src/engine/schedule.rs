@@ -163,7 +163,7 @@ impl Engine {
                     }
                     // A replacement arrives with the competence the agent left with.
                     self.competence[a as usize] = c;
-                    if !self.agents[a as usize].queue.is_empty() {
+                    if !self.agents[a as usize].is_idle() {
                         self.activate(a);
                     }
                 }
@@ -191,19 +191,24 @@ impl Engine {
             shocks::link_delays(self.org.link_delay, outages);
     }
 
-    /// Decisions sitting in the queues of agents who are away.
-    pub(super) fn frozen(&self) -> u64 {
-        let mut absent: Vec<u32> = self
-            .shocks
-            .iter()
-            .filter(|s| s.active())
-            .flat_map(|s| s.absent.iter().map(|&(a, _)| a))
-            .collect();
+    /// Decisions sitting in the queues of agents who are away (each agent counted once,
+    /// however many shocks hold it; the list of them is a buffer kept from tick to tick).
+    pub(super) fn frozen(&mut self) -> u64 {
+        let mut absent = std::mem::take(&mut self.absent_now);
+        absent.clear();
+        absent.extend(
+            self.shocks
+                .iter()
+                .filter(|s| s.active())
+                .flat_map(|s| s.absent.iter().map(|&(a, _)| a)),
+        );
         absent.sort_unstable();
         absent.dedup();
-        absent
+        let n = absent
             .iter()
             .map(|&a| self.agents[a as usize].decisions as u64)
-            .sum()
+            .sum();
+        self.absent_now = absent;
+        n
     }
 }

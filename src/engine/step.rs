@@ -4,51 +4,141 @@
 //! own queue and progress; everything else it does is returned as [`Effect`]s, applied in
 //! agent order afterwards. So stepping agents in parallel chunks gives the same results as
 //! stepping them one by one.
-
-use std::collections::VecDeque;
+//!
+//! Every agent's FIFO is threaded through one pool of queue nodes ([`Queues`]): the agent
+//! holds the indices of its first and last node, each node the index of the next. A step
+//! only reads the pool; the nodes it pops are handed back after the work phase.
 
 use crate::engine::in_flight::{Decision, Item};
 use crate::model::routing::Routing;
 use crate::model::rules::{self, Choice};
+use crate::model::structure::NONE;
 
 /// Tolerance for comparing effort (capacities like 0.1 do not add up exactly in binary).
 const EPS: f64 = 1e-9;
 
-/// An agent's changing state.
-#[derive(Debug, Default, Clone)]
+/// An agent's changing state, with the fixed capacity its step reads, packed together so a
+/// step touches one agent record.
+#[derive(Debug, Clone, Copy)]
 pub struct AgentState {
-    pub queue: VecDeque<Item>,
+    /// First and last node of the queue in [`Queues`]; `NONE` when the queue is empty.
+    head: u32,
+    tail: u32,
     /// Decision items in the queue (consult items excluded).
     pub decisions: u32,
-    /// The task chosen for the head of the queue and its cost, once started.
-    pub started: Option<(Task, f64)>,
+    /// The task chosen for the head of the queue, once started, and its cost (kept apart so
+    /// the record packs into 40 bytes).
+    pub started: Option<Task>,
+    pub cost: f64,
     /// Effort already spent on the started task.
     pub progress: f64,
+    /// Effort the agent can spend per tick (the shape's, copied here).
+    pub capacity: f64,
 }
 
 impl AgentState {
-    /// Add an item at the back of the queue.
-    pub fn push(&mut self, item: Item) {
-        if matches!(item, Item::Decision(_)) {
-            self.decisions += 1;
+    /// An agent with an empty queue.
+    pub fn new(capacity: f64) -> AgentState {
+        AgentState {
+            head: NONE,
+            tail: NONE,
+            decisions: 0,
+            started: None,
+            cost: 0.0,
+            progress: 0.0,
+            capacity,
         }
-        self.queue.push_back(item);
     }
 
-    fn pop(&mut self) {
-        if let Some(Item::Decision(_)) = self.queue.pop_front() {
+    /// Whether the queue is empty.
+    pub fn is_idle(&self) -> bool {
+        self.head == NONE
+    }
+
+    /// Take the head of the queue off: `freed` gets its node back for the pool.
+    fn pop(&mut self, nodes: &[Node], freed: &mut Vec<u32>) {
+        let node = self.head;
+        let Node { item, next } = nodes[node as usize];
+        if matches!(item, Item::Decision(_)) {
             self.decisions -= 1;
         }
+        self.head = next;
+        if next == NONE {
+            self.tail = NONE;
+        }
+        freed.push(node);
         self.started = None;
         self.progress = 0.0;
     }
+}
 
-    /// Empty the queue (for rerouting), forgetting partial progress.
-    pub fn drain(&mut self) -> VecDeque<Item> {
-        self.decisions = 0;
-        self.started = None;
-        self.progress = 0.0;
-        std::mem::take(&mut self.queue)
+/// A queue entry: an item and the next entry of the same agent's queue (`NONE`: the last).
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    pub item: Item,
+    pub next: u32,
+}
+
+/// The nodes of every agent's queue. Slots of popped items are reused, so once a run is under
+/// way queueing allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Queues {
+    pub nodes: Vec<Node>,
+    free: Vec<u32>,
+}
+
+impl Queues {
+    /// Add `item` at the back of `st`'s queue.
+    pub fn push(&mut self, st: &mut AgentState, item: Item) {
+        let node = Node { item, next: NONE };
+        let n = match self.free.pop() {
+            Some(n) => {
+                self.nodes[n as usize] = node;
+                n
+            }
+            None => {
+                self.nodes.push(node);
+                (self.nodes.len() - 1) as u32
+            }
+        };
+        if st.tail == NONE {
+            st.head = n;
+        } else {
+            self.nodes[st.tail as usize].next = n;
+        }
+        st.tail = n;
+        if matches!(item, Item::Decision(_)) {
+            st.decisions += 1;
+        }
+    }
+
+    /// Nodes popped by the work phase, free for reuse.
+    pub fn release(&mut self, freed: &mut Vec<u32>) {
+        self.free.append(freed);
+    }
+
+    /// The items of `st`'s queue, front first.
+    pub fn items<'a>(&'a self, st: &AgentState) -> impl Iterator<Item = Item> + 'a {
+        let mut n = st.head;
+        std::iter::from_fn(move || {
+            let node = self.nodes.get(n as usize)?;
+            n = node.next;
+            Some(node.item)
+        })
+    }
+
+    /// Empty `st`'s queue (for rerouting), forgetting partial progress; its items, front first.
+    pub fn drain(&mut self, st: &mut AgentState) -> Vec<Item> {
+        let mut items = Vec::new();
+        let mut n = st.head;
+        while n != NONE {
+            let node = self.nodes[n as usize];
+            items.push(node.item);
+            self.free.push(n);
+            n = node.next;
+        }
+        *st = AgentState::new(st.capacity);
+        items
     }
 }
 
@@ -97,24 +187,39 @@ pub struct Policy {
 /// Everything an agent's step may read.
 pub struct Snapshot<'a> {
     pub routing: Routing<'a>,
+    /// The queue nodes (a step pops its own agent's, handing the nodes back through `freed`).
+    pub nodes: &'a [Node],
     pub decisions: &'a [Decision],
     /// Each agent's current authority.
     pub authority: &'a [f64],
     pub policy: Policy,
 }
 
+/// What a step produces: effects to apply in agent order, and the queue nodes it popped.
+#[derive(Debug, Default)]
+pub struct StepOut {
+    pub effects: Vec<Effect>,
+    pub freed: Vec<u32>,
+}
+
 /// Step agent `a` for one tick, appending its effects to `out`.
-pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut Vec<Effect>) {
-    let shape = ctx.routing.shape;
-    let mut budget = shape.capacity[a as usize];
+pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut) {
+    let StepOut {
+        effects: out,
+        freed,
+    } = out;
+    let mut budget = st.capacity;
     let mut spent = 0.0;
     while budget > EPS {
-        let Some(&item) = st.queue.front() else { break };
+        if st.head == NONE {
+            break;
+        }
+        let item = ctx.nodes[st.head as usize].item;
         let (task, cost) = match st.started {
-            Some(started) => started,
+            Some(task) => (task, st.cost),
             None => {
                 let chosen = choose(ctx, a, item);
-                st.started = Some(chosen);
+                (st.started, st.cost) = (Some(chosen.0), chosen.1);
                 st.progress = 0.0;
                 chosen
             }
@@ -127,7 +232,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut Vec<Eff
         }
         budget -= remaining;
         spent += remaining;
-        st.pop();
+        st.pop(ctx.nodes, freed);
         match (task, item) {
             (Task::Decide, Item::Decision(d)) => out.push(Effect::Decided { decision: d, by: a }),
             (Task::Refer { frustrated }, Item::Decision(d)) => match ctx.routing.superior(a) {

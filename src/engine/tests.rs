@@ -55,11 +55,19 @@ fn with_patience_to_spare_every_consulted_unit_is_heard() {
             .iter()
             .filter(|d| matches!(d.stage, Stage::Down | Stage::Done))
             .filter(|d| {
-                d.consults
-                    .as_ref()
+                e.consults
+                    .get(d.consults as usize)
                     .is_some_and(|c| c.heard.iter().any(|h| !h))
             })
             .count();
     }
     assert_eq!(finalised_unheard, 0);
+}
+
+#[test]
+fn an_agent_and_a_queued_item_stay_small() {
+    // Resident bytes per agent are set by these records (docs/performance.md): an agent's
+    // queue, progress and capacity in 40 bytes, a queued item with its link in 20.
+    assert!(std::mem::size_of::<AgentState>() <= 40);
+    assert!(std::mem::size_of::<step::Node>() <= 20);
 }

@@ -182,11 +182,7 @@ impl Routing<'_> {
     /// Teams: the best lead among the teams neighbouring `a`'s.
     fn neighbour_lead(&self, a: u32) -> Option<u32> {
         let s = self.shape;
-        best_neighbour_lead(
-            &s.neighbours[s.team_of(a) as usize],
-            self.lead,
-            self.competence,
-        )
+        best_neighbour_lead(s.neighbours.of(s.team_of(a)), self.lead, self.competence)
     }
 
     /// The acting top, unless there is none or it is `from`.

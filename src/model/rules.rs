@@ -67,15 +67,32 @@ pub fn units_to_consult(
     locus: f64,
     reach: f64,
 ) -> Vec<u32> {
+    let mut units = Vec::new();
+    units_to_consult_into(mode, shape, decider, locus, reach, &mut units);
+    units
+}
+
+/// [`units_to_consult`] into a list the caller keeps (emptied first), so the engine's
+/// consults allocate nothing once its lists have grown.
+pub fn units_to_consult_into(
+    mode: CrossUnitMode,
+    shape: &Shape,
+    decider: u32,
+    locus: f64,
+    reach: f64,
+    units: &mut Vec<u32>,
+) {
+    units.clear();
     if mode != CrossUnitMode::Consult || reach <= 0.0 {
-        return Vec::new();
+        return;
     }
     let (first, count) = shape.touched_units(locus, reach);
     let own = shape.domain_units(decider);
-    (0..count)
-        .map(|k| (first + k) % shape.units)
-        .filter(|u| !own.contains(u))
-        .collect()
+    units.extend(
+        (0..count)
+            .map(|k| (first + k) % shape.units)
+            .filter(|u| !own.contains(u)),
+    );
 }
 
 /// The levels a decision climbed, for its fidelity and its way down: in a tree the decider's

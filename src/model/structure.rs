@@ -34,7 +34,49 @@ pub struct Shape {
     /// Manager of each agent in a tree (`NONE` for the top and in teams).
     pub parent: Vec<u32>,
     /// For teams: the neighbouring teams of each team, ascending.
-    pub neighbours: Vec<Vec<u32>>,
+    pub neighbours: Neighbours,
+}
+
+/// The teams network as flat arrays (compressed rows): team `t`'s neighbours are
+/// `targets[offsets[t]..offsets[t + 1]]`, ascending. One allocation for the whole network
+/// instead of one per team, and a team's list next to the next team's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Neighbours {
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
+}
+
+impl Neighbours {
+    /// The network from one list of neighbours per team.
+    pub fn from_lists(lists: &[Vec<u32>]) -> Neighbours {
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        let mut targets = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        offsets.push(0);
+        for list in lists {
+            targets.extend_from_slice(list);
+            offsets.push(targets.len() as u32);
+        }
+        Neighbours { offsets, targets }
+    }
+
+    /// The neighbouring teams of team `team`, ascending (empty for a team out of range).
+    pub fn of(&self, team: u32) -> &[u32] {
+        let t = team as usize;
+        match (self.offsets.get(t), self.offsets.get(t + 1)) {
+            (Some(&lo), Some(&hi)) => &self.targets[lo as usize..hi as usize],
+            _ => &[],
+        }
+    }
+
+    /// Every team's neighbours, team by team.
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        (0..self.teams() as u32).map(|t| self.of(t))
+    }
+
+    /// Number of teams in the network (0 for a tree).
+    pub fn teams(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
 }
 
 impl Shape {
@@ -79,7 +121,7 @@ impl Shape {
             competence0: Vec::with_capacity(n),
             level: Vec::with_capacity(n),
             parent: Vec::with_capacity(n),
-            neighbours: Vec::new(),
+            neighbours: Neighbours::default(),
         };
         for l in 0..levels {
             for j in 0..sizes[l as usize] {
@@ -118,7 +160,7 @@ impl Shape {
             competence0: vec![org.competence.at(0); n],
             level: vec![0; n],
             parent: vec![NONE; n],
-            neighbours: wire(teams, network, seed, replicate),
+            neighbours: Neighbours::from_lists(&wire(teams, network, seed, replicate)),
         }
     }
 
@@ -260,6 +302,28 @@ impl Shape {
     }
 }
 
+/// The links made so far while wiring, hashed by SplitMix64 (a link is already a well-spread
+/// pair of team indices; the default hasher's DoS resistance is not needed here).
+type LinkSet = std::collections::HashSet<u64, std::hash::BuildHasherDefault<MixHasher>>;
+
+/// A hasher for one `u64` at a time: SplitMix64's finaliser.
+#[derive(Default)]
+struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        rng::mix(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b) ^ (self.0 >> 56);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}
+
 /// Wire `teams` teams into a network. Small-world: a ring lattice where each team links to
 /// `degree / 2` neighbours on each side, then each link is rewired with probability `rewire`
 /// (Watts–Strogatz), keyed by team so it is the same for every org with the same settings.
@@ -269,15 +333,14 @@ pub fn wire(teams: u32, network: Network, seed: u64, replicate: u32) -> Vec<Vec<
     // Links made so far, for constant-time duplicate checks (a linear scan of a team's list
     // made wiring a dense network cubic in the teams). Only looked up, never iterated, and the
     // lists are sorted at the end, so the network is the same as with the scan.
-    let mut made: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let mut made: LinkSet = LinkSet::default();
     let edge = |a: u32, b: u32| (u64::from(a.min(b)) << 32) | u64::from(a.max(b));
-    let link =
-        |adj: &mut Vec<Vec<u32>>, made: &mut std::collections::HashSet<u64>, a: u32, b: u32| {
-            if a != b && made.insert(edge(a, b)) {
-                adj[a as usize].push(b);
-                adj[b as usize].push(a);
-            }
-        };
+    let link = |adj: &mut Vec<Vec<u32>>, made: &mut LinkSet, a: u32, b: u32| {
+        if a != b && made.insert(edge(a, b)) {
+            adj[a as usize].push(b);
+            adj[b as usize].push(a);
+        }
+    };
     let (half, rewire) = match network {
         Network::Complete => (n as u32, 0.0),
         Network::Ring => (1, 0.0),

@@ -9,7 +9,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Exp, Gamma, LogNormal, Poisson};
 
-use crate::model::rng::{self, Purpose};
+use crate::model::rng::{self, Purpose, RunKeys};
 use crate::scenario::{Dist, Work};
 
 /// A distribution ready to sample (parameters were validated when the scenario was loaded).
@@ -77,8 +77,7 @@ pub struct Surge {
 /// Draws the work of one replicate.
 #[derive(Debug, Clone)]
 pub struct WorkStream {
-    seed: u64,
-    replicate: u32,
+    keys: RunKeys,
     rate: f64,
     cross_unit: f64,
     complexity: Sampler,
@@ -94,8 +93,7 @@ impl WorkStream {
     /// The work stream of replicate `replicate`.
     pub fn new(work: &Work, seed: u64, replicate: u32) -> WorkStream {
         WorkStream {
-            seed,
-            replicate,
+            keys: RunKeys::new(seed, replicate),
             rate: work.rate,
             cross_unit: work.cross_unit,
             complexity: Sampler::new(work.complexity),
@@ -107,32 +105,18 @@ impl WorkStream {
 
     /// Append the decisions arriving in `tick` under the given surges to `out`, in a fixed order.
     pub fn arrivals(&self, tick: u32, surges: &[Surge], out: &mut Vec<NewDecision>) {
-        let mut g = rng::generator(rng::key(
-            self.seed,
-            self.replicate,
-            tick as u64,
-            Purpose::Arrivals,
-            0,
-        ));
+        let tick_keys = self.keys.subject(tick as u64, Purpose::Arrivals);
+        let mut g = rng::generator(tick_keys.key(0));
         let n = poisson(&mut g, self.rate);
         for i in 0..n {
-            let key = rng::key(
-                self.seed,
-                self.replicate,
-                tick as u64,
-                Purpose::Arrivals,
-                1 + i,
-            );
+            let key = tick_keys.key(1 + i);
             let locus = g.random::<f64>();
             let d = self.attributes(&mut g, key, locus);
             // A surge with factor < 1 thins the base stream in its region.
             let kept = surges.iter().all(|s| {
                 s.factor >= 1.0
                     || !in_region(locus, s.region)
-                    || rng::chance(
-                        rng::key(self.seed, self.replicate, key, Purpose::SurgeArrivals, s.id),
-                        s.factor,
-                    )
+                    || rng::chance(self.keys.key(key, Purpose::SurgeArrivals, s.id), s.factor)
             });
             if kept {
                 out.push(d);
@@ -141,23 +125,12 @@ impl WorkStream {
         for s in surges.iter().filter(|s| s.factor > 1.0) {
             let [lo, hi] = s.region.unwrap_or([0.0, 1.0]);
             let width = (hi - lo).clamp(0.0, 1.0);
-            let sub = rng::key(
-                self.seed,
-                self.replicate,
-                tick as u64,
-                Purpose::SurgeArrivals,
-                s.id,
-            );
+            let sub = self.keys.key(tick as u64, Purpose::SurgeArrivals, s.id);
             let mut g = rng::generator(sub);
             let n = poisson(&mut g, self.rate * (s.factor - 1.0) * width);
+            let sub_keys = self.keys.subject(sub, Purpose::SurgeArrivals);
             for i in 0..n {
-                let key = rng::key(
-                    self.seed,
-                    self.replicate,
-                    sub,
-                    Purpose::SurgeArrivals,
-                    1 + i,
-                );
+                let key = sub_keys.key(1 + i);
                 let locus = (lo + width * g.random::<f64>()).min(MAX_REACH);
                 out.push(self.attributes(&mut g, key, locus));
             }
@@ -166,14 +139,8 @@ impl WorkStream {
 
     /// The decision that arrives again when decision `parent_key` at `locus` was bad.
     pub fn rework(&self, parent_key: u64, locus: f64) -> NewDecision {
-        let key = rng::key(self.seed, self.replicate, parent_key, Purpose::Rework, 1);
-        let mut g = rng::generator(rng::key(
-            self.seed,
-            self.replicate,
-            parent_key,
-            Purpose::ReworkAttributes,
-            0,
-        ));
+        let key = self.keys.key(parent_key, Purpose::Rework, 1);
+        let mut g = rng::generator(self.keys.key(parent_key, Purpose::ReworkAttributes, 0));
         self.attributes(&mut g, key, locus)
     }
 
