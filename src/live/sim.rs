@@ -114,12 +114,7 @@ pub enum Control {
     Authority(Option<f64>),
 }
 
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| {
-        f.to_uppercase().collect::<String>() + c.as_str()
-    })
-}
+use crate::scenario::wording::capitalise as capitalised;
 
 /// A shock injected into every org, and where it came from.
 #[derive(Debug, Clone)]

@@ -66,7 +66,12 @@ impl Words {
             c.org_recovery.unwrap_or_default(),
             c.reference_recovery.unwrap_or_default(),
         );
-        let label = metric.label();
+        // The catalogue's words in the scenario's noun; a shock's label holds the user's shock
+        // name, which is left as written.
+        let label = match metric {
+            Metric::Shock(..) => metric.label(),
+            _ => self.in_nouns(metric.label()),
+        };
         if c.ratio.is_none() {
             return match recovery {
                 Some((shock, label)) => format!(
@@ -354,8 +359,7 @@ impl Words {
 
     /// A unit in the scenario's words: "claim-hours" for "decision-hours".
     fn in_nouns(&self, unit: String) -> String {
-        unit.replace("decisions", &self.nouns)
-            .replace("decision-", &format!("{}-", self.noun))
+        crate::scenario::wording::in_words(&unit, &self.noun, &self.nouns)
     }
 
     /// The singular tick unit.
@@ -586,24 +590,26 @@ impl Words {
         };
         match claimed(c) {
             Verdict::Better => format!(
-                "{o} made {}% fewer bad {} than {r} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
+                "{o} made {}% fewer bad {} than {r} ({} bad vs {}; good-{noun} rate {}×, {}, n = {})",
                 fewer(go, gr),
                 self.nouns,
                 pct(1.0 - go),
                 pct(1.0 - gr),
                 times(ratio),
                 range_of(c),
-                c.n
+                c.n,
+                noun = self.noun,
             ),
             Verdict::Worse => format!(
-                "{r} made {}% fewer bad {} than {o} ({} bad vs {}; good-decision rate {}×, {}, n = {})",
+                "{r} made {}% fewer bad {} than {o} ({} bad vs {}; good-{noun} rate {}×, {}, n = {})",
                 fewer(gr, go),
                 self.nouns,
                 pct(1.0 - gr),
                 pct(1.0 - go),
                 times(1.0 / ratio),
                 inverse_range_of(c),
-                c.n
+                c.n,
+                noun = self.noun,
             ),
             _ => format!(
                 "{o} and {r} took {} about equally well ({} vs {} good; {}×, {}, n = {})",

@@ -210,7 +210,7 @@ fn summarise_with(
     for (w, &window) in windows.iter().enumerate() {
         let of_window: Vec<&ReplicateValue> =
             values.iter().filter(|v| v.window == window).collect();
-        let (r, c) = summarise_window(orgs, reference, tick_unit, window, &of_window);
+        let (r, c) = summarise_window(orgs, reference, (tick_unit, nouns), window, &of_window);
         rows.extend(r.iter().cloned().map(|row| (w, row)));
         comparisons.extend(c.iter().cloned().map(|c| (w, c)));
         by_window.push((window.to_string(), r, c));
@@ -248,7 +248,7 @@ fn summarise_with(
 fn summarise_window(
     orgs: &[String],
     reference: usize,
-    tick_unit: &str,
+    (tick_unit, nouns): (&str, &(String, String)),
     window: &str,
     values: &[&ReplicateValue],
 ) -> (Vec<SummaryRow>, Vec<Comparison>) {
@@ -289,7 +289,8 @@ fn summarise_window(
         }
     }
 
-    let words = Words::new(tick_unit);
+    let mut words = Words::new(tick_unit);
+    (words.noun, words.nouns) = nouns.clone();
     let mut comparisons = Vec::new();
     if orgs.len() >= 2 && reference < orgs.len() {
         for o in (0..orgs.len()).filter(|&o| o != reference) {

@@ -359,12 +359,13 @@ fn summary_table(h: &mut String, rs: &ResultSet) {
          <em>absorbed</em>: the shock never moved the metric out of its normal band. Rows with \
          nothing to read (zero in every organisation) are left out.</p>\n",
     );
+    let words = &rs.scenario().scenario;
     for (section, rows) in summary_table::groups(&rs.summary.metrics, &names, rs.scenario()) {
         let _ = write!(
             h,
             "<div class=\"group\">\n<h3>{}</h3>\n<table class=\"summary\">\n<thead><tr>\
              <th>Metric</th><th>Unit</th>",
-            esc(&section.title())
+            esc(&words.in_words(&section.title()))
         );
         for (i, org) in rs.orgs.iter().enumerate() {
             let _ = write!(h, "<th class=\"org\">{}{}</th>", org_key(i), esc(&org.name));
@@ -372,6 +373,7 @@ fn summary_table(h: &mut String, rs: &ResultSet) {
         h.push_str("</tr></thead>\n<tbody>\n");
         for row in &rows {
             let (label, unit_words, kind) = describe(row.parsed.as_ref(), row.metric, unit);
+            let (label, unit_words) = (words.in_words(&label), words.in_words(&unit_words));
             let _ = write!(
                 h,
                 "<tr><th>{}</th><td class=\"unit\">{}</td>",
@@ -441,6 +443,8 @@ fn windows_table(h: &mut String, rs: &ResultSet) {
         for m in shown {
             let metric = Metric::Org(m);
             let (label, unit_words, kind) = describe(Some(&metric), m.name(), unit);
+            let words = &rs.scenario().scenario;
+            let (label, unit_words) = (words.in_words(&label), words.in_words(&unit_words));
             let _ = write!(
                 h,
                 "<tr><th>{}</th><td class=\"unit\">{}</td>",
@@ -492,6 +496,7 @@ fn comparisons_table(h: &mut String, rs: &ResultSet) {
             .unwrap_or_default();
         let metric = Metric::parse_in(&c.metric, rs.scenario());
         let (label, _, _) = describe(metric.as_ref(), &c.metric, rs.tick_unit());
+        let label = rs.scenario().scenario.in_words(&label);
         let ratio = match (c.ratio, c.ci_low, c.ci_high) {
             (Some(r), Some(lo), Some(hi)) => {
                 format!("{r:.2}× <span class=\"ci\">{lo:.2}–{hi:.2}</span>")

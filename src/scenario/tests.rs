@@ -805,3 +805,22 @@ fn delegation_errors_point_at_the_value() {
     );
     assert!(help[0].contains("use `level = 0`"), "{help:?}");
 }
+
+#[test]
+fn decision_words_are_said_in_the_scenarios_noun_as_whole_words() {
+    let mut s = Scenario::new("t", 10, 1.0, vec![OrgSpec::tree("H", 2, 2)]);
+    let meta = &mut s.scenario;
+    let label =
+        "Decisions per hour · decision-hours · good-decision rate · undecisioned · indecision";
+    assert_eq!(meta.in_words(label), label, "no noun: the text as written");
+    meta.decision_noun = Some("claim".to_string());
+    assert_eq!(
+        meta.in_words(label),
+        "Claims per hour · claim-hours · good-claim rate · undecisioned · indecision"
+    );
+    meta.decision_noun_plural = Some("cases of fraud".to_string());
+    assert_eq!(
+        meta.in_words("Where decisions are taken"),
+        "Where cases of fraud are taken"
+    );
+}

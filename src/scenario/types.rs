@@ -73,6 +73,16 @@ impl Meta {
             .clone()
             .unwrap_or_else(|| format!("{}s", self.noun()))
     }
+
+    /// `text` with "decision" and "decisions" (also capitalised, also inside "decision-hours"
+    /// or "good-decision rate") in the scenario's words: a label written once for every
+    /// scenario, read in the client's terms.
+    pub fn in_words(&self, text: &str) -> String {
+        if self.decision_noun.is_none() {
+            return text.to_string();
+        }
+        crate::scenario::wording::in_words(text, &self.noun(), &self.nouns())
+    }
 }
 
 /// A probability distribution for one attribute of a decision.

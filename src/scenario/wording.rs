@@ -30,6 +30,54 @@ impl Voice<'_> {
     }
 }
 
+/// `text` with the whole words "decision" and "decisions" (also capitalised, also in
+/// "decision-hours" or "good-decision rate") said as `noun` and `nouns`.
+pub fn in_words(text: &str, noun: &str, nouns: &str) -> String {
+    let capital = capitalise;
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['d', 'D']) {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let word_start = out.chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let found = [
+            ("decisions", nouns.to_string()),
+            ("Decisions", capital(nouns)),
+            ("decision", noun.to_string()),
+            ("Decision", capital(noun)),
+        ]
+        .into_iter()
+        .find(|(w, _)| {
+            from.starts_with(w)
+                && from[w.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        });
+        match found {
+            Some((w, said)) if word_start => {
+                out.push_str(&said);
+                rest = &from[w.len()..];
+            }
+            _ => {
+                out.push_str(&from[..1]);
+                rest = &from[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with its first letter in upper case: "Claims executed per hour".
+pub fn capitalise(text: &str) -> String {
+    let mut c = text.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// The tick unit in the plural: "hour" → "hours"; a unit already ending in `s` stays.
 pub fn plural(unit: &str) -> String {
     if unit.is_empty() {

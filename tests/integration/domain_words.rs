@@ -30,6 +30,15 @@ fn claims_and_named_levels_are_what_the_results_speak_of() {
     assert!(!headlines.contains("decisions"), "{headlines}");
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains(" new claims per hour on average"));
+    // The results table and every comparison speak of claims too.
+    assert!(html.contains("<h3>Where claims are taken</h3>"));
+    assert!(html.contains("good-claim rate"));
+    for c in json["comparisons"].as_array().unwrap() {
+        let text = c["text"].as_str().unwrap();
+        assert!(!text.contains("decision"), "{text}");
+    }
+    let over_time = fs::read_to_string(out.join("throughput.svg")).unwrap();
+    assert!(over_time.contains("Claims executed per hour"));
     let chart = fs::read_to_string(out.join("decided_at.svg")).unwrap();
     for words in [
         "Where claims are taken",

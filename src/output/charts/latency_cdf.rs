@@ -73,11 +73,12 @@ where
         .max()
         .map_or(1.0, |l| (l as f64).max(1.0));
 
+    let nouns = sc.scenario.nouns();
     let body = draw_frame(
         root,
-        "How quickly decisions are executed",
+        &format!("How quickly {nouns} are executed"),
         &format!(
-            "All {} replicates, decisions executed after the {}-{unit} warm-up; markers: median and \
+            "All {} replicates, {nouns} executed after the {}-{unit} warm-up; markers: median and \
              95th percentile; time on a log scale, ending at the slowest org's 99.5th percentile",
             rs.manifest.replications, sc.scenario.warmup
         ),
@@ -99,7 +100,7 @@ where
         .x_desc(format!(
             "latency, arrival to execution ({units}, log scale)"
         ))
-        .y_desc("decisions executed within that time")
+        .y_desc(format!("{nouns} executed within that time"))
         .draw()?;
     let labels = text(TICK_LABEL_SIZE, INK);
     for v in axis_ticks(x_end) {

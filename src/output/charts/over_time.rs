@@ -5,6 +5,7 @@ use super::frame::{Plot, axes, draw_frame, org_legend, plot_builder};
 use super::series::{BandPoint, Quantity, band};
 use super::style::*;
 use crate::output::results::ResultSet;
+use crate::scenario::wording::capitalise;
 use crate::scenario::{Scenario, ShockKind};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -37,20 +38,22 @@ where
         .max()
         .unwrap_or(0);
 
+    // In the scenario's words: "Claims executed per hour".
+    let (noun, nouns) = (sc.scenario.noun(), sc.scenario.nouns());
     let (title, y_desc, smoothing) = match q {
         Quantity::Latency { window } => (
-            "Decision latency over time".to_string(),
+            format!("{} latency over time", capitalise(&noun)),
             format!("latency, arrival to execution ({units})"),
             Some(window),
         ),
         Quantity::Throughput { window } => (
-            format!("Decisions executed per {unit}"),
-            format!("decisions executed per {unit}"),
+            format!("{} executed per {unit}", capitalise(&nouns)),
+            format!("{nouns} executed per {unit}"),
             Some(window),
         ),
         Quantity::Backlog => (
             "Backlog over time".to_string(),
-            "decisions not yet executed".to_string(),
+            format!("{nouns} not yet executed"),
             None,
         ),
         Quantity::Value { window } => (

@@ -334,11 +334,4 @@ where
     Ok(())
 }
 
-/// `label` with its first letter in upper case.
-pub fn capitalise(label: &str) -> String {
-    let mut c = label.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
+pub use crate::scenario::wording::capitalise;

@@ -241,9 +241,7 @@ pub fn indices_sentence(sr: &SweepResults, subject: &str, metric: &str) -> Optio
     Some(text)
 }
 
-fn capital(s: &str) -> String {
-    crate::output::charts::sweep::capitalise(s)
-}
+use crate::scenario::wording::capitalise as capital;
 
 /// One side's box: where `org` does better.
 #[derive(Debug, Clone)]
