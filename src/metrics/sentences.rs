@@ -727,7 +727,7 @@ pub(crate) fn num(x: f64) -> String {
     }
 }
 
-/// A ratio for a sentence. Near 1 it gets a third decimal, so a real but small difference is
+/// A ratio for a sentence. Within 10% of 1 it gets a third decimal, so a real but small difference is
 /// not printed as "1.0× (1.0–1.0)".
 fn times(x: f64) -> String {
     if near_one(x) {
@@ -738,7 +738,7 @@ fn times(x: f64) -> String {
 }
 
 fn near_one(x: f64) -> bool {
-    x != 1.0 && (x - 1.0).abs() < 0.05
+    x != 1.0 && (x - 1.0).abs() < 0.1
 }
 
 /// `lo–hi`, both ends printed alike.
