@@ -161,7 +161,7 @@ impl Engine {
             horizon: scenario.scenario.ticks,
             now: 0,
             stream: WorkStream::new(&scenario.work, seed, replicate),
-            agents: shape.capacity.iter().map(|&c| AgentState::new(c)).collect(),
+            agents: vec![AgentState::new(); n],
             queues: Queues::default(),
             absent_for: vec![0; n],
             rerouted_for: vec![0; n],

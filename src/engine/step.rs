@@ -17,8 +17,8 @@ use crate::model::structure::NONE;
 /// Tolerance for comparing effort (capacities like 0.1 do not add up exactly in binary).
 const EPS: f64 = 1e-9;
 
-/// An agent's changing state, with the fixed capacity its step reads, packed together so a
-/// step touches one agent record.
+/// An agent's changing state, packed into one 32-byte record (its fixed capacity is read from
+/// the shape).
 #[derive(Debug, Clone, Copy)]
 pub struct AgentState {
     /// First and last node of the queue in [`Queues`]; `NONE` when the queue is empty.
@@ -27,18 +27,16 @@ pub struct AgentState {
     /// Decision items in the queue (consult items excluded).
     pub decisions: u32,
     /// The task chosen for the head of the queue, once started, and its cost (kept apart so
-    /// the record packs into 40 bytes).
+    /// the record packs into 32 bytes).
     pub started: Option<Task>,
     pub cost: f64,
     /// Effort already spent on the started task.
     pub progress: f64,
-    /// Effort the agent can spend per tick (the shape's, copied here).
-    pub capacity: f64,
 }
 
 impl AgentState {
     /// An agent with an empty queue.
-    pub fn new(capacity: f64) -> AgentState {
+    pub fn new() -> AgentState {
         AgentState {
             head: NONE,
             tail: NONE,
@@ -46,7 +44,6 @@ impl AgentState {
             started: None,
             cost: 0.0,
             progress: 0.0,
-            capacity,
         }
     }
 
@@ -137,7 +134,7 @@ impl Queues {
             self.free.push(n);
             n = node.next;
         }
-        *st = AgentState::new(st.capacity);
+        *st = AgentState::new();
         items
     }
 }
@@ -208,7 +205,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         effects: out,
         freed,
     } = out;
-    let mut budget = st.capacity;
+    let mut budget = ctx.routing.shape.capacity[a as usize];
     let mut spent = 0.0;
     while budget > EPS {
         if st.head == NONE {
