@@ -373,7 +373,8 @@ pub(super) fn write_result(
     paths: &[String],
     source: &dyn RecordSource,
     facts: &output::RunFacts,
-) -> Result<output::Written, RunFileError> {
+) -> Result<(output::Written, sweep_report::Said), RunFileError> {
+    let mut said = sweep_report::Said::default();
     let fill = |dir: &Path| -> Result<(), OutputError> {
         let hook = |e: JournalError| OutputError::Hook {
             path: dir.to_path_buf(),
@@ -395,17 +396,17 @@ pub(super) fn write_result(
         output::json_file(dir, "manifest.json", |w| {
             output::Manifest::new(scenario, facts).write(w)
         })?;
-        sweep_report::render_all(dir)
-            .map(drop)
-            .map_err(|e| OutputError::Hook {
-                path: dir.to_path_buf(),
-                source: Box::new(e),
-            })
+        said = sweep_report::render_all_and_say(dir).map_err(|e| OutputError::Hook {
+            path: dir.to_path_buf(),
+            source: Box::new(e),
+        })?;
+        Ok(())
     };
-    output::write_atomically(dest, fill).map_err(|source| RunFileError::Write {
+    let written = output::write_atomically(dest, fill).map_err(|source| RunFileError::Write {
         dest: dest.to_path_buf(),
         source,
-    })
+    })?;
+    Ok((written, said))
 }
 
 /// Runs the points `todo` of a sweep into `journal`'s folder `work`; `done` points of `total`
@@ -550,15 +551,14 @@ pub(super) fn execute(p: Prepared, resume: bool) -> Result<Finished, RunFileErro
 /// and `line` to say on the console.
 pub(super) fn whole_result(
     scenario: Scenario,
-    written: output::Written,
+    (written, said): (output::Written, sweep_report::Said),
     mut line: String,
 ) -> Finished {
-    let read = crate::output::sweep::read::SweepResults::load(&written.path).ok();
-    let headlines = read
-        .as_ref()
-        .map(sweep_report::headlines)
-        .unwrap_or_default();
-    if let Some(tally) = read.as_ref().and_then(sweep_report::overload_tally) {
+    let sweep_report::Said {
+        headlines,
+        overload,
+    } = said;
+    if let Some(tally) = overload {
         line.push_str(&format!("; {tally}"));
     }
     Finished {

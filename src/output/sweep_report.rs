@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use rayon::prelude::*;
 
 use crate::metrics::{Better, Metric};
 use crate::output::charts::heatmap::{self, Shade};
@@ -306,17 +307,34 @@ pub fn charts(sr: &SweepResults) -> Vec<SweepChart> {
 /// `report.html`; returns the files written.
 pub fn render_all_as(dir: &Path, formats: Option<&[Format]>) -> Result<Vec<PathBuf>, RenderError> {
     let sr = SweepResults::load(dir)?;
+    render(&sr, dir, formats)
+}
+
+/// Draws the charts of `sr` (side by side: each is a file of its own, drawn from the same
+/// read-only results, so the bytes do not depend on the threads) and the report into `dir`.
+fn render(
+    sr: &SweepResults,
+    dir: &Path,
+    formats: Option<&[Format]>,
+) -> Result<Vec<PathBuf>, RenderError> {
     let formats = formats.unwrap_or(&sr.scenario().output.formats).to_vec();
-    let mut written = Vec::new();
-    for chart in charts(&sr) {
-        for &f in &formats {
-            let path = dir.join(format!("{}.{}", chart.name(&sr), extension(f)));
-            chart.write(&sr, &path, f)?;
-            written.push(path);
-        }
-    }
+    let jobs: Vec<(SweepChart, Format, PathBuf)> = charts(sr)
+        .into_iter()
+        .flat_map(|chart| {
+            let name = chart.name(sr);
+            formats.iter().map(move |&f| {
+                let path = dir.join(format!("{name}.{}", extension(f)));
+                (chart.clone(), f, path)
+            })
+        })
+        .collect();
+    let drawn: Vec<Result<PathBuf, ChartError>> = jobs
+        .into_par_iter()
+        .map(|(chart, f, path)| chart.write(sr, &path, f).map(|()| path))
+        .collect();
+    let mut written = drawn.into_iter().collect::<Result<Vec<_>, _>>()?;
     let path = dir.join("report.html");
-    let html = report_html(&sr)?;
+    let html = report_html(sr)?;
     let tmp = path.with_extension("html.tmp");
     let fail = |source| RenderError::Write {
         path: path.clone(),
@@ -333,9 +351,24 @@ pub fn render_all(dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
     render_all_as(dir, None)
 }
 
-/// The headline sentences of the sweep result in `dir`.
-pub fn headlines_of(dir: &Path) -> Option<Vec<String>> {
-    SweepResults::load(dir).ok().map(|sr| headlines(&sr))
+/// What the console says of a sweep once its result is written.
+#[derive(Debug, Clone, Default)]
+pub struct Said {
+    /// The report's headline sentences.
+    pub headlines: Vec<String>,
+    /// The points overloaded or stopped, for the closing line ("1 point overloaded (3)").
+    pub overload: Option<String>,
+}
+
+/// [`render_all`], returning what the console says of the sweep, from the same reading of the
+/// result.
+pub fn render_all_and_say(dir: &Path) -> Result<Said, RenderError> {
+    let sr = SweepResults::load(dir)?;
+    render(&sr, dir, None)?;
+    Ok(Said {
+        headlines: headlines(&sr),
+        overload: overload_tally(&sr),
+    })
 }
 
 /// Points listed by name in a sentence before the rest are counted.

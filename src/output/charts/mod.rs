@@ -21,6 +21,7 @@ use crate::output::results::ResultSet;
 use crate::scenario::Format;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use rayon::prelude::*;
 use series::Quantity;
 use std::path::{Path, PathBuf};
 use style::ChartResult;
@@ -213,13 +214,21 @@ pub fn render_charts(
     dir: &Path,
     formats: &[Format],
 ) -> Result<Vec<PathBuf>, ChartError> {
-    let mut written = Vec::new();
-    for chart in Chart::ALL.into_iter().filter(|c| c.applies(rs)) {
-        for &format in formats {
-            let path = dir.join(format!("{}.{}", chart.name(), extension(format)));
-            chart.write(rs, &path, format)?;
-            written.push(path);
-        }
-    }
-    Ok(written)
+    let jobs: Vec<(Chart, Format, PathBuf)> = Chart::ALL
+        .into_iter()
+        .filter(|c| c.applies(rs))
+        .flat_map(|chart| {
+            formats.iter().map(move |&format| {
+                let path = dir.join(format!("{}.{}", chart.name(), extension(format)));
+                (chart, format, path)
+            })
+        })
+        .collect();
+    // Each chart is a file of its own, drawn from the same read-only results: drawn side by
+    // side, the bytes are the same; the first failure in chart order is the one reported.
+    jobs.into_par_iter()
+        .map(|(chart, format, path)| chart.write(rs, &path, format).map(|()| path))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
 }
