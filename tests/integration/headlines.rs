@@ -37,12 +37,7 @@ fn claimed_ratios(text: &str) -> Vec<f64> {
 pub fn check_headlines(dir: &Path, what: &str) {
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
-    let headlines: Vec<&str> = json["headlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h.as_str().unwrap())
-        .collect();
+    let headlines = crate::util::headlines(&json);
     let windows: Vec<&str> = json["metrics"]
         .as_array()
         .unwrap()

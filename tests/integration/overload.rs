@@ -83,12 +83,7 @@ fn an_overloaded_org_is_diagnosed_in_the_console_the_report_and_summary_json() {
     );
 
     // The headlines open on it, and the speed claim about the org says so.
-    let headlines: Vec<&str> = json["headlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h.as_str().unwrap())
-        .collect();
+    let headlines = crate::util::headlines(&json);
     assert!(
         headlines[0].starts_with("Team leads decide is overloaded: its backlog grows by ~")
             && headlines[0].contains(" claims per hour"),
@@ -163,12 +158,7 @@ fn an_overload_a_permanent_surge_causes_is_dated_from_the_surge_at_the_right_lev
     }
     // Normal times were fine and come first, with no overload caveat; the overload the
     // surge caused is stated after them.
-    let headlines: Vec<&str> = json["headlines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|h| h.as_str())
-        .collect();
+    let headlines = crate::util::headlines(&json);
     assert!(headlines[0].starts_with("In normal times"), "{headlines:?}");
     assert!(
         headlines

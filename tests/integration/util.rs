@@ -224,3 +224,13 @@ pub fn on_path(program: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     })
 }
+
+/// The headline sentences of a result's `summary.json`.
+pub fn headlines(summary: &serde_json::Value) -> Vec<&str> {
+    summary["headlines"]
+        .as_array()
+        .expect("summary.json has headlines")
+        .iter()
+        .map(|h| h.as_str().expect("a headline is a string"))
+        .collect()
+}
