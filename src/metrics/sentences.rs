@@ -57,6 +57,15 @@ impl Words {
         }
     }
 
+    /// Sentences in the scenario's `tick_unit` that call decisions `(noun, nouns)`.
+    pub fn with_nouns(tick_unit: &str, (noun, nouns): &(String, String)) -> Words {
+        Words {
+            noun: noun.clone(),
+            nouns: nouns.clone(),
+            ..Words::new(tick_unit)
+        }
+    }
+
     /// The comparison `c` of `metric` as a sentence a person can read.
     pub fn comparison(&self, c: &Comparison, metric: &Metric, p: &Pairing) -> String {
         let (org, reference) = (c.org.as_str(), c.reference.as_str());

@@ -131,35 +131,22 @@ pub fn replicate_values(runs: &[RunOutput]) -> Vec<ReplicateValue> {
 /// headlines say so before anything else.
 pub fn summarise_runs(scenario: &Scenario, runs: &[RunOutput]) -> Summary {
     let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
-    let unit = &scenario.scenario.tick_unit;
     let nouns = (scenario.scenario.noun(), scenario.scenario.nouns());
-    let plain = summarise_with(
+    summarise_with(
         &orgs,
         scenario.reference_org(),
-        unit,
+        &scenario.scenario.tick_unit,
         &replicate_values(runs),
-        (&[], &nouns),
-    );
-    let latency = |org: &str, window: &str| {
-        plain
-            .rows
-            .iter()
-            .find(|r| r.org == org && r.window == window && r.metric == LatencyMean.name())
-            .and_then(|r| r.mean)
-    };
-    let overload = overload::diagnose(scenario, runs, &latency);
-    if overload.is_empty() {
-        return plain;
-    }
-    let mut summary = summarise_with(
-        &orgs,
-        scenario.reference_org(),
-        unit,
-        &replicate_values(runs),
-        (&overload, &nouns),
-    );
-    summary.overload = overload;
-    summary
+        &nouns,
+        |rows| {
+            let latency = |org: &str, window: &str| {
+                rows.iter()
+                    .find(|r| r.org == org && r.window == window && r.metric == LatencyMean.name())
+                    .and_then(|r| r.mean)
+            };
+            overload::diagnose(scenario, runs, &latency)
+        },
+    )
 }
 
 /// The latency summary metrics of one run from its latency histogram, in the documented order:
@@ -186,17 +173,19 @@ pub fn summarise(
     values: &[ReplicateValue],
 ) -> Summary {
     let nouns = ("decision".to_string(), "decisions".to_string());
-    summarise_with(orgs, reference, tick_unit, values, (&[], &nouns))
+    summarise_with(orgs, reference, tick_unit, values, &nouns, |_| Vec::new())
 }
 
-/// [`summarise`], with the headlines opening on each overloaded org and every speed claim
-/// about one saying that its latency understates the wait, and calling decisions `nouns`.
+/// [`summarise`], calling decisions `nouns`, with the orgs `overloaded` finds from the summary
+/// rows: the headlines open on each and every speed claim about one says that its latency
+/// understates the wait.
 fn summarise_with(
     orgs: &[String],
     reference: usize,
     tick_unit: &str,
     values: &[ReplicateValue],
-    (overload, nouns): (&[Overload], &(String, String)),
+    nouns: &(String, String),
+    overloaded: impl FnOnce(&[SummaryRow]) -> Vec<Overload>,
 ) -> Summary {
     let mut windows: Vec<&str> = Vec::new();
     for v in values {
@@ -218,8 +207,9 @@ fn summarise_with(
     let org_index = |name: &str| orgs.iter().position(|o| o == name).unwrap_or(usize::MAX);
     rows.sort_by_key(|(w, r)| (org_index(&r.org), *w));
     comparisons.sort_by_key(|(w, c)| (org_index(&c.org), *w));
-    let mut words = Words::new(tick_unit);
-    (words.noun, words.nouns) = nouns.clone();
+    let rows: Vec<SummaryRow> = rows.into_iter().map(|(_, r)| r).collect();
+    let overload = overloaded(&rows);
+    let mut words = Words::with_nouns(tick_unit, nouns);
     // The headlines' speed claims are about normal times: only an overload then qualifies them.
     words.overloaded = overload
         .iter()
@@ -237,10 +227,10 @@ fn summarise_with(
     headlines.extend(words.headlines(orgs, reference, &by_window));
     headlines.extend(since.iter().map(say));
     Summary {
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        rows,
         comparisons: comparisons.into_iter().map(|(_, c)| c).collect(),
         headlines,
-        overload: Vec::new(),
+        overload,
     }
 }
 
@@ -289,8 +279,7 @@ fn summarise_window(
         }
     }
 
-    let mut words = Words::new(tick_unit);
-    (words.noun, words.nouns) = nouns.clone();
+    let words = Words::with_nouns(tick_unit, nouns);
     let mut comparisons = Vec::new();
     if orgs.len() >= 2 && reference < orgs.len() {
         for o in (0..orgs.len()).filter(|&o| o != reference) {
