@@ -18,11 +18,10 @@ use std::time::{Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use super::interrupt;
 use super::prepare::{Finished, Prepared, RunFileError};
 use super::progress::Progress;
 use super::shard::{SHARD_FILE, SHARD_FORMAT, ShardFile, shard_dir};
-use crate::engine::Engine;
+use super::{Guard, Stop, guarded_run, interrupt};
 use crate::metrics::{RunOutput, Summary, TickMetric, overload};
 use crate::output::sweep::journal::{FORMAT, changes, checksum, identity};
 use crate::output::sweep::{
@@ -286,20 +285,16 @@ fn run_point(
             if interrupt::requested() {
                 return None;
             }
-            let mut engine = Engine::new(pt, org, r);
-            let mut stopped = false;
-            while !engine.finished() {
-                let tick = engine.now();
-                if engine.step().backlog > cap {
-                    stopped = true;
-                    break;
-                }
-                if tick.is_multiple_of(1024) && interrupt::requested() {
-                    return None;
-                }
+            let guard = Guard {
+                backlog_cap: Some(cap),
+                interruptible: true,
+            };
+            let run = guarded_run(pt, org, r, guard);
+            if matches!(run, Err(Stop::Interrupted)) {
+                return None;
             }
             progress.tick();
-            if stopped {
+            let Ok(mut out) = run else {
                 // A stopped run has no values (and its recovery cannot be measured).
                 let out = RunOutput {
                     org,
@@ -307,8 +302,7 @@ fn run_point(
                     ..RunOutput::default()
                 };
                 return Some((out, true, Vec::new()));
-            }
-            let mut out = engine.finish();
+            };
             let grows = overload::growing(&stretches, &out);
             if kept == Timeseries::Off {
                 out.ticks = Vec::new();
@@ -428,6 +422,8 @@ fn run_points(
     let failure: Mutex<Option<String>> = Mutex::new(None);
     let kept = kept(s);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The machine's memory limit, read once: it does not change from point to point.
+    let limit = scenario::memory_limit();
 
     interrupt::install();
     let sweep = || {
@@ -444,7 +440,7 @@ fn run_points(
             };
             // The cap counts every core, not `--threads`, so a point stops or not alike
             // however the sweep is threaded or sharded on one machine.
-            let cap = scenario::backlog_cap(&pt, cores, scenario::memory_limit());
+            let cap = scenario::backlog_cap(&pt, cores, limit);
             let Some((runs, overload)) = run_point(&pt, orgs, reps, kept, &progress, cap) else {
                 return;
             };
