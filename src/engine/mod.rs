@@ -61,7 +61,8 @@ const CHUNKS: usize = 16;
 pub struct Engine {
     org: OrgSpec,
     quality: Quality,
-    half_life: Option<f64>,
+    /// The value of an executed decision, its decay factors computed once.
+    valuer: rules::Valuer,
     seed: u64,
     replicate: u32,
     /// The run's keyed draws, `(seed, replicate)` mixed once.
@@ -154,7 +155,11 @@ impl Engine {
         let authority = shape.authority.clone();
         let mut engine = Engine {
             quality: scenario.quality.clone(),
-            half_life: scenario.work.half_life,
+            valuer: rules::Valuer::new(
+                scenario.work.half_life,
+                scenario.quality.bad_penalty,
+                scenario.scenario.ticks,
+            ),
             seed,
             replicate,
             keys: RunKeys::new(seed, replicate),

@@ -149,7 +149,7 @@ impl Engine {
             self.quality.sharpness,
             (!at_top).then_some(self.org.alignment),
         );
-        let quality_key = self.keys.key(dec.key, Purpose::Quality, 0);
+        let quality_key = self.keys.about(dec.key, Purpose::Quality);
         let good = rng::chance(quality_key, p);
         let down = rules::return_delay(
             shape,
@@ -185,17 +185,11 @@ impl Engine {
         }
         let latency = self.now - dec.arrived;
         self.pending_arrivals -= dec.arrived as u64;
-        let value = rules::value(
-            dec.good,
-            dec.stake,
-            latency,
-            self.half_life,
-            self.quality.bad_penalty,
-        );
+        let value = self.valuer.value(dec.good, dec.stake, latency);
         self.record.executed += 1;
         self.record.value += value;
         self.tally.executed(latency, dec.good, value);
-        let rework_key = self.keys.key(dec.key, Purpose::Rework, 0);
+        let rework_key = self.keys.about(dec.key, Purpose::Rework);
         if !dec.good && rng::chance(rework_key, self.quality.rework) {
             let again = self.stream.rework(dec.key, dec.locus);
             self.rework.push(again);

@@ -5,9 +5,6 @@
 //! identical draws. A key mixes the scenario seed, the replicate, a subject (a decision key, an
 //! agent index, a tick) and a purpose tag.
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-
 /// What a draw is for; part of every key so that draws for different purposes never coincide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
@@ -20,6 +17,17 @@ pub enum Purpose {
     Wiring = 6,
     LossTarget = 7,
     AbsenceTarget = 8,
+    /// The key of the decision a rework creates.
+    ReworkKey = 9,
+}
+
+impl Purpose {
+    /// The purpose as a 64-bit salt for [`RunKeys::about`]: a distinct odd multiple of
+    /// a large constant, so `subject ^ salt` differs for every purpose.
+    #[inline]
+    fn salt(self) -> u64 {
+        (self as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93)
+    }
 }
 
 /// SplitMix64's finaliser: a bijection on u64 with good avalanche.
@@ -55,6 +63,15 @@ impl RunKeys {
         self.subject(subject, purpose).key(extra)
     }
 
+    /// The key of a draw about a decision: `mix(run ^ decision key ^ salt(purpose))`, one
+    /// mixing round. Only for subjects that are themselves keys (a decision's key is a
+    /// 64-bit hash, unique in a run), so that `subject ^ salt` never coincides between
+    /// purposes; small-integer subjects (agents, ticks) take [`RunKeys::key`].
+    #[inline]
+    pub fn about(self, decision: u64, purpose: Purpose) -> u64 {
+        mix(self.0 ^ decision ^ purpose.salt())
+    }
+
     /// The keys of one subject and purpose (a tick's arrivals), told apart by `extra`.
     #[inline]
     pub fn subject(self, subject: u64, purpose: Purpose) -> SubjectKeys {
@@ -76,7 +93,7 @@ impl SubjectKeys {
 /// A uniform number in [0, 1) from a key (53 random bits).
 #[inline]
 pub fn uniform(key: u64) -> f64 {
-    (mix(key) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    to_unit(mix(key) >> 11)
 }
 
 /// A draw that comes out true with probability `p`: `uniform(key) < p`.
@@ -85,10 +102,64 @@ pub fn chance(key: u64, p: f64) -> bool {
     uniform(key) < p
 }
 
-/// A generator for a sequence of draws about one subject (a tick's arrivals, a rework's
-/// attributes). ChaCha8 is a named algorithm whose output is fixed across crate versions.
-pub fn generator(key: u64) -> ChaCha8Rng {
-    ChaCha8Rng::seed_from_u64(key)
+/// A counter-based stream of draws about one subject (a tick's arrivals, a rework's
+/// attributes): draw `i` (from 0) is `mix(key + i·γ)`, γ = 0x9E37_79B9_7F4A_7C15, which is
+/// SplitMix64 seeded with the key. Making one costs nothing, so every subject has its own.
+#[derive(Debug)]
+pub struct Draws {
+    state: u64,
+}
+
+/// SplitMix64's increment (the golden ratio in 64 bits); [`mix`] adds it before mixing.
+const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Draws {
+    #[inline]
+    pub fn new(key: u64) -> Draws {
+        Draws { state: key }
+    }
+
+    /// The next 64 random bits.
+    #[inline]
+    pub fn bits(&mut self) -> u64 {
+        let z = mix(self.state);
+        self.state = self.state.wrapping_add(GAMMA);
+        z
+    }
+
+    /// The next uniform number in [0, 1) (53 random bits).
+    #[inline]
+    pub fn unit(&mut self) -> f64 {
+        to_unit(self.bits() >> 11)
+    }
+}
+
+/// `bits` (at most 53 of them) as a number in [0, 1).
+#[inline]
+pub fn to_unit(bits: u64) -> f64 {
+    bits as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+impl rand::TryRng for Draws {
+    type Error = std::convert::Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Ok((self.bits() >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(self.bits())
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.bits().to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
 }
 
 /// A stable 64-bit identity for a shock name (FNV-1a), so a shock's draws depend on its name,
@@ -135,6 +206,43 @@ mod tests {
             assert_eq!(run.key(subject, Purpose::Arrivals, extra), expected);
             assert_eq!(run.subject(subject, Purpose::Arrivals).key(extra), expected);
         }
+    }
+
+    #[test]
+    fn draws_are_splitmix64_seeded_with_the_key() {
+        // SplitMix64's published outputs for seed 1234567 (Steele, Lea and Flood 2014).
+        let mut g = Draws::new(1_234_567);
+        assert_eq!(g.bits(), 6_457_827_717_110_365_317);
+        assert_eq!(g.bits(), 3_203_168_211_198_807_973);
+        assert_eq!(g.bits(), 0x883e_bce5_a3f2_7c77);
+        // Draw i of a key is mix(key + i·γ): the first is the keyed uniform of the key.
+        assert_eq!(Draws::new(99).unit(), uniform(99));
+    }
+
+    #[test]
+    fn a_decision_s_draws_differ_by_purpose_and_run() {
+        let run = RunKeys::new(7, 0);
+        let d = key(7, 0, 1, Purpose::Arrivals, 5);
+        let all = [
+            Purpose::Quality,
+            Purpose::Rework,
+            Purpose::ReworkAttributes,
+            Purpose::ReworkKey,
+        ]
+        .map(|p| run.about(d, p));
+        for i in 0..all.len() {
+            for j in 0..i {
+                assert_ne!(all[i], all[j]);
+            }
+        }
+        assert_ne!(
+            run.about(d, Purpose::Quality),
+            RunKeys::new(7, 1).about(d, Purpose::Quality)
+        );
+        assert_ne!(
+            run.about(d, Purpose::Quality),
+            RunKeys::new(8, 0).about(d, Purpose::Quality)
+        );
     }
 
     #[test]

@@ -181,12 +181,60 @@ pub fn value(
     bad_penalty: f64,
 ) -> f64 {
     if good {
-        match half_life {
-            Some(h) if h > 0.0 => stake * 0.5f64.powf(latency as f64 / h),
-            _ => stake,
-        }
+        stake * decay_factor(half_life, latency)
     } else {
         -stake * bad_penalty
+    }
+}
+
+/// What a good decision keeps of its stake after `latency` ticks: `0.5^(latency / half_life)`,
+/// or all of it without a half-life.
+fn decay_factor(half_life: Option<f64>, latency: u32) -> f64 {
+    match half_life {
+        Some(h) if h > 0.0 => 0.5f64.powf(latency as f64 / h),
+        _ => 1.0,
+    }
+}
+
+/// [`value`] with the decay factors of the latencies a run meets most computed once: the
+/// same numbers, bit for bit, without a `powf` per executed decision.
+#[derive(Debug, Clone)]
+pub struct Valuer {
+    half_life: Option<f64>,
+    bad_penalty: f64,
+    /// `factors[l]` is `decay_factor(half_life, l)`.
+    factors: Vec<f64>,
+}
+
+/// Latencies whose decay factor a [`Valuer`] keeps (8 bytes each; longer ones are computed).
+const KEPT_FACTORS: u32 = 1 << 13;
+
+impl Valuer {
+    /// The valuer of a run of `horizon` ticks (no latency exceeds the horizon).
+    pub fn new(half_life: Option<f64>, bad_penalty: f64, horizon: u32) -> Valuer {
+        let kept = if half_life.is_some_and(|h| h > 0.0) {
+            horizon.saturating_add(1).min(KEPT_FACTORS)
+        } else {
+            0
+        };
+        Valuer {
+            half_life,
+            bad_penalty,
+            factors: (0..kept).map(|l| decay_factor(half_life, l)).collect(),
+        }
+    }
+
+    /// [`value`]`(good, stake, latency, half_life, bad_penalty)`.
+    #[inline]
+    pub fn value(&self, good: bool, stake: f64, latency: u32) -> f64 {
+        if !good {
+            return -stake * self.bad_penalty;
+        }
+        let factor = match self.factors.get(latency as usize) {
+            Some(&f) => f,
+            None => decay_factor(self.half_life, latency),
+        };
+        stake * factor
     }
 }
 
@@ -360,6 +408,20 @@ mod tests {
         assert!((value(true, 2.0, 48, Some(48.0), 0.5) - 1.0).abs() < 1e-12);
         assert_eq!(value(true, 2.0, 1000, None, 0.5), 2.0);
         assert_eq!(value(false, 2.0, 0, Some(48.0), 0.5), -1.0);
+    }
+
+    #[test]
+    fn a_valuer_gives_the_values_bit_for_bit() {
+        for half_life in [None, Some(0.0), Some(48.0), Some(7.3)] {
+            let valuer = Valuer::new(half_life, 0.5, 20_000);
+            for latency in (0..20_000).step_by(37).chain([8191, 8192, 8193, 20_000]) {
+                for (good, stake) in [(true, 1.7), (false, 1.7), (true, 0.0)] {
+                    let expected = value(good, stake, latency, half_life, 0.5);
+                    let got = valuer.value(good, stake, latency);
+                    assert_eq!(got.to_bits(), expected.to_bits(), "{half_life:?} {latency}");
+                }
+            }
+        }
     }
 
     #[test]

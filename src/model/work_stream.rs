@@ -1,15 +1,19 @@
 //! The work stream (`docs/model.md` "The world and the work"): the decisions that arrive,
 //! identical for every org of a replicate.
 //!
-//! Every attribute is drawn from a generator keyed by `(seed, replicate, tick)` — or, for a
-//! rework, by the key of the decision it reworks — so every org faces the very same work
-//! (common random numbers) whatever its shape, and whatever order runs are computed in.
+//! Every attribute is drawn from a counter-based stream of draws ([`rng::Draws`]) keyed by
+//! `(seed, replicate, tick)` — or, for a rework, by the key of the decision it reworks — so
+//! every org faces the very same work (common random numbers) whatever its shape, and
+//! whatever order runs are computed in.
+//!
+//! The draws of one decision, in order: complexity, effort, whether it is cross-unit, its
+//! reach (only when it is cross-unit), its stake. A Beta distribution with whole-number
+//! shapes `a`, `b` and `a + b - 1 <= 16` is drawn exactly as the `a`-th smallest of
+//! `a + b - 1` uniform numbers; other shapes by Cheng's (1978) exact rejection methods.
 
-use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Exp, Gamma, LogNormal, Poisson};
 
-use crate::model::rng::{self, Purpose, RunKeys};
+use crate::model::rng::{self, Draws, Purpose, RunKeys};
 use crate::scenario::{Dist, Work};
 
 /// A distribution ready to sample (parameters were validated when the scenario was loaded).
@@ -17,6 +21,11 @@ use crate::scenario::{Dist, Work};
 enum Sampler {
     Fixed(f64),
     Uniform(f64, f64),
+    /// Beta(`k`, `n + 1 - k`): the `k`-th smallest of `n` uniform numbers.
+    OrderStatistic {
+        k: usize,
+        n: usize,
+    },
     Beta(Beta<f64>),
     Gamma(Gamma<f64>),
     Exp(Exp<f64>),
@@ -31,7 +40,10 @@ impl Sampler {
         match d {
             Dist::Fixed(x) => Sampler::Fixed(x),
             Dist::Uniform([a, b]) => Sampler::Uniform(a, b),
-            Dist::Beta([a, b]) => Beta::new(a, b).map(Sampler::Beta).unwrap_or(fallback),
+            Dist::Beta([a, b]) => match order_statistic(a, b) {
+                Some((k, n)) => Sampler::OrderStatistic { k, n },
+                None => Beta::new(a, b).map(Sampler::Beta).unwrap_or(fallback),
+            },
             Dist::Gamma([k, s]) => Gamma::new(k, s).map(Sampler::Gamma).unwrap_or(fallback),
             Dist::Exponential(m) => Exp::new(1.0 / m).map(Sampler::Exp).unwrap_or(fallback),
             Dist::Lognormal([mu, s]) => LogNormal::new(mu, s)
@@ -40,16 +52,49 @@ impl Sampler {
         }
     }
 
-    fn sample(&self, g: &mut ChaCha8Rng) -> f64 {
+    fn sample(&self, g: &mut Draws) -> f64 {
         match self {
             Sampler::Fixed(x) => *x,
-            Sampler::Uniform(a, b) => a + (b - a) * g.random::<f64>(),
+            Sampler::Uniform(a, b) => a + (b - a) * g.unit(),
+            Sampler::OrderStatistic { k, n } => kth_smallest(g, *k, *n),
             Sampler::Beta(d) => d.sample(g),
             Sampler::Gamma(d) => d.sample(g),
             Sampler::Exp(d) => d.sample(g),
             Sampler::LogNormal(d) => d.sample(g),
         }
     }
+}
+
+/// Most uniform numbers a Beta draw takes as an order statistic.
+const MAX_ORDER_SAMPLE: usize = 16;
+
+/// `(k, n)` when Beta(`a`, `b`) is the `k`-th smallest of `n` uniform numbers with
+/// `n <= MAX_ORDER_SAMPLE`: whole-number shapes with `a + b - 1 <= MAX_ORDER_SAMPLE`.
+fn order_statistic(a: f64, b: f64) -> Option<(usize, usize)> {
+    let whole = |x: f64| x >= 1.0 && x.fract() == 0.0 && x <= MAX_ORDER_SAMPLE as f64;
+    if !whole(a) || !whole(b) {
+        return None;
+    }
+    let (k, n) = (a as usize, (a + b) as usize - 1);
+    (n <= MAX_ORDER_SAMPLE).then_some((k, n))
+}
+
+/// The `k`-th smallest of `n` uniform numbers (`1 <= k <= n <= MAX_ORDER_SAMPLE`), which is
+/// Beta(`k`, `n + 1 - k`) distributed: the `k` smallest so far are kept in order.
+fn kth_smallest(g: &mut Draws, k: usize, n: usize) -> f64 {
+    let mut least = [u64::MAX; MAX_ORDER_SAMPLE];
+    for _ in 0..n {
+        let x = g.bits() >> 11;
+        if x < least[k - 1] {
+            let mut i = k - 1;
+            while i > 0 && least[i - 1] > x {
+                least[i] = least[i - 1];
+                i -= 1;
+            }
+            least[i] = x;
+        }
+    }
+    rng::to_unit(least[k - 1])
 }
 
 /// A decision as it arrives, before any org touches it.
@@ -106,11 +151,11 @@ impl WorkStream {
     /// Append the decisions arriving in `tick` under the given surges to `out`, in a fixed order.
     pub fn arrivals(&self, tick: u32, surges: &[Surge], out: &mut Vec<NewDecision>) {
         let tick_keys = self.keys.subject(tick as u64, Purpose::Arrivals);
-        let mut g = rng::generator(tick_keys.key(0));
+        let mut g = Draws::new(tick_keys.key(0));
         let n = poisson(&mut g, self.rate);
         for i in 0..n {
             let key = tick_keys.key(1 + i);
-            let locus = g.random::<f64>();
+            let locus = g.unit();
             let d = self.attributes(&mut g, key, locus);
             // A surge with factor < 1 thins the base stream in its region.
             let kept = surges.iter().all(|s| {
@@ -126,12 +171,12 @@ impl WorkStream {
             let [lo, hi] = s.region.unwrap_or([0.0, 1.0]);
             let width = (hi - lo).clamp(0.0, 1.0);
             let sub = self.keys.key(tick as u64, Purpose::SurgeArrivals, s.id);
-            let mut g = rng::generator(sub);
+            let mut g = Draws::new(sub);
             let n = poisson(&mut g, self.rate * (s.factor - 1.0) * width);
             let sub_keys = self.keys.subject(sub, Purpose::SurgeArrivals);
             for i in 0..n {
                 let key = sub_keys.key(1 + i);
-                let locus = (lo + width * g.random::<f64>()).min(MAX_REACH);
+                let locus = (lo + width * g.unit()).min(MAX_REACH);
                 out.push(self.attributes(&mut g, key, locus));
             }
         }
@@ -139,23 +184,27 @@ impl WorkStream {
 
     /// The decision that arrives again when decision `parent_key` at `locus` was bad.
     pub fn rework(&self, parent_key: u64, locus: f64) -> NewDecision {
-        let key = self.keys.key(parent_key, Purpose::Rework, 1);
-        let mut g = rng::generator(self.keys.key(parent_key, Purpose::ReworkAttributes, 0));
+        let key = self.keys.about(parent_key, Purpose::ReworkKey);
+        let mut g = Draws::new(self.keys.about(parent_key, Purpose::ReworkAttributes));
         self.attributes(&mut g, key, locus)
     }
 
-    fn attributes(&self, g: &mut ChaCha8Rng, key: u64, locus: f64) -> NewDecision {
+    fn attributes(&self, g: &mut Draws, key: u64, locus: f64) -> NewDecision {
         let complexity = self.complexity.sample(g).clamp(0.0, 1.0);
         let effort = self.effort.sample(g).max(1e-9);
-        let cross = g.random::<f64>() < self.cross_unit;
-        let reach = self.reach.sample(g).clamp(0.0, MAX_REACH);
+        let cross = g.unit() < self.cross_unit;
+        let reach = if cross {
+            self.reach.sample(g).clamp(0.0, MAX_REACH)
+        } else {
+            0.0
+        };
         let stake = self.stake.sample(g).max(0.0);
         NewDecision {
             key,
             locus,
             complexity,
             effort,
-            reach: if cross { reach } else { 0.0 },
+            reach,
             stake,
         }
     }
@@ -165,7 +214,7 @@ fn in_region(locus: f64, region: Option<[f64; 2]>) -> bool {
     region.is_none_or(|[a, b]| locus >= a && locus < b)
 }
 
-fn poisson(g: &mut ChaCha8Rng, mean: f64) -> u64 {
+fn poisson(g: &mut Draws, mean: f64) -> u64 {
     if mean <= 0.0 || !mean.is_finite() {
         return 0;
     }
@@ -203,6 +252,72 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(w.rework(42, 0.3), w.rework(42, 0.3));
         assert_ne!(w.rework(42, 0.3).key, w.rework(43, 0.3).key);
+    }
+
+    /// Kolmogorov–Smirnov distance between `draws` and the CDF `cdf`.
+    fn ks_distance(mut draws: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+        draws.sort_by(f64::total_cmp);
+        let n = draws.len() as f64;
+        draws
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                let f = cdf(x);
+                (f - i as f64 / n).abs().max((f - (i + 1) as f64 / n).abs())
+            })
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn beta_draws_follow_the_beta_distribution_by_either_method() {
+        use statrs::distribution::{Beta as BetaCdf, ContinuousCDF};
+        // Whole shapes by order statistics, fractional shapes and a long sample by Cheng.
+        for (a, b, exact_order) in [
+            (2.0, 5.0, true),
+            (1.0, 1.0, true),
+            (5.0, 2.0, true),
+            (3.0, 14.0, true),
+            (2.5, 5.0, false),
+            (0.5, 0.5, false),
+            (9.0, 9.0, false),
+        ] {
+            let sampler = Sampler::new(Dist::Beta([a, b]));
+            assert_eq!(
+                matches!(sampler, Sampler::OrderStatistic { .. }),
+                exact_order,
+                "Beta({a}, {b})"
+            );
+            let n = 20_000;
+            let draws: Vec<f64> = (0..n)
+                .map(|i| sampler.sample(&mut Draws::new(rng::mix(i))))
+                .collect();
+            let cdf = BetaCdf::new(a, b).unwrap();
+            let d = ks_distance(draws, |x| cdf.cdf(x));
+            // The 1% critical value of the KS distance for 20,000 draws: 1.63 / sqrt(n).
+            assert!(
+                d < 1.63 / (n as f64).sqrt(),
+                "Beta({a}, {b}): KS distance {d}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_cross_unit_decisions_have_a_reach() {
+        let mut s = Scenario::new("t", 10, 20.0, vec![]);
+        s.work.cross_unit = 0.15;
+        s.work.reach = Dist::Uniform([0.1, 0.4]);
+        let w = WorkStream::new(&s.work, 3, 0);
+        let mut out = Vec::new();
+        for t in 0..1000 {
+            w.arrivals(t, &[], &mut out);
+        }
+        let cross = out.iter().filter(|d| d.reach > 0.0).count() as f64 / out.len() as f64;
+        // About 20,000 decisions: the share's standard error is ~0.0025.
+        assert!((cross - 0.15).abs() < 0.01, "{cross}");
+        assert!(
+            out.iter()
+                .all(|d| d.reach == 0.0 || (0.1..0.4).contains(&d.reach))
+        );
     }
 
     #[test]

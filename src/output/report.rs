@@ -330,6 +330,8 @@ fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind, recovery: bool) -> S
             let ci = match (m.ci_low, m.ci_high) {
                 // Every replicate gave the same value: an interval would only repeat it.
                 (Some(lo), Some(hi)) if lo == v && hi == v => String::new(),
+                // An interval narrower than the table shows ("0.00–0.00") says nothing.
+                (Some(lo), Some(hi)) if fmt_value(lo, kind) == fmt_value(hi, kind) => String::new(),
                 (Some(lo), Some(hi)) => {
                     format!(
                         "<span class=\"ci\">{}–{}</span>",
@@ -339,7 +341,10 @@ fn cell(rs: &ResultSet, m: Option<&SummaryRow>, kind: Kind, recovery: bool) -> S
                 }
                 _ => String::new(),
             };
-            let mean = if ci.is_empty() {
+            // Replicates that differ below the table's precision still read as a measured mean.
+            let differ =
+                matches!((m.ci_low, m.ci_high), (Some(lo), Some(hi)) if lo != v || hi != v);
+            let mean = if ci.is_empty() && !differ {
                 fmt_exact(v, kind)
             } else {
                 fmt_value(v, kind)
