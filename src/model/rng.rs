@@ -13,7 +13,8 @@ pub enum Purpose {
     SurgeArrivals = 2,
     Quality = 3,
     Rework = 4,
-    ReworkAttributes = 5,
+    /// Where a decision arises and its attributes, drawn from its own key.
+    Attributes = 5,
     Wiring = 6,
     LossTarget = 7,
     AbsenceTarget = 8,
@@ -226,7 +227,7 @@ mod tests {
         let all = [
             Purpose::Quality,
             Purpose::Rework,
-            Purpose::ReworkAttributes,
+            Purpose::Attributes,
             Purpose::ReworkKey,
         ]
         .map(|p| run.about(d, p));

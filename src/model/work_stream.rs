@@ -1,13 +1,15 @@
 //! The work stream (`docs/model.md` "The world and the work"): the decisions that arrive,
 //! identical for every org of a replicate.
 //!
-//! Every attribute is drawn from a counter-based stream of draws ([`rng::Draws`]) keyed by
-//! `(seed, replicate, tick)` — or, for a rework, by the key of the decision it reworks — so
-//! every org faces the very same work (common random numbers) whatever its shape, and
-//! whatever order runs are computed in.
+//! A tick's number of arrivals is drawn from a key of `(seed, replicate, tick)`; each arrival's
+//! key from the same and its place in the tick (a rework's from the key of the decision it
+//! reworks); and everything about a decision from a counter-based stream of draws
+//! ([`rng::Draws`]) of its own key. So every org faces the very same work (common random
+//! numbers) whatever its shape, and whatever order runs and decisions are computed in.
 //!
-//! The draws of one decision, in order: complexity, effort, whether it is cross-unit, its
-//! reach (only when it is cross-unit), its stake. A Beta distribution with whole-number
+//! The draws of one decision, in order: where it arises (an arrival's locus; a rework arises
+//! where its decision did), complexity, effort, whether it is cross-unit, its reach (only when
+//! it is cross-unit), its stake. A Beta distribution with whole-number
 //! shapes `a`, `b` and `a + b - 1 <= 16` is drawn exactly as the `a`-th smallest of
 //! `a + b - 1` uniform numbers; other shapes by Cheng's (1978) exact rejection methods.
 
@@ -149,44 +151,50 @@ impl WorkStream {
     }
 
     /// Append the decisions arriving in `tick` under the given surges to `out`, in a fixed order.
+    ///
+    /// Each decision is drawn from its own key, so a tick's decisions are independent of one
+    /// another: a tick of many is drawn in parallel, with the same result in the same order.
     pub fn arrivals(&self, tick: u32, surges: &[Surge], out: &mut Vec<NewDecision>) {
         let tick_keys = self.keys.subject(tick as u64, Purpose::Arrivals);
-        let mut g = Draws::new(tick_keys.key(0));
-        let n = poisson(&mut g, self.rate);
-        for i in 0..n {
+        let n = poisson(&mut Draws::new(tick_keys.key(0)), self.rate);
+        let base = |i: u64| {
             let key = tick_keys.key(1 + i);
+            let mut g = self.draws(key);
             let locus = g.unit();
-            let d = self.attributes(&mut g, key, locus);
             // A surge with factor < 1 thins the base stream in its region.
             let kept = surges.iter().all(|s| {
                 s.factor >= 1.0
                     || !in_region(locus, s.region)
                     || rng::chance(self.keys.key(key, Purpose::SurgeArrivals, s.id), s.factor)
             });
-            if kept {
-                out.push(d);
-            }
-        }
+            kept.then(|| self.attributes(&mut g, key, locus))
+        };
+        extend(out, n, base);
         for s in surges.iter().filter(|s| s.factor > 1.0) {
             let [lo, hi] = s.region.unwrap_or([0.0, 1.0]);
             let width = (hi - lo).clamp(0.0, 1.0);
             let sub = self.keys.key(tick as u64, Purpose::SurgeArrivals, s.id);
-            let mut g = Draws::new(sub);
-            let n = poisson(&mut g, self.rate * (s.factor - 1.0) * width);
+            let n = poisson(&mut Draws::new(sub), self.rate * (s.factor - 1.0) * width);
             let sub_keys = self.keys.subject(sub, Purpose::SurgeArrivals);
-            for i in 0..n {
+            extend(out, n, |i| {
                 let key = sub_keys.key(1 + i);
+                let mut g = self.draws(key);
                 let locus = (lo + width * g.unit()).min(MAX_REACH);
-                out.push(self.attributes(&mut g, key, locus));
-            }
+                Some(self.attributes(&mut g, key, locus))
+            });
         }
     }
 
     /// The decision that arrives again when decision `parent_key` at `locus` was bad.
     pub fn rework(&self, parent_key: u64, locus: f64) -> NewDecision {
         let key = self.keys.about(parent_key, Purpose::ReworkKey);
-        let mut g = Draws::new(self.keys.about(parent_key, Purpose::ReworkAttributes));
-        self.attributes(&mut g, key, locus)
+        self.attributes(&mut self.draws(key), key, locus)
+    }
+
+    /// The stream of a decision's own draws: where it arises (for an arrival) and its
+    /// attributes.
+    fn draws(&self, key: u64) -> Draws {
+        Draws::new(self.keys.about(key, Purpose::Attributes))
     }
 
     fn attributes(&self, g: &mut Draws, key: u64, locus: f64) -> NewDecision {
@@ -207,6 +215,24 @@ impl WorkStream {
             reach,
             stake,
         }
+    }
+}
+
+/// Arrivals in one tick from which they are drawn in parallel.
+const PARALLEL_ARRIVALS: u64 = 2048;
+
+/// Append `draw(i)` for `i` in `0..n` to `out` in order, skipping `None`s; in parallel when `n`
+/// is large (each draw is a pure function of `i`, so the result is the same).
+fn extend(
+    out: &mut Vec<NewDecision>,
+    n: u64,
+    draw: impl Fn(u64) -> Option<NewDecision> + Sync + Send,
+) {
+    if n >= PARALLEL_ARRIVALS {
+        use rayon::prelude::*;
+        out.par_extend((0..n).into_par_iter().filter_map(draw));
+    } else {
+        out.extend((0..n).filter_map(draw));
     }
 }
 
@@ -343,6 +369,36 @@ mod tests {
         );
         let ratio = inside(&surged) as f64 / inside(&base) as f64;
         assert!((ratio - 3.0).abs() < 0.15, "{ratio}");
+    }
+
+    #[test]
+    fn a_tick_of_many_arrivals_is_drawn_in_parallel_in_the_same_order() {
+        let w = stream(5.0);
+        let one = |i: u64| {
+            (!i.is_multiple_of(3)).then(|| {
+                let key = rng::mix(i);
+                w.attributes(&mut w.draws(key), key, 0.5)
+            })
+        };
+        let n = PARALLEL_ARRIVALS * 3 + 17;
+        let mut parallel = Vec::new();
+        extend(&mut parallel, n, one);
+        let in_order: Vec<NewDecision> = (0..n).filter_map(one).collect();
+        assert_eq!(parallel, in_order);
+        // And a tick of a high-rate stream is the same whatever the pool's size.
+        let busy = stream(3.0 * PARALLEL_ARRIVALS as f64);
+        let tick = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut out = Vec::new();
+            pool.install(|| busy.arrivals(3, &[], &mut out));
+            out
+        };
+        let (a, b) = (tick(1), tick(3));
+        assert!(a.len() > PARALLEL_ARRIVALS as usize);
+        assert_eq!(a, b);
     }
 
     #[test]
