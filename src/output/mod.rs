@@ -6,6 +6,7 @@ pub mod charts;
 pub mod console;
 mod folder;
 pub mod manifest;
+mod number;
 pub mod report;
 pub mod results;
 mod summary_table;

@@ -12,6 +12,7 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::{Comparison, Overload, RunOutput, Summary, SummaryRow, TickMetric};
+use crate::output::number;
 use crate::scenario::Scenario;
 
 /// The columns of `timeseries.csv` that say whose row it is; a [`TickMetric`] per column follows.
@@ -82,7 +83,9 @@ impl<W: Write> Fields<W> {
     /// a missing one, so no `inf` or `NaN` ever reaches a table.
     pub(crate) fn float(&mut self, x: f64) -> csv::Result<()> {
         if x.is_finite() {
-            self.int(x)
+            self.buf.clear();
+            number::push_float(&mut self.buf, x);
+            self.csv.write_field(&self.buf)
         } else {
             self.csv.write_field("")
         }
@@ -109,11 +112,11 @@ impl<W: Write> Fields<W> {
 /// A float as written in every orgsim table: shortest round-trip digits, no exponent.
 /// A non-finite value is written as empty.
 pub fn format_float(x: f64) -> String {
+    let mut text = String::new();
     if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
+        number::push_float(&mut text, x);
     }
+    text
 }
 
 /// `runs` in output order: by org, then replicate.
