@@ -42,10 +42,21 @@ pub fn render_all(dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
 /// [`render_all`], drawing the charts in `formats` instead of the scenario's own when given.
 pub fn render_all_as(dir: &Path, formats: Option<&[Format]>) -> Result<Vec<PathBuf>, RenderError> {
     let rs = ResultSet::load(dir)?;
+    render(&rs, dir, formats)
+}
+
+/// Draws every chart of `rs` (in `formats`, else the scenario's `[output] formats`) and
+/// `report.html` into `dir`; returns the files written. `orgsim run` calls it with the results
+/// in memory, `orgsim report` with the results read back from `dir`: the same files.
+pub fn render(
+    rs: &ResultSet,
+    dir: &Path,
+    formats: Option<&[Format]>,
+) -> Result<Vec<PathBuf>, RenderError> {
     let formats = formats.unwrap_or(&rs.scenario().output.formats).to_vec();
-    let mut written = render_charts(&rs, dir, &formats)?;
+    let mut written = render_charts(rs, dir, &formats)?;
     let path = dir.join("report.html");
-    write_report(&rs, &path)?;
+    write_report(rs, &path)?;
     written.push(path);
     Ok(written)
 }

@@ -127,7 +127,7 @@ fn ordered(runs: &[RunOutput]) -> Vec<&RunOutput> {
 }
 
 /// The name of org `index`, or its index if the scenario has no such org.
-fn org_name(orgs: &[String], index: usize) -> String {
+pub(crate) fn org_name(orgs: &[String], index: usize) -> String {
     orgs.get(index)
         .cloned()
         .unwrap_or_else(|| index.to_string())
@@ -137,19 +137,28 @@ fn org_name(orgs: &[String], index: usize) -> String {
 pub fn write_timeseries<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -> csv::Result<()> {
     let mut f = Fields::new(out, &TIMESERIES_HEADER)?;
     for run in ordered(runs) {
-        let org = org_name(orgs, run.org);
-        for (tick, t) in run.ticks.iter().enumerate() {
-            f.text(&org)?;
-            f.int(run.replicate)?;
-            f.int(tick)?;
-            // Counts are written as floats: an integral float prints as the integer does.
-            for metric in TickMetric::ALL {
-                f.opt(metric.of(t))?;
-            }
-            f.end_row()?;
-        }
+        timeseries_rows(&mut f, &org_name(orgs, run.org), run)?;
     }
     f.finish()
+}
+
+/// The rows of `timeseries.csv` for one run of the org named `org`.
+pub(crate) fn timeseries_rows<W: Write>(
+    f: &mut Fields<W>,
+    org: &str,
+    run: &RunOutput,
+) -> csv::Result<()> {
+    for (tick, t) in run.ticks.iter().enumerate() {
+        f.text(org)?;
+        f.int(run.replicate)?;
+        f.int(tick)?;
+        // Counts are written as floats: an integral float prints as the integer does.
+        for metric in TickMetric::ALL {
+            f.opt(metric.of(t))?;
+        }
+        f.end_row()?;
+    }
+    Ok(())
 }
 
 /// Write `replicates.csv`: every summary metric of every run, window by window (`all`,
