@@ -3,8 +3,9 @@
 //! org's structure in numbers and what it takes to reproduce the run. No network reference of
 //! any kind: no external fonts, scripts, styles or images.
 //!
-//! [`render_all`] draws the charts and the report from a result folder's files alone, at the
-//! end of `orgsim run` and again for `orgsim report DIR`.
+//! [`render`] draws the charts and the report from a [`ResultSet`]: at the end of `orgsim run`
+//! the one built from the runs in memory, for `orgsim report DIR` ([`render_all`]) the one read
+//! from the folder's files; both give the same bytes.
 
 use crate::metrics::window::bounds as window_bounds;
 use crate::metrics::{Metric, OrgMetric, SummaryRow, Unit, WINDOW_ALL, WINDOW_STEADY};
