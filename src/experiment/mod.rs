@@ -18,7 +18,6 @@ pub use shard::{SHARD_FILE, ShardFile, shard_dir, shards_dir};
 pub use sweep::{SweepDone, SweepError, work_dir};
 
 use progress::Progress;
-use rayon::prelude::*;
 
 use crate::engine::Engine;
 use crate::metrics::RunOutput;
@@ -122,29 +121,50 @@ pub fn run_guarded(
     options: &RunOptions,
     guard: Guard,
 ) -> Result<Vec<RunOutput>, RunError> {
+    run_guarded_each(scenario, options, guard, &|_, _| {})
+}
+
+/// [`run_guarded`], handing each run to `finished` as soon as it ends, with its index in
+/// (org, replicate) order, on the thread that ran it.
+pub fn run_guarded_each(
+    scenario: &Scenario,
+    options: &RunOptions,
+    guard: Guard,
+    finished: &(dyn Fn(usize, &RunOutput) + Sync),
+) -> Result<Vec<RunOutput>, RunError> {
     let reps = scenario.scenario.replications;
     let jobs: Vec<(usize, u32)> = (0..scenario.orgs.len())
         .flat_map(|o| (0..reps).map(move |r| (o, r)))
         .collect();
     let progress = Progress::new(jobs.len() as u64, options.progress);
     let stopped = std::sync::atomic::AtomicBool::new(false);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Every thread takes the next run not yet started, so runs finish about in order and
+    // few wait for an earlier one to reach `finished`'s file.
     let work = || {
-        jobs.par_iter()
-            .map(|&(org, r)| {
+        rayon::broadcast(|_| {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&(org, r)) = jobs.get(i) else {
+                    return done;
+                };
                 // Once one run has stopped the others are not worth starting.
                 if stopped.load(std::sync::atomic::Ordering::Relaxed) {
-                    return Err(Stop::Interrupted);
+                    done.push((i, Err(Stop::Interrupted)));
+                    continue;
                 }
                 let out = guarded_run(scenario, org, r, guard);
-                if out.is_err() {
-                    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                match &out {
+                    Ok(run) => finished(i, run),
+                    Err(_) => stopped.store(true, std::sync::atomic::Ordering::Relaxed),
                 }
                 progress.tick();
-                out
-            })
-            .collect::<Vec<_>>()
+                done.push((i, out));
+            }
+        })
     };
-    let outputs = match options.threads {
+    let by_thread = match options.threads {
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -152,6 +172,10 @@ pub fn run_guarded(
             .install(work),
         None => work(),
     };
+    let mut outputs: Vec<(usize, Result<RunOutput, Stop>)> =
+        by_thread.into_iter().flatten().collect();
+    outputs.sort_unstable_by_key(|&(i, _)| i);
+    let outputs = outputs.into_iter().map(|(_, out)| out);
     progress.done();
     let mut runs = Vec::with_capacity(outputs.len());
     let mut interrupted = false;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::interrupt;
-use super::{Guard, RunError, RunOptions, run_guarded};
+use super::{Guard, RunError, RunOptions, run_guarded_each};
 use crate::metrics::{Summary, summarise_runs};
 use crate::output::{self, DestinationLock, OutputError, RunFacts, Written, console, report};
 use crate::scenario::{self, Scenario, ScenarioError, ShardOf};
@@ -87,6 +87,18 @@ pub enum RunFileError {
         #[source]
         source: OutputError,
     },
+}
+
+/// Why filling the result folder stopped: the runs, or the writing.
+enum Failed {
+    Run(RunError),
+    Write(OutputError),
+}
+
+impl From<OutputError> for Failed {
+    fn from(e: OutputError) -> Self {
+        Failed::Write(e)
+    }
 }
 
 fn gib(bytes: &f64) -> f64 {
@@ -259,28 +271,43 @@ impl Prepared {
         // temporary folder is removed and the destination is left as it was.
         interrupt::install();
         let result = (|| -> Result<(Summary, Written), RunFileError> {
-            let runs = run_guarded(&scenario, &options, guard)?;
-            let summary = summarise_runs(&scenario, &runs);
-            facts.finished = SystemTime::now();
-            let charts = |dir: &Path| -> Result<(), output::HookError> {
-                report::render_all(dir)?;
-                if interrupt::requested() {
-                    return Err(RunError::Interrupted.into());
-                }
-                Ok(())
-            };
-            let written = output::write_result(&dest, &scenario, &runs, &summary, &facts, &charts)
-                .map_err(|source| {
-                    if interrupt::requested() {
-                        RunFileError::Run(RunError::Interrupted)
-                    } else {
-                        RunFileError::Write {
-                            dest: dest.clone(),
-                            source,
-                        }
-                    }
+            let mut summary = None;
+            // The result folder is filled as the runs go: each run's time series reaches
+            // `timeseries.csv` as it ends; the other tables, the charts and the report, drawn
+            // from the runs in memory, follow the last.
+            let written = output::write_atomically(&dest, |dir| -> Result<(), Failed> {
+                let orgs = scenario.orgs.iter().map(|o| o.name.clone()).collect();
+                let series = output::SeriesWriter::create(dir, orgs)?;
+                let runs = run_guarded_each(&scenario, &options, guard, &|i, run| {
+                    series.add(i, run);
+                })
+                .map_err(Failed::Run)?;
+                series.finish(runs.len())?;
+                let s = summarise_runs(&scenario, &runs);
+                facts.finished = SystemTime::now();
+                let rs = output::write_tables_but_timeseries(dir, &scenario, &runs, &s, &facts)?;
+                drop(runs);
+                report::render(&rs, dir, None).map_err(|e| OutputError::Hook {
+                    path: dest.clone(),
+                    source: e.into(),
                 })?;
-            Ok((summary, written))
+                if interrupt::requested() {
+                    return Err(Failed::Run(RunError::Interrupted));
+                }
+                summary = Some(s);
+                Ok(())
+            })
+            .map_err(|failed| match failed {
+                Failed::Run(e) => RunFileError::Run(e),
+                Failed::Write(_) if interrupt::requested() => {
+                    RunFileError::Run(RunError::Interrupted)
+                }
+                Failed::Write(source) => RunFileError::Write {
+                    dest: dest.clone(),
+                    source,
+                },
+            })?;
+            Ok((summary.unwrap_or_default(), written))
         })();
         interrupt::uninstall();
         let (summary, written) = result?;

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use crate::metrics::{RunOutput, Summary};
 use crate::output::manifest::{Manifest, RunFacts};
-use crate::output::tables;
+use crate::output::results::ResultSet;
+use crate::output::tables::{self, SummaryFile};
 use crate::scenario::Scenario;
 
 /// An error from a hook that adds files to a result folder (charts, the report).
@@ -142,18 +143,32 @@ pub fn write_result(
     })
 }
 
-/// Write the tables and `manifest.json` of a result into the existing folder `dir`.
+/// Write the tables and `manifest.json` of a result into the existing folder `dir`; returns
+/// the results as [`ResultSet::load`] reads them back from it, for the charts and the report.
 pub fn write_tables(
     dir: &Path,
     scenario: &Scenario,
     runs: &[RunOutput],
     summary: &Summary,
     facts: &RunFacts,
-) -> Result<(), OutputError> {
+) -> Result<ResultSet, OutputError> {
     let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
     csv_file(dir, "timeseries.csv", |w| {
         tables::write_timeseries(w, &orgs, runs)
     })?;
+    write_tables_but_timeseries(dir, scenario, runs, summary, facts)
+}
+
+/// [`write_tables`] for a folder whose `timeseries.csv` was written as the runs finished
+/// ([`SeriesWriter`](crate::output::SeriesWriter)).
+pub fn write_tables_but_timeseries(
+    dir: &Path,
+    scenario: &Scenario,
+    runs: &[RunOutput],
+    summary: &Summary,
+    facts: &RunFacts,
+) -> Result<ResultSet, OutputError> {
+    let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
     csv_file(dir, "replicates.csv", |w| {
         tables::write_replicates(w, &orgs, runs)
     })?;
@@ -163,12 +178,32 @@ pub fn write_tables(
     csv_file(dir, "latency.csv", |w| {
         tables::write_latency(w, &orgs, runs)
     })?;
-    json_file(dir, "summary.json", |w| {
+    // The two JSON files are read back from the bytes written, as `orgsim report` reads them:
+    // whatever the scenario or summary holds that JSON does not carry, the charts do not see.
+    let summary_file: SummaryFile = json_bytes(dir, "summary.json", |w| {
         tables::write_summary_json(w, scenario, summary)
     })?;
-    json_file(dir, "manifest.json", |w| {
+    let manifest: Manifest = json_bytes(dir, "manifest.json", |w| {
         Manifest::new(scenario, facts).write(w)
-    })
+    })?;
+    Ok(ResultSet::from_runs(dir, manifest, summary_file, runs))
+}
+
+/// Writes the JSON file `name` with `write` and returns it read back.
+fn json_bytes<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+) -> Result<T, OutputError> {
+    let path = dir.join(name);
+    let json_error = |source| OutputError::Json {
+        path: path.clone(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    write(&mut bytes).map_err(json_error)?;
+    fs::write(&path, &bytes).map_err(io_error(&path))?;
+    serde_json::from_slice(&bytes).map_err(json_error)
 }
 
 fn create(path: &Path) -> Result<BufWriter<File>, OutputError> {
@@ -460,10 +495,10 @@ fn tidy(dest: &Path, name: &str, parent: &Path) -> Vec<String> {
 /// replaced (moved aside to `.<name>.old-<pid>`, the new folder renamed in, the old one
 /// deleted); anything else there is refused before any work. On error the temporary folder is
 /// removed and `dest` is as it was.
-pub fn write_atomically(
+pub fn write_atomically<E: From<OutputError>>(
     dest: &Path,
-    fill: impl FnOnce(&Path) -> Result<(), OutputError>,
-) -> Result<Written, OutputError> {
+    fill: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<Written, E> {
     let (name, parent) = name_and_parent(dest)?;
     inspect(dest)?;
     fs::create_dir_all(&parent).map_err(io_error(&parent))?;
@@ -501,7 +536,7 @@ pub fn write_atomically(
             if let Err(e) = fs::rename(&tmp, dest) {
                 // Put the previous result back: better the old result than none.
                 let _ = fs::rename(&old, dest);
-                return Err(io_error(dest)(e));
+                return Err(io_error(dest)(e).into());
             }
             let leftover = fs::remove_dir_all(&old).err().map(|_| old);
             Written {

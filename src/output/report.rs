@@ -3,13 +3,16 @@
 //! org's structure in numbers and what it takes to reproduce the run. No network reference of
 //! any kind: no external fonts, scripts, styles or images.
 //!
-//! [`render_all`] draws the charts and the report from a result folder's files alone, at the
-//! end of `orgsim run` and again for `orgsim report DIR`.
+//! [`render`] draws the charts and the report from a [`ResultSet`]: at the end of `orgsim run`
+//! the one built from the runs in memory, for `orgsim report DIR` ([`render_all`]) the one read
+//! from the folder's files; both give the same bytes.
 
 use crate::metrics::window::bounds as window_bounds;
 use crate::metrics::{Metric, OrgMetric, SummaryRow, Unit, WINDOW_ALL, WINDOW_STEADY};
 use crate::output::charts::style::{fmt_num, plural};
-use crate::output::charts::{Chart, ChartError, OrgStyle, extension, render_charts};
+use crate::output::charts::{
+    Chart, ChartError, OrgStyle, draw_svgs, extension, write_drawn_charts,
+};
 use crate::output::manifest::Manifest;
 use crate::output::results::{ResultSet, ResultsError};
 use crate::output::summary_table;
@@ -42,10 +45,28 @@ pub fn render_all(dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
 /// [`render_all`], drawing the charts in `formats` instead of the scenario's own when given.
 pub fn render_all_as(dir: &Path, formats: Option<&[Format]>) -> Result<Vec<PathBuf>, RenderError> {
     let rs = ResultSet::load(dir)?;
+    render(&rs, dir, formats)
+}
+
+/// Draws every chart of `rs` (in `formats`, else the scenario's `[output] formats`) and
+/// `report.html` into `dir`; returns the files written. `orgsim run` calls it with the results
+/// in memory, `orgsim report` with the results read back from `dir`: the same files.
+pub fn render(
+    rs: &ResultSet,
+    dir: &Path,
+    formats: Option<&[Format]>,
+) -> Result<Vec<PathBuf>, RenderError> {
     let formats = formats.unwrap_or(&rs.scenario().output.formats).to_vec();
-    let mut written = render_charts(&rs, dir, &formats)?;
+    // Each chart's SVG is drawn once, for its file and for the page; the other files and the
+    // page are then written side by side.
+    let svgs = draw_svgs(rs)?;
     let path = dir.join("report.html");
-    write_report(&rs, &path)?;
+    let (charts, page) = rayon::join(
+        || write_drawn_charts(rs, dir, &formats, &svgs),
+        || write_page(&page_html(rs, &svgs), &path),
+    );
+    let mut written = charts?;
+    page?;
     written.push(path);
     Ok(written)
 }
@@ -53,7 +74,10 @@ pub fn render_all_as(dir: &Path, formats: Option<&[Format]>) -> Result<Vec<PathB
 /// Writes the report to `path` (through a temporary file, so a failed write leaves no half
 /// page behind).
 pub fn write_report(rs: &ResultSet, path: &Path) -> Result<(), RenderError> {
-    let html = report_html(rs)?;
+    write_page(&report_html(rs)?, path)
+}
+
+fn write_page(html: &str, path: &Path) -> Result<(), RenderError> {
     let tmp = path.with_extension("html.tmp");
     let fail = |source| RenderError::Write {
         path: path.to_path_buf(),
@@ -65,6 +89,11 @@ pub fn write_report(rs: &ResultSet, path: &Path) -> Result<(), RenderError> {
 
 /// The report as one HTML document.
 pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
+    Ok(page_html(rs, &draw_svgs(rs)?))
+}
+
+/// The report, with every chart that applies already drawn as SVG ([`draw_svgs`]).
+fn page_html(rs: &ResultSet, svgs: &[(Chart, String)]) -> String {
     let sc = rs.scenario();
     let meta = &sc.scenario;
     let unit = rs.tick_unit();
@@ -153,11 +182,8 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
 
     // Charts, inline as SVG so they print sharp and need no other file.
     h.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
-    for chart in Chart::ALL {
-        if !chart.applies(rs) {
-            continue;
-        }
-        let svg = inline_svg(&chart.svg(rs)?);
+    for (chart, svg) in svgs {
+        let svg = inline_svg(svg);
         let files: Vec<String> = sc
             .output
             .formats
@@ -171,7 +197,7 @@ pub fn report_html(rs: &ResultSet) -> Result<String, ChartError> {
     structures(&mut h, rs);
     footer(&mut h, rs);
     h.push_str("</main>\n</body>\n</html>\n");
-    Ok(h)
+    h
 }
 
 /// One chart of the page: the inline SVG, its caption and the files it was also saved as.

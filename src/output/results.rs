@@ -1,13 +1,14 @@
 //! Reading a result folder back: the manifest, the time series, the latency histogram and the
 //! summary, exactly as `orgsim run` wrote them (README "What a run writes").
 //!
-//! Charts and the report are drawn from these files only, never from engine types, so that
+//! Charts and the report are drawn from a [`ResultSet`] only, never from engine types, so that
 //! `orgsim report DIR` can re-render an old result without re-running it. The JSON files are
 //! read into the types that wrote them ([`Manifest`], [`SummaryFile`]) and the CSV columns are
 //! looked up by the writer's own headers, so a field or column added on one side is not
-//! forgotten on the other.
+//! forgotten on the other. `orgsim run` builds the same [`ResultSet`] from the runs in memory
+//! ([`ResultSet::from_runs`]) instead of reading the tables it has just written back.
 
-use crate::metrics::{SummaryRow, TickMetric, WINDOW_ALL};
+use crate::metrics::{RunOutput, SummaryRow, TickMetric, TickRecord, WINDOW_ALL};
 use crate::output::manifest::Manifest;
 use crate::output::tables::{LATENCY_HEADER, SummaryFile, TIMESERIES_HEADER, TIMESERIES_KEYS};
 use crate::scenario::Scenario;
@@ -48,6 +49,17 @@ pub struct TickRow {
 }
 
 impl TickRow {
+    /// The row `timeseries.csv` holds for `t`, as read back: a non-finite value is written
+    /// empty, and every finite one reads back to the same bits (`Display` prints the
+    /// shortest digits that do).
+    pub fn of(t: &TickRecord) -> TickRow {
+        let mut row = TickRow::default();
+        for &metric in TickMetric::ALL {
+            *row.field(metric) = metric.of(t).filter(|v| v.is_finite());
+        }
+        row
+    }
+
     /// The field a tick metric is read into. A metric added to the catalogue (and so to the
     /// writer's header) fails to compile here until `TickRow` has a field for it.
     fn field(&mut self, metric: TickMetric) -> &mut Option<f64> {
@@ -168,6 +180,54 @@ impl ResultSet {
             summary,
             orgs,
         })
+    }
+
+    /// The result set [`ResultSet::load`] reads from the folder `dir` that holds `runs`'
+    /// tables, built from the runs themselves; `manifest` and `summary` are those of the
+    /// folder's `manifest.json` and `summary.json`.
+    pub fn from_runs(
+        dir: &Path,
+        manifest: Manifest,
+        summary: SummaryFile,
+        runs: &[RunOutput],
+    ) -> ResultSet {
+        let ticks = manifest.scenario.scenario.ticks as usize;
+        let names: Vec<String> = manifest
+            .scenario
+            .orgs
+            .iter()
+            .map(|o| o.name.clone())
+            .collect();
+        let latency = crate::output::tables::pooled_latency(names.len(), runs);
+        let mut orgs: Vec<OrgResults> = names
+            .into_iter()
+            .zip(latency)
+            .map(|(name, counts)| OrgResults {
+                name,
+                replicates: Vec::new(),
+                latency: LatencyHistogram {
+                    counts: (0u64..).zip(counts).filter(|&(_, c)| c > 0).collect(),
+                },
+            })
+            .collect();
+        let mut order: Vec<&RunOutput> = runs.iter().filter(|r| r.org < orgs.len()).collect();
+        order.sort_by_key(|r| (r.org, r.replicate));
+        for run in order {
+            let mut rows = vec![TickRow::default(); ticks];
+            for (row, t) in rows.iter_mut().zip(&run.ticks) {
+                *row = TickRow::of(t);
+            }
+            orgs[run.org].replicates.push(ReplicateSeries {
+                replicate: run.replicate,
+                ticks: rows,
+            });
+        }
+        ResultSet {
+            dir: dir.to_path_buf(),
+            manifest,
+            summary,
+            orgs,
+        }
     }
 
     /// The resolved scenario of the run.

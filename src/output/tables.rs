@@ -12,6 +12,7 @@ use std::io::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::{Comparison, Overload, RunOutput, Summary, SummaryRow, TickMetric};
+use crate::output::number;
 use crate::scenario::Scenario;
 
 /// The columns of `timeseries.csv` that say whose row it is; a [`TickMetric`] per column follows.
@@ -82,7 +83,9 @@ impl<W: Write> Fields<W> {
     /// a missing one, so no `inf` or `NaN` ever reaches a table.
     pub(crate) fn float(&mut self, x: f64) -> csv::Result<()> {
         if x.is_finite() {
-            self.int(x)
+            self.buf.clear();
+            number::push_float(&mut self.buf, x);
+            self.csv.write_field(&self.buf)
         } else {
             self.csv.write_field("")
         }
@@ -109,11 +112,11 @@ impl<W: Write> Fields<W> {
 /// A float as written in every orgsim table: shortest round-trip digits, no exponent.
 /// A non-finite value is written as empty.
 pub fn format_float(x: f64) -> String {
+    let mut text = String::new();
     if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
+        number::push_float(&mut text, x);
     }
+    text
 }
 
 /// `runs` in output order: by org, then replicate.
@@ -124,7 +127,7 @@ fn ordered(runs: &[RunOutput]) -> Vec<&RunOutput> {
 }
 
 /// The name of org `index`, or its index if the scenario has no such org.
-fn org_name(orgs: &[String], index: usize) -> String {
+pub(crate) fn org_name(orgs: &[String], index: usize) -> String {
     orgs.get(index)
         .cloned()
         .unwrap_or_else(|| index.to_string())
@@ -134,19 +137,28 @@ fn org_name(orgs: &[String], index: usize) -> String {
 pub fn write_timeseries<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -> csv::Result<()> {
     let mut f = Fields::new(out, &TIMESERIES_HEADER)?;
     for run in ordered(runs) {
-        let org = org_name(orgs, run.org);
-        for (tick, t) in run.ticks.iter().enumerate() {
-            f.text(&org)?;
-            f.int(run.replicate)?;
-            f.int(tick)?;
-            // Counts are written as floats: an integral float prints as the integer does.
-            for metric in TickMetric::ALL {
-                f.opt(metric.of(t))?;
-            }
-            f.end_row()?;
-        }
+        timeseries_rows(&mut f, &org_name(orgs, run.org), run)?;
     }
     f.finish()
+}
+
+/// The rows of `timeseries.csv` for one run of the org named `org`.
+pub(crate) fn timeseries_rows<W: Write>(
+    f: &mut Fields<W>,
+    org: &str,
+    run: &RunOutput,
+) -> csv::Result<()> {
+    for (tick, t) in run.ticks.iter().enumerate() {
+        f.text(org)?;
+        f.int(run.replicate)?;
+        f.int(tick)?;
+        // Counts are written as floats: an integral float prints as the integer does.
+        for metric in TickMetric::ALL {
+            f.opt(metric.of(t))?;
+        }
+        f.end_row()?;
+    }
+    Ok(())
 }
 
 /// Write `replicates.csv`: every summary metric of every run, window by window (`all`,

@@ -232,3 +232,46 @@ pub fn render_charts(
         .into_iter()
         .collect()
 }
+
+/// Every chart that applies to `rs`, in report order, drawn as an SVG document: the same
+/// document goes into the chart's `.svg` file and, inline, into the report.
+pub fn draw_svgs(rs: &ResultSet) -> Result<Vec<(Chart, String)>, ChartError> {
+    let charts: Vec<Chart> = Chart::ALL.into_iter().filter(|c| c.applies(rs)).collect();
+    charts
+        .into_par_iter()
+        .map(|chart| chart.svg(rs).map(|svg| (chart, svg)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// [`render_charts`], with each chart's SVG already drawn ([`draw_svgs`]): an `.svg` file is
+/// that document, written as it is (SVGBackend writes the same text to a file as to a string).
+pub fn write_drawn_charts(
+    rs: &ResultSet,
+    dir: &Path,
+    formats: &[Format],
+    svgs: &[(Chart, String)],
+) -> Result<Vec<PathBuf>, ChartError> {
+    let jobs: Vec<(Chart, Format, PathBuf, Option<&str>)> = svgs
+        .iter()
+        .flat_map(|(chart, svg)| {
+            formats.iter().map(move |&format| {
+                let path = dir.join(format!("{}.{}", chart.name(), extension(format)));
+                (*chart, format, path, Some(svg.as_str()))
+            })
+        })
+        .collect();
+    jobs.into_par_iter()
+        .map(|(chart, format, path, svg)| match (format, svg) {
+            (Format::Svg, Some(svg)) => atomically(&path, |tmp| {
+                std::fs::write(tmp, svg).map_err(|e| e.to_string())
+            })
+            .map_err(|e| chart.error(Some(&path), e))
+            .map(|()| path),
+            _ => chart.write(rs, &path, format).map(|()| path),
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
