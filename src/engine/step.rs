@@ -10,7 +10,7 @@
 //! only reads the pool; the nodes it pops are handed back after the work phase.
 
 use crate::engine::in_flight::{Decision, Item};
-use crate::model::routing::Routing;
+use crate::model::routing::{Hop, Routing};
 use crate::model::rules::{self, Choice};
 use crate::model::structure::NONE;
 
@@ -207,6 +207,10 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
     } = out;
     let mut budget = ctx.routing.shape.capacity[a as usize];
     let mut spent = 0.0;
+    // Whom `a` refers to: the same all tick (routing changes only between work phases), so
+    // looked up at most once.
+    let mut above = None;
+    let mut superior = || *above.get_or_insert_with(|| ctx.routing.superior(a));
     while budget > EPS {
         if st.head == NONE {
             break;
@@ -215,7 +219,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         let (task, cost) = match st.started {
             Some(task) => (task, st.cost),
             None => {
-                let chosen = choose(ctx, a, item);
+                let chosen = choose(ctx, a, item, &mut superior);
                 (st.started, st.cost) = (Some(chosen.0), chosen.1);
                 st.progress = 0.0;
                 chosen
@@ -232,7 +236,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         st.pop(ctx.nodes, freed);
         match (task, item) {
             (Task::Decide, Item::Decision(d)) => out.push(Effect::Decided { decision: d, by: a }),
-            (Task::Refer { frustrated }, Item::Decision(d)) => match ctx.routing.superior(a) {
+            (Task::Refer { frustrated }, Item::Decision(d)) => match superior() {
                 Some(hop) => out.push(Effect::Refer {
                     decision: d,
                     to: hop.to,
@@ -266,7 +270,12 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
 }
 
 /// Choose what to do with `item` and what it costs.
-fn choose(ctx: &Snapshot, a: u32, item: Item) -> (Task, f64) {
+fn choose(
+    ctx: &Snapshot,
+    a: u32,
+    item: Item,
+    superior: &mut impl FnMut() -> Option<Hop>,
+) -> (Task, f64) {
     let p = ctx.policy;
     match item {
         // A consult, once sent, is worked at its turn whatever became of its decision: no
@@ -282,7 +291,7 @@ fn choose(ctx: &Snapshot, a: u32, item: Item) -> (Task, f64) {
                 ctx.authority[a as usize],
                 p.boundary,
                 must_climb,
-                ctx.routing.superior(a).is_some(),
+                superior().is_some(),
             );
             match choice {
                 Choice::Decide => (Task::Decide, d.effort),
