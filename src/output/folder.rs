@@ -144,7 +144,8 @@ pub fn write_result(
 }
 
 /// Write the tables and `manifest.json` of a result into the existing folder `dir`; returns
-/// the results as [`ResultSet::load`] reads them back from it, for the charts and the report.
+/// the results the charts and the report are drawn from: the runs in memory, with the JSON
+/// files as [`ResultSet::load`] would read them back.
 pub fn write_tables(
     dir: &Path,
     scenario: &Scenario,
