@@ -34,7 +34,7 @@ impl Purpose {
 /// SplitMix64's finaliser: a bijection on u64 with good avalanche.
 #[inline]
 pub fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = z.wrapping_add(GAMMA);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -103,9 +103,9 @@ pub fn chance(key: u64, p: f64) -> bool {
     uniform(key) < p
 }
 
-/// A counter-based stream of draws about one subject (a tick's arrivals, a rework's
-/// attributes): draw `i` (from 0) is `mix(key + i·γ)`, γ = 0x9E37_79B9_7F4A_7C15, which is
-/// SplitMix64 seeded with the key. Making one costs nothing, so every subject has its own.
+/// A counter-based stream of draws about one subject (a tick's number of arrivals, a
+/// decision's locus and attributes): draw `i` (from 0) is `mix(key + i·γ)`, γ = `GAMMA`,
+/// which is SplitMix64 seeded with the key. Making one costs nothing, so every subject has its own.
 #[derive(Debug)]
 pub struct Draws {
     state: u64,

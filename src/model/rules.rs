@@ -180,8 +180,14 @@ pub fn value(
     half_life: Option<f64>,
     bad_penalty: f64,
 ) -> f64 {
+    worth(good, stake, decay_factor(half_life, latency), bad_penalty)
+}
+
+/// A good decision's stake times the decay `factor` it kept; a bad one's `-stake * bad_penalty`.
+#[inline]
+fn worth(good: bool, stake: f64, factor: f64, bad_penalty: f64) -> f64 {
     if good {
-        stake * decay_factor(half_life, latency)
+        stake * factor
     } else {
         -stake * bad_penalty
     }
@@ -227,14 +233,13 @@ impl Valuer {
     /// [`value`]`(good, stake, latency, half_life, bad_penalty)`.
     #[inline]
     pub fn value(&self, good: bool, stake: f64, latency: u32) -> f64 {
-        if !good {
-            return -stake * self.bad_penalty;
-        }
         let factor = match self.factors.get(latency as usize) {
             Some(&f) => f,
-            None => decay_factor(self.half_life, latency),
+            None if good => decay_factor(self.half_life, latency),
+            // A bad decision's cost does not decay.
+            None => 1.0,
         };
-        stake * factor
+        worth(good, stake, factor, self.bad_penalty)
     }
 }
 
