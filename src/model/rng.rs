@@ -105,7 +105,8 @@ pub fn chance(key: u64, p: f64) -> bool {
 
 /// A counter-based stream of draws about one subject (a tick's number of arrivals, a
 /// decision's locus and attributes): draw `i` (from 0) is `mix(key + i·γ)`, γ = `GAMMA`,
-/// which is SplitMix64 seeded with the key. Making one costs nothing, so every subject has its own.
+/// which is SplitMix64 seeded with the key. Making one costs nothing, so every subject has
+/// its own.
 #[derive(Debug)]
 pub struct Draws {
     state: u64,
