@@ -47,6 +47,8 @@ pub struct Decision {
     pub min_level: u8,
     pub stage: Stage,
     pub decider: u32,
+    /// The decider's level.
+    pub decider_level: u8,
     /// The decider's competence when it decided.
     pub competence: f64,
     pub good: bool,

@@ -76,7 +76,7 @@ pub struct Engine {
     /// The nodes of every agent's queue.
     queues: Queues,
     competence: Vec<f64>,
-    /// Current authority of each agent: the design's, or a `delegation` shock's.
+    /// Current authority of each level: the design's, or a `delegation` shock's.
     authority: Vec<f64>,
     /// Per agent: how many active loss or absence shocks hold it away (0: present). An agent
     /// held away is not stepped; its queue is frozen.
@@ -84,6 +84,10 @@ pub struct Engine {
     /// Per agent: how many of the shocks counted in `absent_for` have passed their
     /// `reroute_after`, so work sent to the agent goes around it (0: it receives its own work).
     rerouted_for: Vec<u16>,
+    /// Agents with `absent_for > 0`, and with `rerouted_for > 0`: while none is, a tick reads
+    /// neither list (at a million agents each read is a cache miss).
+    away: u32,
+    rerouted: u32,
     acting_top: u32,
     lead: Vec<u32>,
     /// Agents that may have work, as a bitmap by agent index: bit `a % 64` of word `a / 64`.
@@ -151,8 +155,8 @@ impl Engine {
         let seed = scenario.scenario.seed;
         let shape = Shape::build(&spec, seed, replicate);
         let n = shape.agents();
-        let competence = shape.competence0.clone();
-        let authority = shape.authority.clone();
+        let competence = shape.competence0();
+        let authority = shape.level_authority.clone();
         let mut engine = Engine {
             quality: scenario.quality.clone(),
             valuer: rules::Valuer::new(
@@ -166,10 +170,12 @@ impl Engine {
             horizon: scenario.scenario.ticks,
             now: 0,
             stream: WorkStream::new(&scenario.work, seed, replicate),
-            agents: vec![AgentState::new(); n],
+            agents: shape.level.iter().map(|&l| AgentState::new(l)).collect(),
             queues: Queues::default(),
             absent_for: vec![0; n],
             rerouted_for: vec![0; n],
+            away: 0,
+            rerouted: 0,
             acting_top: NONE,
             lead: Vec::new(),
             active: vec![0; n.div_ceil(64)],
@@ -459,6 +465,7 @@ impl Engine {
             min_level,
             stage: Stage::Queued,
             decider: NONE,
+            decider_level: 0,
             competence: 0.0,
             good: false,
             consults: NONE,
@@ -519,7 +526,7 @@ impl Engine {
                     let b = bits.trailing_zeros();
                     bits &= bits - 1;
                     let a = w * 64 + b as usize;
-                    if !self.agents[a].is_idle() && self.absent_for[a] == 0 {
+                    if !self.agents[a].is_idle() && (self.away == 0 || self.absent_for[a] == 0) {
                         keep |= 1 << b;
                         self.stepping.push(a as u32);
                     }

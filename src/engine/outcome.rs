@@ -13,8 +13,8 @@ use crate::scenario::CrossUnitMode;
 impl Engine {
     pub(super) fn apply(&mut self, effect: Effect) {
         match effect {
-            Effect::Spent { agent, effort } => {
-                self.tally.spent(self.shape.level[agent as usize], effort);
+            Effect::Spent { level, effort } => {
+                self.tally.spent(level, effort);
             }
             Effect::Refer {
                 decision,
@@ -34,9 +34,13 @@ impl Engine {
                 self.in_transit += 1;
                 self.send(Message::Referral { decision, to }, self.delay(lateral));
             }
-            Effect::Decided { decision, by } => {
+            Effect::Decided {
+                decision,
+                by,
+                level,
+            } => {
                 self.queued -= 1;
-                self.decide(decision, by);
+                self.decide(decision, by, level);
             }
             Effect::Answer {
                 decision,
@@ -55,12 +59,14 @@ impl Engine {
         }
     }
 
-    /// `by` has spent the effort to decide `d`: learn, then consult other units or finalise.
-    pub(super) fn decide(&mut self, d: u32, by: u32) {
+    /// `by`, at `level`, has spent the effort to decide `d`: learn, then consult other units or
+    /// finalise.
+    pub(super) fn decide(&mut self, d: u32, by: u32, level: u8) {
         let c = self.competence[by as usize];
         {
             let dec = &mut self.decisions[d as usize];
             dec.decider = by;
+            dec.decider_level = level;
             dec.competence = c;
         }
         if self.org.learning > 0.0 {
@@ -135,13 +141,13 @@ impl Engine {
         let dec = &self.decisions[d as usize];
         let was_waiting = dec.stage == Stage::Waiting;
         let by = dec.decider;
-        let level = shape.level[by as usize] as u32;
-        let climbed = rules::levels_climbed(shape, by, dec.hops_vertical, dec.hops_lateral);
+        let level = dec.decider_level;
+        let climbed = rules::levels_climbed(shape, level, dec.hops_vertical, dec.hops_lateral);
         let unheard = self.consults.get(dec.consults as usize).map_or(0.0, |c| {
             rules::unheard_share(shape, &c.units, &c.heard, dec.locus, dec.reach)
         });
         let fidelity = rules::fidelity(self.quality.filter_loss, climbed, unheard);
-        let at_top = rules::at_top(shape, by, self.acting_top);
+        let at_top = rules::at_top(shape, by, level, self.acting_top);
         let p = rules::p_good(
             fidelity,
             dec.competence,
@@ -160,7 +166,7 @@ impl Engine {
             self.delay_lateral,
         );
         self.record.decided += 1;
-        self.tally.decided(by, level, by == dec.origin);
+        self.tally.decided(by, level as u32, by == dec.origin);
         if was_waiting {
             self.waiting -= 1;
         }

@@ -15,7 +15,12 @@ impl Engine {
         Routing {
             shape: &self.shape,
             competence: &self.competence,
-            rerouted_for: &self.rerouted_for,
+            // Empty while nobody's work is rerouted, so routing reads no per-agent count.
+            rerouted_for: if self.rerouted == 0 {
+                &[]
+            } else {
+                &self.rerouted_for
+            },
             acting_top: self.acting_top,
             lead: &self.lead,
         }
@@ -50,6 +55,7 @@ impl Engine {
         let who: Vec<u32> = self.shocks[i].absent.iter().map(|&(a, _)| a).collect();
         for &a in &who {
             self.rerouted_for[a as usize] += 1;
+            self.rerouted += u32::from(self.rerouted_for[a as usize] == 1);
         }
         self.refresh_routing();
         for &a in &who {

@@ -109,6 +109,7 @@ impl Engine {
                 );
                 for &a in &who {
                     self.absent_for[a as usize] += 1;
+                    self.away += u32::from(self.absent_for[a as usize] == 1);
                 }
                 self.shocks[i].absent = who
                     .iter()
@@ -133,12 +134,10 @@ impl Engine {
                     _ => None,
                 });
         let by_level = shocks::delegated_authority(self.shape.levels, in_force);
-        self.authority.copy_from_slice(&self.shape.authority);
+        self.authority.copy_from_slice(&self.shape.level_authority);
         for (level, set) in by_level.into_iter().enumerate() {
             if let Some(a) = set {
-                for agent in self.shape.level_agents(level as u32) {
-                    self.authority[agent as usize] = a;
-                }
+                self.authority[level] = a;
             }
         }
     }
@@ -158,8 +157,10 @@ impl Engine {
                 let rerouted = self.shocks[i].rerouted;
                 for (a, c) in std::mem::take(&mut self.shocks[i].absent) {
                     self.absent_for[a as usize] -= 1;
+                    self.away -= u32::from(self.absent_for[a as usize] == 0);
                     if rerouted {
                         self.rerouted_for[a as usize] -= 1;
+                        self.rerouted -= u32::from(self.rerouted_for[a as usize] == 0);
                     }
                     // A replacement arrives with the competence the agent left with.
                     self.competence[a as usize] = c;

@@ -17,8 +17,9 @@ use crate::model::structure::NONE;
 /// Tolerance for comparing effort (capacities like 0.1 do not add up exactly in binary).
 const EPS: f64 = 1e-9;
 
-/// An agent's changing state, packed into one 32-byte record (its fixed capacity is read from
-/// the shape).
+/// An agent's changing state, packed into one 32-byte record with its level, so that a step
+/// finds everything it reads about the agent but its competence in one cache line (capacity
+/// and authority are the same for a whole level, kept once per level).
 #[derive(Debug, Clone, Copy)]
 pub struct AgentState {
     /// First and last node of the queue in [`Queues`]; `NONE` when the queue is empty.
@@ -26,6 +27,8 @@ pub struct AgentState {
     tail: u32,
     /// Decision items in the queue (consult items excluded).
     pub decisions: u32,
+    /// The agent's level (0: frontline), fixed.
+    pub level: u8,
     /// The task chosen for the head of the queue, once started, and its cost (kept apart so
     /// the record packs into 32 bytes).
     pub started: Option<Task>,
@@ -35,12 +38,13 @@ pub struct AgentState {
 }
 
 impl AgentState {
-    /// An agent with an empty queue.
-    pub fn new() -> AgentState {
+    /// An agent at `level` with an empty queue.
+    pub fn new(level: u8) -> AgentState {
         AgentState {
             head: NONE,
             tail: NONE,
             decisions: 0,
+            level,
             started: None,
             cost: 0.0,
             progress: 0.0,
@@ -134,7 +138,7 @@ impl Queues {
             self.free.push(n);
             n = node.next;
         }
-        *st = AgentState::new();
+        *st = AgentState::new(st.level);
         items
     }
 }
@@ -159,17 +163,16 @@ pub enum Effect {
     Decided {
         decision: u32,
         by: u32,
+        /// The decider's level.
+        level: u8,
     },
     Answer {
         decision: u32,
         slot: u32,
         generation: u32,
     },
-    /// Effort an agent spent this tick.
-    Spent {
-        agent: u32,
-        effort: f64,
-    },
+    /// Effort an agent at `level` spent this tick.
+    Spent { level: u8, effort: f64 },
 }
 
 /// The org's decision-rights settings the work phase needs.
@@ -187,7 +190,7 @@ pub struct Snapshot<'a> {
     /// The queue nodes (a step pops its own agent's, handing the nodes back through `freed`).
     pub nodes: &'a [Node],
     pub decisions: &'a [Decision],
-    /// Each agent's current authority.
+    /// The current authority of each level: the design's, or a `delegation` shock's.
     pub authority: &'a [f64],
     pub policy: Policy,
 }
@@ -205,7 +208,8 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         effects: out,
         freed,
     } = out;
-    let mut budget = ctx.routing.shape.capacity[a as usize];
+    let level = st.level;
+    let mut budget = ctx.routing.shape.level_capacity[level as usize];
     let mut spent = 0.0;
     // Whom `a` refers to: the same all tick (routing changes only between work phases), so
     // looked up at most once.
@@ -219,7 +223,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         let (task, cost) = match st.started {
             Some(task) => (task, st.cost),
             None => {
-                let chosen = choose(ctx, a, item, &mut superior);
+                let chosen = choose(ctx, a, level, item, &mut superior);
                 (st.started, st.cost) = (Some(chosen.0), chosen.1);
                 st.progress = 0.0;
                 chosen
@@ -235,7 +239,11 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         spent += remaining;
         st.pop(ctx.nodes, freed);
         match (task, item) {
-            (Task::Decide, Item::Decision(d)) => out.push(Effect::Decided { decision: d, by: a }),
+            (Task::Decide, Item::Decision(d)) => out.push(Effect::Decided {
+                decision: d,
+                by: a,
+                level,
+            }),
             (Task::Refer { frustrated }, Item::Decision(d)) => match superior() {
                 Some(hop) => out.push(Effect::Refer {
                     decision: d,
@@ -244,7 +252,11 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
                     frustrated,
                 }),
                 // Nobody above any more (routing changed since the task started): decide.
-                None => out.push(Effect::Decided { decision: d, by: a }),
+                None => out.push(Effect::Decided {
+                    decision: d,
+                    by: a,
+                    level,
+                }),
             },
             (
                 Task::Answer,
@@ -263,7 +275,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
     }
     if spent > 0.0 {
         out.push(Effect::Spent {
-            agent: a,
+            level,
             effort: spent,
         });
     }
@@ -273,6 +285,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
 fn choose(
     ctx: &Snapshot,
     a: u32,
+    level: u8,
     item: Item,
     superior: &mut impl FnMut() -> Option<Hop>,
 ) -> (Task, f64) {
@@ -283,12 +296,11 @@ fn choose(
         Item::Consult { .. } => (Task::Answer, p.consult_effort),
         Item::Decision(decision) => {
             let d = &ctx.decisions[decision as usize];
-            let shape = ctx.routing.shape;
-            let must_climb = rules::must_climb(p.escalate, shape.level[a as usize], d.min_level);
+            let must_climb = rules::must_climb(p.escalate, level, d.min_level);
             let choice = rules::decide_or_refer(
                 d.complexity,
                 ctx.routing.competence[a as usize],
-                ctx.authority[a as usize],
+                ctx.authority[level as usize],
                 p.boundary,
                 must_climb,
                 superior().is_some(),

@@ -24,7 +24,6 @@ struct Accum {
     decided_total: u64,
     decided_by_level: Vec<u64>,
     decided_at_origin: u64,
-    taken: Vec<u64>,
     referrals: u64,
     frustrated: u64,
     effort_by_level: Vec<f64>,
@@ -34,7 +33,7 @@ struct Accum {
 }
 
 impl Accum {
-    fn new(levels: usize, agents: usize, competence: Vec<f64>) -> Accum {
+    fn new(levels: usize, competence: Vec<f64>) -> Accum {
         Accum {
             latency_counts: Vec::new(),
             good_total: 0,
@@ -44,7 +43,6 @@ impl Accum {
             decided_total: 0,
             decided_by_level: vec![0; levels],
             decided_at_origin: 0,
-            taken: vec![0; agents],
             referrals: 0,
             frustrated: 0,
             effort_by_level: vec![0.0; levels],
@@ -88,6 +86,9 @@ pub struct Tally {
     shock_starts: Vec<(String, u32)>,
     /// Indices of the windows holding the current tick.
     active: Vec<usize>,
+    /// Decisions taken by each agent in each window, agent-major: agent `a`'s count in window
+    /// `w` is `taken[a * windows.len() + w]`, so the counts a decision adds to lie together.
+    taken: Vec<u64>,
 
     series: Vec<TickRecord>,
 }
@@ -99,7 +100,7 @@ impl Tally {
         let mut level_capacity = vec![0.0; levels];
         let mut level_size = vec![0; levels];
         for (a, &l) in shape.level.iter().enumerate() {
-            level_capacity[l as usize] += shape.capacity[a];
+            level_capacity[l as usize] += shape.capacity(a as u32);
             level_size[l as usize] += 1;
         }
         let ticks = scenario.scenario.ticks;
@@ -119,9 +120,10 @@ impl Tally {
             windows: Vec::new(),
             shock_starts: Vec::new(),
             active: Vec::new(),
+            taken: Vec::new(),
             series: Vec::with_capacity(ticks as usize),
         };
-        let competence0 = level_means(&shape.competence0, &shape.level, levels);
+        let competence0 = level_means(&shape.competence0(), &shape.level, levels);
         for name in [WINDOW_ALL, WINDOW_STEADY] {
             tally.push_window(name, shape.agents(), &competence0);
         }
@@ -129,6 +131,7 @@ impl Tally {
             tally.add_shock(s, shape.agents(), &competence0);
         }
         tally.cut_windows();
+        tally.taken = vec![0; shape.agents() * tally.windows.len()];
         tally
     }
 
@@ -143,12 +146,24 @@ impl Tally {
 
     fn push_window(&mut self, name: &str, agents: usize, competence: &[f64]) {
         let levels = self.level_size.len();
+        let before = self.windows.len();
         self.windows.push(Window {
             name: name.to_string(),
             start: 0,
             end: 0,
-            acc: Accum::new(levels, agents, competence.to_vec()),
+            acc: Accum::new(levels, competence.to_vec()),
         });
+        // Every agent's row gains a zero count for the new window (the rows are laid out
+        // once the windows a tally starts with are known: see `new`).
+        if self.taken.is_empty() {
+            return;
+        }
+        let mut taken = Vec::with_capacity(agents * (before + 1));
+        for a in 0..agents {
+            taken.extend_from_slice(self.taken.get(a * before..(a + 1) * before).unwrap_or(&[]));
+            taken.push(0);
+        }
+        self.taken = taken;
     }
 
     /// A shock that starts at `shock.at` (from the scenario, or injected before it starts):
@@ -218,8 +233,11 @@ impl Tally {
             a.decided_total += 1;
             a.decided_by_level[level as usize] += 1;
             a.decided_at_origin += at_origin as u64;
-            a.taken[agent as usize] += 1;
         });
+        let row = agent as usize * self.windows.len();
+        for &w in &self.active {
+            self.taken[row + w] += 1;
+        }
     }
 
     /// A decision was executed.
@@ -268,7 +286,8 @@ impl Tally {
     }
 
     /// The summary metrics of one window, in the documented order.
-    fn window_metrics(&self, acc: &Accum, competence_end: &[f64]) -> Vec<(String, Option<f64>)> {
+    fn window_metrics(&self, window: usize, competence_end: &[f64]) -> Vec<(String, Option<f64>)> {
+        let acc = &self.windows[window].acc;
         let counts = &acc.latency_counts;
         let mut m: Vec<(String, Option<f64>)> = latency_metrics(counts)
             .iter()
@@ -294,7 +313,14 @@ impl Tally {
         for (l, &k) in (0..).zip(&acc.decided_by_level) {
             put(Metric::Level(DecidedAt, l), ratio(k as f64, decided));
         }
-        put(LeadershipGini.into(), Some(gini(&acc.taken)));
+        let taken: Vec<u64> = self
+            .taken
+            .iter()
+            .skip(window)
+            .step_by(self.windows.len())
+            .copied()
+            .collect();
+        put(LeadershipGini.into(), Some(gini(&taken)));
         let end = acc.competence_at_end.as_deref().unwrap_or(competence_end);
         for (l, (end, start)) in (0..).zip(end.iter().zip(&acc.competence_at_start)) {
             put(Metric::Level(CompetenceGain, l), Some(end - start));
@@ -317,7 +343,8 @@ impl Tally {
         let mut windows: Vec<(String, Metrics)> = self
             .windows
             .iter()
-            .map(|w| (w.name.clone(), self.window_metrics(&w.acc, &end)))
+            .enumerate()
+            .map(|(i, w)| (w.name.clone(), self.window_metrics(i, &end)))
             .collect();
         let (_, mut metrics) = windows.remove(0);
         // Recovery covers the scenario's shocks and any injected from code. A shock's recovery
@@ -386,7 +413,7 @@ mod tests {
         let shape = Shape::build(&s.orgs[0], 1, 0);
         let mut tally = Tally::new(0, 0, &s, &shape);
         for t in 0..12u32 {
-            tally.begin_tick(t, &shape.competence0);
+            tally.begin_tick(t, &shape.competence0());
             for _ in 0..t {
                 tally.executed(t, true, 1.0);
             }
@@ -397,7 +424,7 @@ mod tests {
             };
             tally.end_tick(&mut record);
         }
-        let out = tally.finish(&shape.competence0, &s.shocks);
+        let out = tally.finish(&shape.competence0(), &s.shocks);
         let names: Vec<&str> = out.windows.iter().map(|(w, _)| w.as_str()).collect();
         assert_eq!(names, ["steady", "surge", "later"]);
         let window = |w: &str| &out.windows.iter().find(|(n, _)| n == w).unwrap().1;

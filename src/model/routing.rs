@@ -89,7 +89,8 @@ pub struct Routing<'a> {
     pub shape: &'a Shape,
     /// Current competence of each agent.
     pub competence: &'a [f64],
-    /// Per agent: how many shocks reroute its work (0: it receives its own work).
+    /// Per agent: how many shocks reroute its work (0: it receives its own work). Empty when
+    /// nobody's work is rerouted.
     pub rerouted_for: &'a [u16],
     /// The agent acting as top while the top's work is rerouted ([`acting_top`]; `NONE`
     /// otherwise).
@@ -100,7 +101,7 @@ pub struct Routing<'a> {
 
 impl Routing<'_> {
     fn is_rerouted(&self, a: u32) -> bool {
-        self.rerouted_for[a as usize] > 0
+        self.rerouted_for.get(a as usize).is_some_and(|&r| r > 0)
     }
 
     /// The agent `a` refers to, or `None` when nobody is above it: in a tree the first manager

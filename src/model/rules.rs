@@ -97,9 +97,9 @@ pub fn units_to_consult_into(
 
 /// The levels a decision climbed, for its fidelity and its way down: in a tree the decider's
 /// level; in teams the hops it took (to leads, to neighbouring leads, around absent members).
-pub fn levels_climbed(shape: &Shape, decider: u32, hops_vertical: u16, hops_lateral: u16) -> u32 {
+pub fn levels_climbed(shape: &Shape, level: u8, hops_vertical: u16, hops_lateral: u16) -> u32 {
     if shape.is_tree() {
-        shape.level[decider as usize] as u32
+        level as u32
     } else {
         (hops_vertical + hops_lateral) as u32
     }
@@ -107,9 +107,8 @@ pub fn levels_climbed(shape: &Shape, decider: u32, hops_vertical: u16, hops_late
 
 /// Whether the decider counts as the top, where alignment does not apply: a tree's top or its
 /// acting top. Teams have no top.
-pub fn at_top(shape: &Shape, decider: u32, acting_top: u32) -> bool {
-    shape.is_tree()
-        && (shape.level[decider as usize] as u32 + 1 == shape.levels || decider == acting_top)
+pub fn at_top(shape: &Shape, decider: u32, level: u8, acting_top: u32) -> bool {
+    shape.is_tree() && (level as u32 + 1 == shape.levels || decider == acting_top)
 }
 
 /// The share of a decision's reach `[locus, locus + reach)` lying in the consulted `units`
@@ -311,24 +310,25 @@ mod tests {
 
     #[test]
     fn a_tree_climbs_by_level_and_teams_by_hops() {
-        assert_eq!(levels_climbed(&tree(), 12, 0, 0), 2);
+        assert_eq!(levels_climbed(&tree(), tree().level[12], 0, 0), 2);
         assert_eq!(
-            levels_climbed(&tree(), 9, 5, 5),
+            levels_climbed(&tree(), tree().level[9], 5, 5),
             1,
             "hops around count nothing in a tree"
         );
-        assert_eq!(levels_climbed(&teams(), 4, 1, 2), 3);
-        assert_eq!(levels_climbed(&teams(), 4, 0, 0), 0);
+        assert_eq!(levels_climbed(&teams(), 0, 1, 2), 3);
+        assert_eq!(levels_climbed(&teams(), 0, 0, 0), 0);
     }
 
     #[test]
     fn the_top_and_the_acting_top_count_as_the_top_and_teams_have_none() {
         let s = tree();
-        assert!(at_top(&s, 12, NONE));
-        assert!(!at_top(&s, 9, NONE));
-        assert!(at_top(&s, 9, 9), "the acting top");
-        assert!(!at_top(&s, 10, 9));
-        assert!(!at_top(&teams(), 0, NONE));
+        let at = |a: u32, acting: u32| at_top(&s, a, s.level[a as usize], acting);
+        assert!(at(12, NONE));
+        assert!(!at(9, NONE));
+        assert!(at(9, 9), "the acting top");
+        assert!(!at(10, 9));
+        assert!(!at_top(&teams(), 0, 0, NONE));
     }
 
     #[test]

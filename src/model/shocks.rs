@@ -173,11 +173,11 @@ mod tests {
             fraction: 0.3,
             reroute_after: None,
         };
-        let t = targets(&shape, &kind, &shape.competence0, 1, 0, 5);
+        let t = targets(&shape, &kind, &shape.competence0(), 1, 0, 5);
         assert_eq!(t.len(), 30);
         assert_ne!(
             t,
-            targets(&shape, &kind, &shape.competence0, 1, 1, 5),
+            targets(&shape, &kind, &shape.competence0(), 1, 1, 5),
             "replicates differ"
         );
     }
@@ -192,7 +192,7 @@ mod tests {
             reroute_after: None,
         };
         assert_eq!(
-            targets(&shape, &kind, &shape.competence0, 1, 0, 0),
+            targets(&shape, &kind, &shape.competence0(), 1, 0, 0),
             vec![0, 1, 4]
         );
     }
@@ -215,14 +215,14 @@ mod tests {
     #[test]
     fn a_level_loss_takes_the_whole_level_of_a_tree_only() {
         let tree = Shape::build(&OrgSpec::tree("t", 2, 3), 1, 0);
-        let c = tree.competence0.clone();
+        let c = tree.competence0();
         assert_eq!(
             targets(&tree, &loss(LossTarget::Level(1)), &c, 1, 0, 0),
             vec![4, 5]
         );
         assert!(targets(&tree, &loss(LossTarget::Level(3)), &c, 1, 0, 0).is_empty());
         let teams = Shape::build(&OrgSpec::teams("t", 3, 2, Default::default()), 1, 0);
-        let c = teams.competence0.clone();
+        let c = teams.competence0();
         assert!(targets(&teams, &loss(LossTarget::Level(0)), &c, 1, 0, 0).is_empty());
     }
 

@@ -26,10 +26,11 @@ pub struct Shape {
     pub units: u32,
     /// `Some(span)` for a tree, `None` for teams.
     pub span: Option<u32>,
-    pub capacity: Vec<f64>,
-    pub authority: Vec<f64>,
-    /// Competence each agent starts with.
-    pub competence0: Vec<f64>,
+    /// Capacity, authority and starting competence of each level, frontline first: every agent
+    /// of a level has the same, so the values are kept once per level, not per agent.
+    pub level_capacity: Vec<f64>,
+    pub level_authority: Vec<f64>,
+    pub level_competence: Vec<f64>,
     pub level: Vec<u8>,
     /// Manager of each agent in a tree (`NONE` for the top and in teams).
     pub parent: Vec<u32>,
@@ -116,18 +117,15 @@ impl Shape {
             unit_size: if levels >= 2 { span } else { 1 },
             units: if levels >= 2 { sizes[1] } else { 1 },
             span: Some(span),
-            capacity: Vec::with_capacity(n),
-            authority: Vec::with_capacity(n),
-            competence0: Vec::with_capacity(n),
+            level_capacity: (0..levels).map(|l| org.capacity.at(l)).collect(),
+            level_authority: (0..levels).map(|l| org.authority.at(l)).collect(),
+            level_competence: (0..levels).map(|l| org.competence.at(l)).collect(),
             level: Vec::with_capacity(n),
             parent: Vec::with_capacity(n),
             neighbours: Neighbours::default(),
         };
         for l in 0..levels {
             for j in 0..sizes[l as usize] {
-                shape.capacity.push(org.capacity.at(l));
-                shape.authority.push(org.authority.at(l));
-                shape.competence0.push(org.competence.at(l));
                 shape.level.push(l as u8);
                 shape.parent.push(if l + 1 < levels {
                     shape.level_start[l as usize + 1] + j / span
@@ -155,9 +153,9 @@ impl Shape {
             unit_size: team_size,
             units: teams,
             span: None,
-            capacity: vec![org.capacity.at(0); n],
-            authority: vec![org.authority.at(0); n],
-            competence0: vec![org.competence.at(0); n],
+            level_capacity: vec![org.capacity.at(0)],
+            level_authority: vec![org.authority.at(0)],
+            level_competence: vec![org.competence.at(0)],
             level: vec![0; n],
             parent: vec![NONE; n],
             neighbours: Neighbours::from_lists(&wire(teams, network, seed, replicate)),
@@ -166,7 +164,25 @@ impl Shape {
 
     /// Total number of agents.
     pub fn agents(&self) -> usize {
-        self.capacity.len()
+        self.level.len()
+    }
+
+    /// Agent `a`'s capacity: effort it can spend a tick.
+    pub fn capacity(&self, a: u32) -> f64 {
+        self.level_capacity[self.level[a as usize] as usize]
+    }
+
+    /// Agent `a`'s authority as designed (a `delegation` shock changes it in the engine).
+    pub fn authority(&self, a: u32) -> f64 {
+        self.level_authority[self.level[a as usize] as usize]
+    }
+
+    /// The competence each agent starts with, by agent index.
+    pub fn competence0(&self) -> Vec<f64> {
+        self.level
+            .iter()
+            .map(|&l| self.level_competence[l as usize])
+            .collect()
     }
 
     /// Whether this is a tree.

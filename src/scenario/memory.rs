@@ -7,9 +7,10 @@ use super::sweep::apply;
 use super::types::*;
 
 /// Bytes per agent and concurrent run: its attributes, queue and counters, the network and
-/// the per-agent tallies. Measured: 116–123 B per agent on trees and teams of 10^6 agents
-/// (`docs/performance.md` "Memory"); rounded up.
-pub(crate) const AGENT_BYTES: f64 = 130.0;
+/// the per-agent tallies. Measured: 62–66 B per agent by the benchmark suite (the resident
+/// growth of one run of a tree or teams of 10^6 agents), 53–68 B from the peak of two runs at
+/// once (`docs/performance.md` "Memory"); the middle of those.
+pub(crate) const AGENT_BYTES: f64 = 65.0;
 /// Bytes per decision in flight: its arena slot, its place in a queue or on a link, with the
 /// growth slack of those vectors. Measured: ~104 B per queued decision of an overloaded org.
 pub(crate) const DECISION_BYTES: f64 = 110.0;
@@ -338,7 +339,7 @@ mod tests {
         let big = Scenario::new("t", 1000, 10.0, vec![OrgSpec::tree("H", 10, 9)]);
         let a = estimate_bytes(&small, 2);
         let b = estimate_bytes(&big, 2);
-        // 10^8 frontline agents alone take 2 × 16 GB.
+        // 10^8 frontline agents alone take 2 × 6.5 GB.
         assert!(b > 2.0 * 1e8 * AGENT_BYTES, "{b}");
         assert!(a < 1e9, "{a}");
     }
