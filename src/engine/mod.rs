@@ -29,6 +29,7 @@
 mod in_flight;
 mod links;
 mod outcome;
+mod prefetch;
 mod reroute;
 mod schedule;
 mod step;
@@ -42,6 +43,7 @@ use rayon::prelude::*;
 
 pub use in_flight::Stage;
 use in_flight::{Consults, Decision, Item, Message};
+pub(crate) use prefetch::prefetch;
 use schedule::Scheduled;
 use step::{AgentState, Policy, Queues, Snapshot, StepOut};
 
@@ -138,6 +140,9 @@ pub struct Engine {
     delay_lateral: u32,
 
     parallel_min: usize,
+    /// Whether the loops of a tick load ahead ([`prefetch`]): in orgs whose records outgrow
+    /// the caches; in small ones every record is already there.
+    load_ahead: bool,
     warmup: u32,
     /// Ticks at whose end the decisions queued per level are counted (overload diagnosis).
     snapshot_at: Vec<u32>,
@@ -210,6 +215,7 @@ impl Engine {
             delay_vertical: 0,
             delay_lateral: 0,
             parallel_min: PARALLEL_MIN_AGENTS,
+            load_ahead: n >= prefetch::MIN_AGENTS,
             warmup: scenario.scenario.warmup,
             snapshot_at: crate::metrics::overload::snapshot_ticks(
                 &crate::metrics::overload::stretches(scenario),
@@ -259,6 +265,13 @@ impl Engine {
         self.parallel_min = agents.max(1);
     }
 
+    /// Load ahead in the tick's loops (on by default from 32,768 agents). A hint to the
+    /// processor only: results do not depend on it; tests use it to exercise that path on
+    /// small orgs.
+    pub fn set_load_ahead(&mut self, on: bool) {
+        self.load_ahead = on;
+    }
+
     /// Schedule a shock from code (the live dashboard does this). It starts at `shock.at`, or
     /// at the next tick if that has passed.
     pub fn inject(&mut self, mut shock: ShockSpec) {
@@ -290,9 +303,10 @@ impl Engine {
             _ => None,
         };
         let mut due = self.transit.pop_front().unwrap_or_default();
-        for m in far.into_iter().flatten().chain(due.drain(..)) {
-            self.deliver(m);
+        if let Some(mut far) = far {
+            self.deliver_all(&mut far);
         }
+        self.deliver_all(&mut due);
         self.spare_buckets.push(due);
         while let Some(&(tick, d, generation)) = self.deadlines.front() {
             if tick > t {
@@ -315,7 +329,12 @@ impl Engine {
         let mut arrivals = std::mem::take(&mut self.arrivals);
         arrivals.clear();
         self.stream.arrivals(t, &self.surges, &mut arrivals);
-        for &nd in &arrivals {
+        for (i, &nd) in arrivals.iter().enumerate() {
+            if self.load_ahead
+                && let Some(next) = arrivals.get(i + prefetch::AHEAD)
+            {
+                self.ahead_of_arrival(next, prefetch::AHEAD);
+            }
             self.arrive(nd);
         }
         self.arrivals = arrivals;
@@ -327,9 +346,15 @@ impl Engine {
             self.queues.release(&mut chunk.freed);
         }
         for chunk in &mut effects {
-            for e in chunk.effects.drain(..) {
-                self.apply(e);
+            for i in 0..chunk.effects.len() {
+                if self.load_ahead
+                    && let Some(next) = chunk.effects.get(i + prefetch::AHEAD)
+                {
+                    self.ahead_of_effect(next);
+                }
+                self.apply(chunk.effects[i]);
             }
+            chunk.effects.clear();
         }
         self.effects = effects;
 
@@ -337,9 +362,7 @@ impl Engine {
         while !self.immediate.is_empty() {
             let mut due = std::mem::take(&mut self.immediate_due);
             std::mem::swap(&mut due, &mut self.immediate);
-            for m in due.drain(..) {
-                self.deliver(m);
-            }
+            self.deliver_all(&mut due);
             self.immediate_due = due;
         }
 
@@ -562,7 +585,7 @@ impl Engine {
             &snapshot,
             &self.stepping,
             &mut agents,
-            self.parallel_min,
+            (self.parallel_min, self.load_ahead),
             effects,
         );
         self.agents = agents;
@@ -570,13 +593,14 @@ impl Engine {
 }
 
 /// Step the `active` agents (sorted), one by one or in parallel chunks once there are
-/// `parallel_min` of them; their effects are appended to `effects` in agent order either way
-/// (the buffers are empty when called, and kept for the next tick).
+/// `parallel_min` of them, loading ahead if `load_ahead`; their effects are appended to
+/// `effects` in agent order either way (the buffers are empty when called, and kept for the
+/// next tick).
 fn step_all(
     snapshot: &Snapshot,
     active: &[u32],
     agents: &mut [AgentState],
-    parallel_min: usize,
+    (parallel_min, load_ahead): (usize, bool),
     effects: &mut Vec<StepOut>,
 ) {
     if active.len() < parallel_min {
@@ -584,7 +608,10 @@ fn step_all(
             effects.push(StepOut::default());
         }
         let out = &mut effects[0];
-        for &a in active {
+        for (i, &a) in active.iter().enumerate() {
+            if load_ahead {
+                prefetch::ahead_of_step(snapshot, active, i, agents, 0);
+            }
             step::step_agent(snapshot, a, &mut agents[a as usize], out);
         }
         return;
@@ -608,7 +635,10 @@ fn step_all(
     jobs.into_par_iter()
         .zip(effects.par_iter_mut())
         .for_each(|((ids, states, base), out)| {
-            for &a in ids {
+            for (i, &a) in ids.iter().enumerate() {
+                if load_ahead {
+                    prefetch::ahead_of_step(snapshot, ids, i, states, base);
+                }
                 step::step_agent(snapshot, a, &mut states[a as usize - base], out);
             }
         });

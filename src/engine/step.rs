@@ -51,6 +51,11 @@ impl AgentState {
         }
     }
 
+    /// The first node of the queue (`NONE` when it is empty).
+    pub fn head(&self) -> u32 {
+        self.head
+    }
+
     /// Whether the queue is empty.
     pub fn is_idle(&self) -> bool {
         self.head == NONE
@@ -110,6 +115,13 @@ impl Queues {
         st.tail = n;
         if matches!(item, Item::Decision(_)) {
             st.decisions += 1;
+        }
+    }
+
+    /// Start loading the node the push `ahead` pushes from now will take.
+    pub fn ahead_of_push(&self, ahead: usize) {
+        if let Some(i) = self.free.len().checked_sub(ahead + 1) {
+            super::prefetch::prefetch(&self.nodes, self.free[i] as usize);
         }
     }
 

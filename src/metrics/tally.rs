@@ -240,6 +240,11 @@ impl Tally {
         }
     }
 
+    /// Start loading `agent`'s row of decisions taken, ahead of [`Tally::decided`].
+    pub fn ahead_of_decided(&self, agent: u32) {
+        crate::engine::prefetch(&self.taken, agent as usize * self.windows.len());
+    }
+
     /// A decision was executed.
     pub fn executed(&mut self, latency: u32, good: bool, value: f64) {
         self.latencies.push(latency);

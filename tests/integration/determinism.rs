@@ -73,6 +73,28 @@ fn stepping_agents_in_parallel_chunks_changes_nothing() {
 }
 
 #[test]
+fn loading_ahead_changes_nothing() {
+    let s = scenario();
+    for org in 0..2 {
+        let plain = Engine::new(&s, org, 1).run();
+        for parallel in [usize::MAX, 1] {
+            let mut e = Engine::new(&s, org, 1);
+            e.set_load_ahead(true);
+            e.set_parallel_threshold(parallel);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap();
+            assert_eq!(
+                plain,
+                pool.install(|| e.run()),
+                "org {org}, chunks from {parallel}"
+            );
+        }
+    }
+}
+
+#[test]
 fn identically_configured_orgs_give_identical_rows() {
     let mut s = scenario();
     let mut twin = s.orgs[1].clone();

@@ -1,0 +1,122 @@
+//! Loading ahead: the tick's sequential loops (arrivals, delivery, applying the work phase's
+//! effects) and the work phase touch records scattered over memory that is far larger than
+//! the caches in a big org: an agent's record, a decision in the arena, a queue node. Each
+//! loop asks the processor to start loading what the item a few places ahead will touch, so
+//! those loads overlap instead of stalling one after another. A hint only: what is computed,
+//! and in what order, is the same with or without it.
+
+use super::Engine;
+use super::in_flight::{Item, Message};
+use super::step::{AgentState, Effect, Snapshot};
+use crate::model::structure::NONE;
+use crate::model::work_stream::NewDecision;
+
+/// Orgs of this many agents or more load ahead: their agents' records alone (32 bytes each)
+/// outgrow a core's second-level cache, and the decisions and queue nodes with them.
+pub(super) const MIN_AGENTS: usize = 1 << 15;
+
+/// How many items ahead a loop loads: far enough for a load from memory to finish before its
+/// item comes up, near enough that it is not evicted again.
+pub(super) const AHEAD: usize = 8;
+
+/// Start loading the cache line of `slice[i]` (nothing if `i` is out of range).
+#[inline(always)]
+pub(crate) fn prefetch<T>(slice: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(x) = slice.get(i) {
+        // SAFETY: a prefetch reads nothing the program sees and cannot fault; the pointer is
+        // to a live element besides.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                (x as *const T).cast(),
+            )
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (slice, i);
+}
+
+/// The work phase's loads ahead of the step of agent `ids[i]`, in three stages so each reads
+/// only what an earlier stage loaded: an agent's record `2 × AHEAD` places ahead, its queue's
+/// first node `AHEAD` ahead, and the decision in that node and the agent's competence
+/// `AHEAD / 2` ahead. `states[a - base]` is agent `a`'s record.
+#[inline(always)]
+pub(super) fn ahead_of_step(
+    ctx: &Snapshot,
+    ids: &[u32],
+    i: usize,
+    states: &[AgentState],
+    base: usize,
+) {
+    let nodes = ctx.nodes;
+    if let Some(&a) = ids.get(i + 2 * AHEAD) {
+        prefetch(states, a as usize - base);
+    }
+    if let Some(&a) = ids.get(i + AHEAD)
+        && let Some(st) = states.get(a as usize - base)
+        && st.head() != NONE
+    {
+        prefetch(nodes, st.head() as usize);
+    }
+    if let Some(&a) = ids.get(i + AHEAD / 2)
+        && let Some(st) = states.get(a as usize - base)
+        && let Some(node) = nodes.get(st.head() as usize)
+        && let Item::Decision(d) = node.item
+    {
+        prefetch(ctx.decisions, d as usize);
+        prefetch(ctx.routing.competence, a as usize);
+    }
+}
+
+impl Engine {
+    /// Loads for a new decision's arrival: the frontline agent it arrives at, and the arena
+    /// slot and queue node it will take (the free lists are stacks, popped `ahead` times
+    /// before then).
+    pub(super) fn ahead_of_arrival(&self, nd: &NewDecision, ahead: usize) {
+        prefetch(&self.agents, self.shape.frontline_at(nd.locus) as usize);
+        if let Some(slot) = self.free.len().checked_sub(ahead + 1) {
+            prefetch(&self.decisions, self.free[slot] as usize);
+        }
+        self.queues.ahead_of_push(ahead);
+    }
+
+    /// Loads for applying `e`: its decision, and the decider's competence and tally row.
+    pub(super) fn ahead_of_effect(&self, e: &Effect) {
+        match *e {
+            Effect::Decided { decision, by, .. } => {
+                prefetch(&self.decisions, decision as usize);
+                prefetch(&self.competence, by as usize);
+                self.tally.ahead_of_decided(by);
+            }
+            Effect::Refer { decision, .. } => prefetch(&self.decisions, decision as usize),
+            Effect::Answer { .. } | Effect::Spent { .. } => {}
+        }
+    }
+
+    /// Loads for delivering `m`: its decision and the agent it goes to.
+    pub(super) fn ahead_of_message(&self, m: &Message) {
+        match *m {
+            Message::Referral { decision, to } => {
+                prefetch(&self.decisions, decision as usize);
+                prefetch(&self.agents, to as usize);
+            }
+            Message::Down { decision } | Message::Answer { decision, .. } => {
+                prefetch(&self.decisions, decision as usize)
+            }
+            Message::Consult { to, .. } => prefetch(&self.agents, to as usize),
+        }
+    }
+
+    /// Deliver `msgs` in order, loading ahead in a big org; `msgs` is left empty.
+    pub(super) fn deliver_all(&mut self, msgs: &mut Vec<Message>) {
+        for i in 0..msgs.len() {
+            if self.load_ahead
+                && let Some(next) = msgs.get(i + AHEAD)
+            {
+                self.ahead_of_message(next);
+            }
+            self.deliver(msgs[i]);
+        }
+        msgs.clear();
+    }
+}
