@@ -544,6 +544,14 @@ impl Engine {
                 let w = i * 64 + s.trailing_zeros() as usize;
                 s &= s - 1;
                 let mut bits = self.active[w];
+                if self.load_ahead {
+                    // Every agent of the word is read below: start all their loads first.
+                    let mut ahead = bits;
+                    while ahead != 0 {
+                        prefetch(&self.agents, w * 64 + ahead.trailing_zeros() as usize);
+                        ahead &= ahead - 1;
+                    }
+                }
                 let mut keep = 0u64;
                 while bits != 0 {
                     let b = bits.trailing_zeros();

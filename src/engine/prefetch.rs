@@ -73,7 +73,7 @@ impl Engine {
     /// slot and queue node it will take (the free lists are stacks, popped `ahead` times
     /// before then).
     pub(super) fn ahead_of_arrival(&self, nd: &NewDecision, ahead: usize) {
-        prefetch(&self.agents, self.shape.frontline_at(nd.locus) as usize);
+        self.ahead_of_push_to(self.shape.frontline_at(nd.locus));
         if let Some(slot) = self.free.len().checked_sub(ahead + 1) {
             prefetch(&self.decisions, self.free[slot] as usize);
         }
@@ -98,13 +98,19 @@ impl Engine {
         match *m {
             Message::Referral { decision, to } => {
                 prefetch(&self.decisions, decision as usize);
-                prefetch(&self.agents, to as usize);
+                self.ahead_of_push_to(to);
             }
             Message::Down { decision } | Message::Answer { decision, .. } => {
                 prefetch(&self.decisions, decision as usize)
             }
-            Message::Consult { to, .. } => prefetch(&self.agents, to as usize),
+            Message::Consult { to, .. } => self.ahead_of_push_to(to),
         }
+    }
+
+    /// Loads for queueing an item to agent `a`: its record and its word of the active bitmap.
+    fn ahead_of_push_to(&self, a: u32) {
+        prefetch(&self.agents, a as usize);
+        prefetch(&self.active, a as usize / 64);
     }
 
     /// Deliver `msgs` in order, loading ahead in a big org; `msgs` is left empty.
