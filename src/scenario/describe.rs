@@ -42,12 +42,17 @@ fn complexity_masses(d: &Dist) -> Vec<(f64, f64)> {
 }
 
 /// Points of reach (the width of world a cross-unit decision affects) and their probabilities:
-/// the distribution's mass on each of `N` cells of [0, 1], and the mass above 1 at 1 (reach
-/// is clipped there). Computed from closed-form or series CDFs, never from an iterative
-/// quantile, so extreme but valid parameters cannot hang or panic the estimate.
+/// the distribution's mass on each cell of [0, 1], and the mass above 1 at 1 (reach is clipped
+/// there). The cells are at most 1/200 wide and, from 10^-12 up, at most 7% of their own
+/// position wide, so a reach of a millionth of the world (a unit of a 10^7-agent tree) is
+/// placed within a few percent, not at the middle of the first 1/200. Computed from
+/// closed-form or series CDFs, never from an iterative quantile, so extreme but valid
+/// parameters cannot hang or panic the estimate.
 fn reach_masses(d: &Dist) -> Vec<(f64, f64)> {
     use statrs::distribution::{ContinuousCDF, Gamma, LogNormal};
     const N: usize = 200;
+    // Cells from 10^-12 to 1 whose ends differ by a factor 10^(12/400), about 1.07.
+    const GEOMETRIC: usize = 400;
     let cdf: Box<dyn Fn(f64) -> f64> = match *d {
         Dist::Fixed(x) => return vec![(x.clamp(0.0, 1.0), 1.0)],
         Dist::Uniform([a, b]) if b > a => Box::new(move |x| ((x - a) / (b - a)).clamp(0.0, 1.0)),
@@ -73,12 +78,13 @@ fn reach_masses(d: &Dist) -> Vec<(f64, f64)> {
             0.0
         }
     };
-    let mut out: Vec<(f64, f64)> = (0..N)
-        .map(|i| {
-            let lo = i as f64 / N as f64;
-            let hi = (i + 1) as f64 / N as f64;
-            ((lo + hi) / 2.0, (at(hi) - at(lo)).max(0.0))
-        })
+    let mut edges: Vec<f64> = (0..=N).map(|i| i as f64 / N as f64).collect();
+    edges.extend((0..GEOMETRIC).map(|k| 10f64.powf(-12.0 * (1.0 - k as f64 / GEOMETRIC as f64))));
+    edges.sort_by(f64::total_cmp);
+    edges.dedup();
+    let mut out: Vec<(f64, f64)> = edges
+        .windows(2)
+        .map(|e| ((e[0] + e[1]) / 2.0, (at(e[1]) - at(e[0])).max(0.0)))
         .collect();
     out.push((1.0, (1.0 - at(1.0)).max(0.0)));
     out
@@ -531,6 +537,54 @@ mod tests {
         w.reach = Dist::Fixed(0.025);
         let load = level_load(&org, &w, 10.0);
         assert!((load[0] - 9.0).abs() < 1e-6, "{load:?}");
+    }
+
+    #[test]
+    fn a_tiny_reach_in_a_huge_org_touches_a_unit_or_two() {
+        // A tree of 10^7 frontline agents in units of 10: a unit is 10^-6 of the world. A reach
+        // of mean 10^-6 touches one other unit on average, so consults cost the level-1 leads
+        // cross_unit × rate × 1 × consult_effort; escalated, most such decisions fit a unit or
+        // its parent's block and stay low.
+        let mut org = OrgSpec::tree("H", 10, 8);
+        org.competence = PerLevel::All(1.0);
+        org.consult_effort = 1.0;
+        let mut w = work(Dist::Fixed(0.1));
+        w.cross_unit = 0.15;
+        w.reach = Dist::Exponential(1e-6);
+        let rate = 1e6;
+        org.cross_unit = CrossUnitMode::Consult;
+        let consults = level_load(&org, &w, rate)[1];
+        let expected = rate * 0.15 * (1.0 - (-1e6f64).exp()) * 1e-6 * 1e7 / 10.0;
+        assert!(
+            (consults / expected - 1.0).abs() < 0.05,
+            "{consults} against {expected}"
+        );
+        // Escalated, a reach r fits the block of 10^l frontline places under a level-l agent
+        // with probability (1 - 10^(7-l) r)+. For r exponential of mean 10^-6 that is
+        // E[(1 - X/a)+] = 1 - (1 - e^-a)/a with a = 10^(l-1) (X exponential of mean 1): about
+        // 0.048 of cross-unit decisions fit at the frontline, 0.368 by level 1 and 0.9 by
+        // level 2, and the rest go beyond.
+        org.cross_unit = CrossUnitMode::Escalate;
+        org.referral_effort = 0.0;
+        w.effort = Dist::Fixed(1.0);
+        let load = level_load(&org, &w, rate);
+        let fits = |a: f64| 1.0 - (1.0 - (-a).exp()) / a;
+        let cross = rate * 0.15;
+        let shares = [
+            (load[0] - rate * 0.85) / cross,
+            load[1] / cross,
+            load[2] / cross,
+            load[3..].iter().sum::<f64>() / cross,
+        ];
+        let expected = [
+            fits(0.1),
+            fits(1.0) - fits(0.1),
+            fits(10.0) - fits(1.0),
+            1.0 - fits(10.0),
+        ];
+        for (got, want) in shares.iter().zip(expected) {
+            assert!((got - want).abs() < 0.01, "{shares:?} against {expected:?}");
+        }
     }
 
     #[test]
