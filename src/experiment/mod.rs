@@ -52,7 +52,8 @@ pub enum RunError {
     Overloaded {
         /// The org.
         org: String,
-        /// Where the backlog piles up: "the top", "level 1", "the teams".
+        /// Where the backlog piles up: "the top (level 2)", "the first-line managers (level 1)",
+        /// "the teams".
         where_: String,
         /// Mean growth of the backlog per tick until the stop.
         growth: f64,
@@ -91,13 +92,8 @@ fn guarded_run(scenario: &Scenario, org: usize, r: u32, guard: Guard) -> Result<
         let backlog = engine.step().backlog;
         if guard.backlog_cap.is_some_and(|cap| backlog > cap) {
             let spec = &scenario.orgs[org];
-            let level = engine.busiest_level();
-            let where_ = match spec.structure {
-                crate::scenario::Structure::Teams { .. } => "the teams".to_string(),
-                _ if spec.levels() > 1 && level + 1 == spec.levels() => "the top".to_string(),
-                _ if spec.levels() == 1 => "the single agent".to_string(),
-                _ => format!("level {level}"),
-            };
+            // Named as the overload diagnosis of a finished run names it (with `level_names`).
+            let where_ = crate::metrics::overload::level_words(spec, engine.busiest_level());
             return Err(Stop::Overloaded(RunError::Overloaded {
                 org: spec.name.clone(),
                 where_,

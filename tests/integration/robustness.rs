@@ -167,7 +167,7 @@ fn overload_warns_before_the_run_and_stops_with_a_diagnosis_under_a_memory_cap()
         "{stderr}"
     );
     assert!(
-        stderr.contains("error: the top of org `H` is overloaded: its backlog grows by ~99 decisions per tick; the run was stopped at tick "),
+        stderr.contains("error: the top (level 1) of org `H` is overloaded: its backlog grows by ~99 decisions per tick; the run was stopped at tick "),
         "{stderr}"
     );
     assert!(!out.exists(), "nothing is written");
