@@ -221,7 +221,7 @@ impl Engine {
                 &crate::metrics::overload::stretches(scenario),
             ),
             queued_by_level: Vec::new(),
-            tally: Tally::new(org, replicate, scenario, &shape),
+            tally: Tally::new(org, replicate, scenario, &shape, &competence),
             record: TickRecord::default(),
             arrivals: Vec::new(),
             competence,

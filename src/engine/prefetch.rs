@@ -8,7 +8,6 @@
 use super::Engine;
 use super::in_flight::{Item, Message};
 use super::step::{AgentState, Effect, Snapshot};
-use crate::model::structure::NONE;
 use crate::model::work_stream::NewDecision;
 
 /// Orgs of this many agents or more load ahead: their agents' records alone (32 bytes each)
@@ -36,6 +35,15 @@ pub(crate) fn prefetch<T>(slice: &[T], i: usize) {
     let _ = (slice, i);
 }
 
+/// Start loading the element of `slice` that the free-slot stack `free` will hand out
+/// `ahead` pops from now (nothing if it holds fewer).
+#[inline(always)]
+pub(super) fn prefetch_popped<T>(slice: &[T], free: &[u32], ahead: usize) {
+    if let Some(k) = free.len().checked_sub(ahead + 1) {
+        prefetch(slice, free[k] as usize);
+    }
+}
+
 /// The work phase's loads ahead of the step of agent `ids[i]`, in three stages so each reads
 /// only what an earlier stage loaded: an agent's record `2 × AHEAD` places ahead, its queue's
 /// first node `AHEAD` ahead, and the decision in that node and the agent's competence
@@ -52,9 +60,9 @@ pub(super) fn ahead_of_step(
     if let Some(&a) = ids.get(i + 2 * AHEAD) {
         prefetch(states, a as usize - base);
     }
+    // An empty queue's head is `NONE`, out of range: nothing is loaded.
     if let Some(&a) = ids.get(i + AHEAD)
         && let Some(st) = states.get(a as usize - base)
-        && st.head() != NONE
     {
         prefetch(nodes, st.head() as usize);
     }
@@ -74,9 +82,7 @@ impl Engine {
     /// before then).
     pub(super) fn ahead_of_arrival(&self, nd: &NewDecision, ahead: usize) {
         self.ahead_of_push_to(self.shape.frontline_at(nd.locus));
-        if let Some(slot) = self.free.len().checked_sub(ahead + 1) {
-            prefetch(&self.decisions, self.free[slot] as usize);
-        }
+        prefetch_popped(&self.decisions, &self.free, ahead);
         self.queues.ahead_of_push(ahead);
     }
 

@@ -120,9 +120,7 @@ impl Queues {
 
     /// Start loading the node the push `ahead` pushes from now will take.
     pub fn ahead_of_push(&self, ahead: usize) {
-        if let Some(i) = self.free.len().checked_sub(ahead + 1) {
-            super::prefetch::prefetch(&self.nodes, self.free[i] as usize);
-        }
+        super::prefetch::prefetch_popped(&self.nodes, &self.free, ahead);
     }
 
     /// Nodes popped by the work phase, free for reuse.

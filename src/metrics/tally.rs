@@ -94,8 +94,15 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// A tally for org `org` of `scenario`, replicate `replicate`.
-    pub fn new(org: usize, replicate: u32, scenario: &Scenario, shape: &Shape) -> Tally {
+    /// A tally for org `org` of `scenario`, replicate `replicate`, whose agents start with
+    /// `competence` (by agent index).
+    pub fn new(
+        org: usize,
+        replicate: u32,
+        scenario: &Scenario,
+        shape: &Shape,
+        competence: &[f64],
+    ) -> Tally {
         let levels = shape.levels as usize;
         let mut level_capacity = vec![0.0; levels];
         let mut level_size = vec![0; levels];
@@ -123,7 +130,7 @@ impl Tally {
             taken: Vec::new(),
             series: Vec::with_capacity(ticks as usize),
         };
-        let competence0 = level_means(&shape.competence0(), &shape.level, levels);
+        let competence0 = level_means(competence, &shape.level, levels);
         for name in [WINDOW_ALL, WINDOW_STEADY] {
             tally.push_window(name, shape.agents(), &competence0);
         }
@@ -416,7 +423,7 @@ mod tests {
             });
         }
         let shape = Shape::build(&s.orgs[0], 1, 0);
-        let mut tally = Tally::new(0, 0, &s, &shape);
+        let mut tally = Tally::new(0, 0, &s, &shape, &shape.competence0());
         for t in 0..12u32 {
             tally.begin_tick(t, &shape.competence0());
             for _ in 0..t {

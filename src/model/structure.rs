@@ -172,11 +172,6 @@ impl Shape {
         self.level_capacity[self.level[a as usize] as usize]
     }
 
-    /// Agent `a`'s authority as designed (a `delegation` shock changes it in the engine).
-    pub fn authority(&self, a: u32) -> f64 {
-        self.level_authority[self.level[a as usize] as usize]
-    }
-
     /// The competence each agent starts with, by agent index.
     pub fn competence0(&self) -> Vec<f64> {
         self.level
