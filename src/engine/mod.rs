@@ -6,6 +6,7 @@
 //! |---|---|
 //! | `mod.rs` | the tick's phases, arrivals, the work phase (one by one or in parallel chunks) |
 //! | `step.rs` | an agent's step in the work phase: decide, refer or answer, within its capacity |
+//! | `queues.rs` | every agent's queue, threaded through node pools by agent range; in a big org items are linked in range by range, in parallel |
 //! | `outcome.rs` | what follows a finished task: a referral travels; a decision is learnt from, consulted on, drawn good or bad, sent down, executed and valued |
 //! | `links.rs` | messages on links: delays, sending, delivery |
 //! | `reroute.rs` | going around absent agents: leads and the acting top, moving frozen queues, queueing work around them |
@@ -30,6 +31,7 @@ mod in_flight;
 mod links;
 mod outcome;
 mod prefetch;
+mod queues;
 mod reroute;
 mod schedule;
 mod step;
@@ -44,8 +46,9 @@ use rayon::prelude::*;
 pub use in_flight::Stage;
 use in_flight::{Consults, Decision, Item, Message};
 pub(crate) use prefetch::prefetch;
+use queues::Queues;
 use schedule::Scheduled;
-use step::{AgentState, Policy, Queues, Snapshot, StepOut};
+use step::{AgentState, Policy, Snapshot, StepOut};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
 use crate::model::rng::RunKeys;
@@ -75,7 +78,8 @@ pub struct Engine {
     stream: WorkStream,
 
     agents: Vec<AgentState>,
-    /// The nodes of every agent's queue.
+    /// The nodes of every agent's queue (in a big org, with the items pushed since the last
+    /// [`Engine::flush`] still to be linked in).
     queues: Queues,
     competence: Vec<f64>,
     /// Current authority of each level: the design's, or a `delegation` shock's.
@@ -176,7 +180,7 @@ impl Engine {
             now: 0,
             stream: WorkStream::new(&scenario.work, seed, replicate),
             agents: shape.level.iter().map(|&l| AgentState::new(l)).collect(),
-            queues: Queues::default(),
+            queues: Queues::new(n),
             absent_for: vec![0; n],
             rerouted_for: vec![0; n],
             away: 0,
@@ -272,6 +276,16 @@ impl Engine {
         self.load_ahead = on;
     }
 
+    /// Split the agents' queues into ranges of `2^shift` agents (at least 64), each linked in
+    /// on its own (by default ranges of at least 4,096 agents, at most 16 of them). Results do
+    /// not depend on it; tests use it to exercise linking range by range in small orgs. Only
+    /// before the first tick, when every queue is empty (later calls change nothing).
+    pub fn split_queues(&mut self, shift: u32) {
+        if self.now == 0 {
+            self.queues = Queues::with_shift(self.agents.len(), shift);
+        }
+    }
+
     /// Schedule a shock from code (the live dashboard does this). It starts at `shock.at`, or
     /// at the next tick if that has passed.
     pub fn inject(&mut self, mut shock: ShockSpec) {
@@ -340,6 +354,7 @@ impl Engine {
         self.arrivals = arrivals;
 
         // 3. Work.
+        self.flush();
         let mut effects = std::mem::take(&mut self.effects);
         self.work_phase(&mut effects);
         for chunk in &mut effects {
@@ -365,6 +380,7 @@ impl Engine {
             self.deliver_all(&mut due);
             self.immediate_due = due;
         }
+        self.flush();
 
         // 5. Metrics.
         self.record.backlog = self.queued + self.in_transit + self.waiting;
@@ -436,13 +452,13 @@ impl Engine {
     /// Count the backlog from scratch by walking every queue, link and waiting decision. The
     /// engine keeps running counts; tests (and debug builds, every tick) check they agree.
     pub fn census(&self) -> Census {
-        let decisions_in = |a: &AgentState| {
+        let decisions_in = |a: u32| {
             self.queues
-                .items(a)
+                .items(a, &self.agents[a as usize])
                 .filter(|i| matches!(i, Item::Decision(_)))
                 .count() as u64
         };
-        let queued = self.agents.iter().map(decisions_in).sum();
+        let queued = (0..self.agents.len() as u32).map(decisions_in).sum();
         let in_transit = self
             .transit
             .iter()
@@ -458,7 +474,7 @@ impl Engine {
             .count() as u64;
         let frozen = (0..self.agents.len())
             .filter(|&a| self.absent_for[a] > 0)
-            .map(|a| decisions_in(&self.agents[a]))
+            .map(|a| decisions_in(a as u32))
             .sum();
         Census {
             queued,
@@ -518,10 +534,29 @@ impl Engine {
         rules::escalates(self.org.cross_unit, &self.shape)
     }
 
-    /// Add `item` to the back of `to`'s queue.
+    /// Add `item` to the back of `to`'s queue; in a big org, at the next [`Engine::flush`].
     fn push(&mut self, to: u32, item: Item) {
-        self.queues.push(&mut self.agents[to as usize], item);
-        self.activate(to);
+        if self.queues.defers() {
+            self.queues.defer(to, item);
+            // The bitmap's word is marked when the item is linked in; its summary word now.
+            let w = to as usize / 64;
+            self.active_words[w / 64] |= 1 << (w % 64);
+        } else {
+            self.queues
+                .push_now(to, &mut self.agents[to as usize], item);
+            self.activate(to);
+        }
+    }
+
+    /// Link the items pushed since the last flush into their queues (in parallel chunks of
+    /// agents once there are many): before anything reads the queues.
+    fn flush(&mut self) {
+        self.queues.flush(
+            &mut self.agents,
+            &mut self.active,
+            self.parallel_min,
+            self.load_ahead,
+        );
     }
 
     /// Mark agent `a` as having work (it is stepped unless away).
@@ -579,7 +614,7 @@ impl Engine {
         let mut agents = std::mem::take(&mut self.agents);
         let snapshot = Snapshot {
             routing: self.routing(),
-            nodes: &self.queues.nodes,
+            queues: &self.queues,
             decisions: &self.decisions,
             authority: &self.authority,
             policy: Policy {

@@ -56,7 +56,6 @@ pub(super) fn ahead_of_step(
     states: &[AgentState],
     base: usize,
 ) {
-    let nodes = ctx.nodes;
     if let Some(&a) = ids.get(i + 2 * AHEAD) {
         prefetch(states, a as usize - base);
     }
@@ -64,11 +63,11 @@ pub(super) fn ahead_of_step(
     if let Some(&a) = ids.get(i + AHEAD)
         && let Some(st) = states.get(a as usize - base)
     {
-        prefetch(nodes, st.head() as usize);
+        prefetch(ctx.queues.nodes_of(a), st.head() as usize);
     }
     if let Some(&a) = ids.get(i + AHEAD / 2)
         && let Some(st) = states.get(a as usize - base)
-        && let Some(node) = nodes.get(st.head() as usize)
+        && let Some(node) = ctx.queues.nodes_of(a).get(st.head() as usize)
         && let Item::Decision(d) = node.item
     {
         prefetch(ctx.decisions, d as usize);
@@ -113,10 +112,13 @@ impl Engine {
         }
     }
 
-    /// Loads for queueing an item to agent `a`: its record and its word of the active bitmap.
+    /// Loads for queueing an item to agent `a`: its record and its word of the active bitmap
+    /// (nothing when the push is deferred: the flush loads ahead for itself).
     fn ahead_of_push_to(&self, a: u32) {
-        prefetch(&self.agents, a as usize);
-        prefetch(&self.active, a as usize / 64);
+        if !self.queues.defers() {
+            prefetch(&self.agents, a as usize);
+            prefetch(&self.active, a as usize / 64);
+        }
     }
 
     /// Deliver `msgs` in order, loading ahead in a big org; `msgs` is left empty.

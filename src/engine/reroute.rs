@@ -58,8 +58,11 @@ impl Engine {
             self.rerouted += u32::from(self.rerouted_for[a as usize] == 1);
         }
         self.refresh_routing();
+        // Work pushed to them before now (by an earlier shock's rerouting this tick) is in
+        // their queues before they are emptied.
+        self.flush();
         for &a in &who {
-            let items = self.queues.drain(&mut self.agents[a as usize]);
+            let items = self.queues.drain(a, &mut self.agents[a as usize]);
             for item in items {
                 match item {
                     Item::Decision(d) => {

@@ -5,11 +5,11 @@
 //! agent order afterwards. So stepping agents in parallel chunks gives the same results as
 //! stepping them one by one.
 //!
-//! Every agent's FIFO is threaded through one pool of queue nodes ([`Queues`]): the agent
-//! holds the indices of its first and last node, each node the index of the next. A step
-//! only reads the pool; the nodes it pops are handed back after the work phase.
+//! Every agent's FIFO is threaded through pools of queue nodes ([`Queues`]). A step only reads
+//! the pools; the nodes it pops are handed back after the work phase.
 
 use crate::engine::in_flight::{Decision, Item};
+use crate::engine::queues::{Node, Queues};
 use crate::model::routing::{Hop, Routing};
 use crate::model::rules::{self, Choice};
 use crate::model::structure::NONE;
@@ -22,9 +22,10 @@ const EPS: f64 = 1e-9;
 /// and authority are the same for a whole level, kept once per level).
 #[derive(Debug, Clone, Copy)]
 pub struct AgentState {
-    /// First and last node of the queue in [`Queues`]; `NONE` when the queue is empty.
-    head: u32,
-    tail: u32,
+    /// First and last node of the queue in its range's pool of [`Queues`]; `NONE` when the
+    /// queue is empty.
+    pub(super) head: u32,
+    pub(super) tail: u32,
     /// Decision items in the queue (consult items excluded).
     pub decisions: u32,
     /// The agent's level (0: frontline), fixed.
@@ -78,81 +79,6 @@ impl AgentState {
     }
 }
 
-/// A queue entry: an item and the next entry of the same agent's queue (`NONE`: the last).
-#[derive(Debug, Clone, Copy)]
-pub struct Node {
-    pub item: Item,
-    pub next: u32,
-}
-
-/// The nodes of every agent's queue. Slots of popped items are reused, so once a run is under
-/// way queueing allocates nothing.
-#[derive(Debug, Clone, Default)]
-pub struct Queues {
-    pub nodes: Vec<Node>,
-    free: Vec<u32>,
-}
-
-impl Queues {
-    /// Add `item` at the back of `st`'s queue.
-    pub fn push(&mut self, st: &mut AgentState, item: Item) {
-        let node = Node { item, next: NONE };
-        let n = match self.free.pop() {
-            Some(n) => {
-                self.nodes[n as usize] = node;
-                n
-            }
-            None => {
-                self.nodes.push(node);
-                (self.nodes.len() - 1) as u32
-            }
-        };
-        if st.tail == NONE {
-            st.head = n;
-        } else {
-            self.nodes[st.tail as usize].next = n;
-        }
-        st.tail = n;
-        if matches!(item, Item::Decision(_)) {
-            st.decisions += 1;
-        }
-    }
-
-    /// Start loading the node the push `ahead` pushes from now will take.
-    pub fn ahead_of_push(&self, ahead: usize) {
-        super::prefetch::prefetch_popped(&self.nodes, &self.free, ahead);
-    }
-
-    /// Nodes popped by the work phase, free for reuse.
-    pub fn release(&mut self, freed: &mut Vec<u32>) {
-        self.free.append(freed);
-    }
-
-    /// The items of `st`'s queue, front first.
-    pub fn items<'a>(&'a self, st: &AgentState) -> impl Iterator<Item = Item> + 'a {
-        let mut n = st.head;
-        std::iter::from_fn(move || {
-            let node = self.nodes.get(n as usize)?;
-            n = node.next;
-            Some(node.item)
-        })
-    }
-
-    /// Empty `st`'s queue (for rerouting), forgetting partial progress; its items, front first.
-    pub fn drain(&mut self, st: &mut AgentState) -> Vec<Item> {
-        let mut items = Vec::new();
-        let mut n = st.head;
-        while n != NONE {
-            let node = self.nodes[n as usize];
-            items.push(node.item);
-            self.free.push(n);
-            n = node.next;
-        }
-        *st = AgentState::new(st.level);
-        items
-    }
-}
-
 /// What an agent is doing with the item at the head of its queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Task {
@@ -198,18 +124,19 @@ pub struct Policy {
 pub struct Snapshot<'a> {
     pub routing: Routing<'a>,
     /// The queue nodes (a step pops its own agent's, handing the nodes back through `freed`).
-    pub nodes: &'a [Node],
+    pub queues: &'a Queues,
     pub decisions: &'a [Decision],
     /// The current authority of each level: the design's, or a `delegation` shock's.
     pub authority: &'a [f64],
     pub policy: Policy,
 }
 
-/// What a step produces: effects to apply in agent order, and the queue nodes it popped.
+/// What a step produces: effects to apply in agent order, and the queue nodes it popped
+/// (`freed[r]`: those of range `r`'s pool).
 #[derive(Debug, Default)]
 pub struct StepOut {
     pub effects: Vec<Effect>,
-    pub freed: Vec<u32>,
+    pub freed: Vec<Vec<u32>>,
 }
 
 /// Step agent `a` for one tick, appending its effects to `out`.
@@ -218,6 +145,12 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         effects: out,
         freed,
     } = out;
+    let r = ctx.queues.range_of(a);
+    if freed.len() <= r {
+        freed.resize_with(ctx.queues.ranges(), Vec::new);
+    }
+    let freed = &mut freed[r];
+    let nodes = ctx.queues.nodes_of(a);
     let level = st.level;
     let mut budget = ctx.routing.shape.level_capacity[level as usize];
     let mut spent = 0.0;
@@ -229,7 +162,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         if st.head == NONE {
             break;
         }
-        let item = ctx.nodes[st.head as usize].item;
+        let item = nodes[st.head as usize].item;
         let (task, cost) = match st.started {
             Some(task) => (task, st.cost),
             None => {
@@ -247,7 +180,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         }
         budget -= remaining;
         spent += remaining;
-        st.pop(ctx.nodes, freed);
+        st.pop(nodes, freed);
         match (task, item) {
             (Task::Decide, Item::Decision(d)) => out.push(Effect::Decided {
                 decision: d,

@@ -69,5 +69,5 @@ fn an_agent_and_a_queued_item_stay_small() {
     // Resident bytes per agent are set by these records (docs/performance.md): an agent's
     // queue and progress in 32 bytes, a queued item with its link in 20.
     assert!(std::mem::size_of::<AgentState>() <= 32);
-    assert!(std::mem::size_of::<step::Node>() <= 20);
+    assert!(std::mem::size_of::<queues::Node>() <= 20);
 }

@@ -94,6 +94,62 @@ fn loading_ahead_changes_nothing() {
     }
 }
 
+/// Bigger orgs than `scenario`'s (several ranges of 64 agents), with two shocks rerouting in
+/// the same tick: the second empties queues the first's rerouting pushed to.
+fn ranged_scenario() -> Scenario {
+    let mut tree = OrgSpec::tree("Hierarchy", 6, 4);
+    tree.capacity = PerLevel::Levels(vec![1.0, 2.5, 6.0, 10.0]);
+    tree.learning = 0.01;
+    let mut teams = OrgSpec::teams("Teams", 40, 6, Default::default());
+    teams.learning = 0.01;
+    let mut s = Scenario::new("ranges", 300, 90.0, vec![tree, teams]);
+    s.work.cross_unit = 0.3;
+    s.shocks.push(ShockSpec {
+        name: "absence".into(),
+        at: 100,
+        duration: Some(100),
+        kind: ShockKind::Absence {
+            fraction: 0.3,
+            reroute_after: Some(10),
+        },
+    });
+    s.shocks.push(ShockSpec {
+        name: "loss".into(),
+        at: 105,
+        duration: None,
+        kind: ShockKind::Loss {
+            target: LossTarget::Top,
+            reroute_after: Some(5),
+        },
+    });
+    s
+}
+
+#[test]
+fn linking_queued_items_range_by_range_changes_nothing() {
+    let s = ranged_scenario();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    for org in 0..2 {
+        let plain = Engine::new(&s, org, 1).run();
+        let executed: u64 = plain.ticks.iter().map(|t| t.executed).sum();
+        assert!(executed > 10_000, "org {org} executed {executed}");
+        for parallel in [usize::MAX, 1] {
+            let mut e = Engine::new(&s, org, 1);
+            e.split_queues(6);
+            e.set_load_ahead(true);
+            e.set_parallel_threshold(parallel);
+            assert_eq!(
+                plain,
+                pool.install(|| e.run()),
+                "org {org}, in parallel from {parallel}"
+            );
+        }
+    }
+}
+
 #[test]
 fn identically_configured_orgs_give_identical_rows() {
     let mut s = scenario();
