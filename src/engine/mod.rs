@@ -648,7 +648,7 @@ fn step_all(
 ) {
     if active.len() < parallel_min {
         if effects.is_empty() {
-            effects.push(StepOut::default());
+            effects.push(StepOut::for_ranges(snapshot.queues));
         }
         let out = &mut effects[0];
         for (i, &a) in active.iter().enumerate() {
@@ -673,7 +673,7 @@ fn step_all(
         base = end;
     }
     if effects.len() < jobs.len() {
-        effects.resize_with(jobs.len(), StepOut::default);
+        effects.resize_with(jobs.len(), || StepOut::for_ranges(snapshot.queues));
     }
     jobs.into_par_iter()
         .zip(effects.par_iter_mut())

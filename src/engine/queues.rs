@@ -112,8 +112,6 @@ pub struct Queues {
     /// Per range, the items pushed but not yet linked in, with their agents, in push order
     /// (always empty in an org of one range).
     pending: Vec<Vec<(u32, Item)>>,
-    /// Items in `pending`, over every range.
-    pending_len: usize,
 }
 
 impl Queues {
@@ -136,7 +134,6 @@ impl Queues {
             pools: vec![Pool::default(); ranges],
             shift,
             pending: vec![Vec::new(); if ranges > 1 { ranges } else { 0 }],
-            pending_len: 0,
         }
     }
 
@@ -175,7 +172,6 @@ impl Queues {
     pub fn defer(&mut self, to: u32, item: Item) {
         let r = self.range_of(to);
         self.pending[r].push((to, item));
-        self.pending_len += 1;
     }
 
     /// Link every pending item into its queue and mark its agent in the `active` bitmap (the
@@ -188,14 +184,15 @@ impl Queues {
         parallel_min: usize,
         load_ahead: bool,
     ) {
-        if self.pending_len == 0 {
+        let pending: usize = self.pending.iter().map(Vec::len).sum();
+        if pending == 0 {
             return;
         }
         let span = 1usize << self.shift;
         let link = |(r, ((pool, pending), (agents, active))): RangeParts| {
             pool.link(agents, active, (r * span) as u32, pending, load_ahead)
         };
-        if self.pending_len >= parallel_min {
+        if pending >= parallel_min {
             self.pools
                 .par_iter_mut()
                 .zip(self.pending.par_iter_mut())
@@ -214,7 +211,6 @@ impl Queues {
                 .enumerate()
                 .for_each(link);
         }
-        self.pending_len = 0;
     }
 
     /// Start loading the node the push `ahead` pushes from now will take, in an org that
@@ -244,10 +240,16 @@ impl Queues {
     }
 
     /// Empty agent `a`'s queue (`st`, its record; for rerouting), forgetting partial progress;
-    /// its items, front first. Nothing may be pending.
+    /// its items, front first. Nothing may be pending for `a` (items pending for others may:
+    /// rerouting pushes one agent's items on before emptying the next's queue).
     pub fn drain(&mut self, a: u32, st: &mut AgentState) -> Vec<Item> {
-        debug_assert_eq!(self.pending_len, 0);
         let r = self.range_of(a);
+        debug_assert!(
+            self.pending
+                .get(r)
+                .is_none_or(|p| p.iter().all(|&(to, _)| to != a)),
+            "agent {a} has items pending"
+        );
         let pool = &mut self.pools[r];
         let mut items = Vec::new();
         let mut n = st.head;

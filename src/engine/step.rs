@@ -133,10 +133,20 @@ pub struct Snapshot<'a> {
 
 /// What a step produces: effects to apply in agent order, and the queue nodes it popped
 /// (`freed[r]`: those of range `r`'s pool).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct StepOut {
     pub effects: Vec<Effect>,
     pub freed: Vec<Vec<u32>>,
+}
+
+impl StepOut {
+    /// Empty buffers for a work phase over `queues`' ranges.
+    pub fn for_ranges(queues: &Queues) -> StepOut {
+        StepOut {
+            effects: Vec::new(),
+            freed: vec![Vec::new(); queues.ranges()],
+        }
+    }
 }
 
 /// Step agent `a` for one tick, appending its effects to `out`.
@@ -145,11 +155,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
         effects: out,
         freed,
     } = out;
-    let r = ctx.queues.range_of(a);
-    if freed.len() <= r {
-        freed.resize_with(ctx.queues.ranges(), Vec::new);
-    }
-    let freed = &mut freed[r];
+    let freed = &mut freed[ctx.queues.range_of(a)];
     let nodes = ctx.queues.nodes_of(a);
     let level = st.level;
     let mut budget = ctx.routing.shape.level_capacity[level as usize];
