@@ -4,6 +4,37 @@ use orgsim::engine::Engine;
 use orgsim::experiment::{RunOptions, run};
 use orgsim::scenario::{LossTarget, OrgSpec, PerLevel, Scenario, ShockKind, ShockSpec};
 
+/// An absence of `fraction` of the org from tick 100 to 200, rerouted after 10 ticks, and the
+/// loss of the top at `loss_at`, rerouted after 5.
+fn absence_then_loss(fraction: f64, loss_at: u32) -> Vec<ShockSpec> {
+    let shock = |name: &str, at, duration, kind| ShockSpec {
+        name: name.into(),
+        at,
+        duration,
+        kind,
+    };
+    vec![
+        shock(
+            "absence",
+            100,
+            Some(100),
+            ShockKind::Absence {
+                fraction,
+                reroute_after: Some(10),
+            },
+        ),
+        shock(
+            "loss",
+            loss_at,
+            None,
+            ShockKind::Loss {
+                target: LossTarget::Top,
+                reroute_after: Some(5),
+            },
+        ),
+    ]
+}
+
 fn scenario() -> Scenario {
     let mut tree = OrgSpec::tree("Hierarchy", 5, 3);
     tree.capacity = PerLevel::Levels(vec![1.0, 2.5, 6.0]);
@@ -13,24 +44,7 @@ fn scenario() -> Scenario {
     let mut s = Scenario::new("determinism", 400, 12.0, vec![tree, teams]);
     s.work.cross_unit = 0.3;
     s.scenario.replications = 4;
-    s.shocks.push(ShockSpec {
-        name: "absence".into(),
-        at: 100,
-        duration: Some(100),
-        kind: ShockKind::Absence {
-            fraction: 0.2,
-            reroute_after: Some(10),
-        },
-    });
-    s.shocks.push(ShockSpec {
-        name: "loss".into(),
-        at: 200,
-        duration: None,
-        kind: ShockKind::Loss {
-            target: LossTarget::Top,
-            reroute_after: Some(5),
-        },
-    });
+    s.shocks = absence_then_loss(0.2, 200);
     s
 }
 
@@ -104,24 +118,7 @@ fn ranged_scenario() -> Scenario {
     teams.learning = 0.01;
     let mut s = Scenario::new("ranges", 300, 90.0, vec![tree, teams]);
     s.work.cross_unit = 0.3;
-    s.shocks.push(ShockSpec {
-        name: "absence".into(),
-        at: 100,
-        duration: Some(100),
-        kind: ShockKind::Absence {
-            fraction: 0.3,
-            reroute_after: Some(10),
-        },
-    });
-    s.shocks.push(ShockSpec {
-        name: "loss".into(),
-        at: 105,
-        duration: None,
-        kind: ShockKind::Loss {
-            target: LossTarget::Top,
-            reroute_after: Some(5),
-        },
-    });
+    s.shocks = absence_then_loss(0.3, 105);
     s
 }
 
