@@ -3,12 +3,18 @@
 //!
 //! The agents are split into ranges of `2^shift` consecutive indices, each with a node pool
 //! of its own. In an org of one range an item is linked into its queue as it is pushed. In a
-//! bigger org a push only notes the item in its range's list of pending items; [`Queues::flush`]
-//! links them all in before anything reads the queues again, range by range (in parallel
-//! once enough are pending). Each range's pending items keep the order they were pushed in,
-//! and ranges share no agent, so every queue ends up holding the same items in the same
-//! order however the ranges are linked: results do not depend on it. Only the node indices
-//! differ, and nothing but the queues reads those.
+//! bigger org, while the phases of a tick push many items, a push only notes the item in its
+//! range's list of pending items; [`Queues::flush`] links them all in before anything reads
+//! the queues again, range by range, in parallel. Each range's pending items keep the order
+//! they were pushed in, and ranges share no agent, so every queue ends up holding the same
+//! items in the same order however the ranges are linked: results do not depend on it. Only
+//! the node indices differ, and nothing but the queues reads those.
+//!
+//! Noting and linking later costs a second pass over the items, which pays only when the
+//! ranges are then linked in parallel. So each flush looks at how many items were pushed
+//! since the one before: from as many as make a parallel flush, the pushes until the next
+//! flush are noted; from fewer, they are linked in at once, as in a small org. Either way
+//! the queues are the same.
 
 use rayon::prelude::*;
 
@@ -110,8 +116,13 @@ pub struct Queues {
     /// Agent `a`'s nodes are in pool `a >> shift`.
     shift: u32,
     /// Per range, the items pushed but not yet linked in, with their agents, in push order
-    /// (always empty in an org of one range).
+    /// (none in an org of one range).
     pending: Vec<Vec<(u32, Item)>>,
+    /// Whether a push is noted in `pending` (until the next flush) rather than linked in.
+    deferring: bool,
+    /// Items pushed since the last flush, either way, and between the two flushes before.
+    pushed: usize,
+    pushed_before: usize,
 }
 
 impl Queues {
@@ -134,6 +145,9 @@ impl Queues {
             pools: vec![Pool::default(); ranges],
             shift,
             pending: vec![Vec::new(); if ranges > 1 { ranges } else { 0 }],
+            deferring: false,
+            pushed: 0,
+            pushed_before: 0,
         }
     }
 
@@ -148,10 +162,10 @@ impl Queues {
         (a >> self.shift) as usize
     }
 
-    /// Whether a push only notes its item, to be linked in by [`Queues::flush`].
+    /// Whether a push now only notes its item, to be linked in by [`Queues::flush`].
     #[inline(always)]
     pub fn defers(&self) -> bool {
-        !self.pending.is_empty()
+        self.deferring
     }
 
     /// The nodes agent `a`'s queue is threaded through.
@@ -160,23 +174,29 @@ impl Queues {
         &self.pools[self.range_of(a)].nodes
     }
 
-    /// Add `item` at the back of agent `to`'s queue (`st`, its record), now; only in an org
-    /// that does not defer.
+    /// Add `item` at the back of agent `to`'s queue (`st`, its record), now; only while
+    /// pushes are not deferred.
     pub fn push_now(&mut self, to: u32, st: &mut AgentState, item: Item) {
         debug_assert!(!self.defers());
+        self.pushed += 1;
         let r = self.range_of(to);
         self.pools[r].push(st, item);
     }
 
-    /// Note `item` for the back of agent `to`'s queue, to be linked in by the next flush.
+    /// Note `item` for the back of agent `to`'s queue, to be linked in by the next flush;
+    /// only while pushes are deferred.
     pub fn defer(&mut self, to: u32, item: Item) {
+        debug_assert!(self.defers());
+        self.pushed += 1;
         let r = self.range_of(to);
         self.pending[r].push((to, item));
     }
 
     /// Link every pending item into its queue and mark its agent in the `active` bitmap (the
     /// bitmap's summary words were marked at the push), range by range, in parallel chunks
-    /// once `parallel_min` or more are pending.
+    /// once `parallel_min` or more are pending. Until the next flush, pushes are deferred if
+    /// `parallel_min` or more were pushed since the flush before the last one (in an org of
+    /// several ranges).
     pub fn flush(
         &mut self,
         agents: &mut [AgentState],
@@ -184,6 +204,11 @@ impl Queues {
         parallel_min: usize,
         load_ahead: bool,
     ) {
+        // The last two flushes' pushes: a tick's (it flushes before the work phase and at its
+        // end, and the one phase may push all and the other none).
+        let recent = self.pushed + std::mem::replace(&mut self.pushed_before, self.pushed);
+        self.deferring = self.pending.len() > 1 && recent >= parallel_min;
+        self.pushed = 0;
         let pending: usize = self.pending.iter().map(Vec::len).sum();
         if pending == 0 {
             return;
@@ -286,16 +311,26 @@ mod tests {
         assert_eq!(Queues::new(65_536).ranges(), 16);
         assert_eq!(Queues::new(1_000_000).ranges(), 16);
         assert_eq!(Queues::new(11_111_111).ranges(), 11);
-        assert!(!Queues::new(4096).defers());
-        assert!(Queues::new(4097).defers());
     }
 
-    /// Pushes deferred and flushed (one by one or in parallel) leave every queue as pushing
-    /// each item at once does: the same items in the same order, and the same agents active.
+    /// Push as the engine does: noted while deferring, else linked in and its agent marked.
+    fn push(q: &mut Queues, agents: &mut [AgentState], active: &mut [u64], to: u32, item: Item) {
+        if q.defers() {
+            q.defer(to, item);
+        } else {
+            q.push_now(to, &mut agents[to as usize], item);
+            active[to as usize / 64] |= 1 << (to % 64);
+        }
+    }
+
+    /// Pushes deferred and flushed (one by one or in parallel), or linked in at once, leave
+    /// every queue as pushing each item at once in one pool does: the same items in the same
+    /// order, and the same agents active. A flush defers the pushes after it only when at
+    /// least `parallel_min` came before it, and only in an org of several ranges.
     #[test]
     fn a_flush_links_what_was_pushed_in_push_order() {
         let n = 300u32;
-        let pushes: Vec<(u32, Item)> = (0..2000u32)
+        let pushes: Vec<(u32, Item)> = (0..3000u32)
             .map(|i| {
                 let to = (i * 7919) % n;
                 let item = if i % 5 == 0 {
@@ -311,33 +346,45 @@ mod tests {
             })
             .collect();
         let mut now = Queues::with_shift(n as usize, 12);
+        assert_eq!(now.ranges(), 1);
         let mut now_agents = vec![AgentState::new(0); n as usize];
+        let mut now_active = vec![0u64; (n as usize).div_ceil(64)];
         for &(to, item) in &pushes {
-            now.push_now(to, &mut now_agents[to as usize], item);
+            push(&mut now, &mut now_agents, &mut now_active, to, item);
+            now.flush(&mut now_agents, &mut now_active, 1, false);
+            assert!(!now.defers(), "one range never defers");
         }
-        for parallel_min in [1, usize::MAX] {
-            let mut later = Queues::with_shift(n as usize, 6);
-            assert_eq!(later.ranges(), 5);
-            let mut agents = vec![AgentState::new(0); n as usize];
-            let mut active = vec![0u64; (n as usize).div_ceil(64)];
-            // Two flushes, as two phases of a tick would make.
-            for half in pushes.chunks(1000) {
-                for &(to, item) in half {
-                    later.defer(to, item);
-                }
-                later.flush(&mut agents, &mut active, parallel_min, true);
+        // Phases with as many pushes as each: linked in at once (the first), noted and linked
+        // in parallel (the second: the two before it pushed 600 or more), noted and linked one
+        // range after another (the third and fourth: fewer than 600 each), then at once again
+        // (fewer than 600 in the two before).
+        let phases = [1000, 700, 300, 200, 100, 700];
+        let deferred = [false, true, true, true, false, false];
+        let mut later = Queues::with_shift(n as usize, 6);
+        assert_eq!(later.ranges(), 5);
+        let mut agents = vec![AgentState::new(0); n as usize];
+        let mut active = vec![0u64; (n as usize).div_ceil(64)];
+        let mut rest = &pushes[..];
+        for (len, deferred) in phases.into_iter().zip(deferred) {
+            assert_eq!(later.defers(), deferred, "a phase of {len} pushes");
+            let (phase, after) = rest.split_at(len);
+            for &(to, item) in phase {
+                push(&mut later, &mut agents, &mut active, to, item);
             }
-            for a in 0..n {
-                let st = &agents[a as usize];
-                assert_eq!(
-                    decisions(&later, a, st),
-                    decisions(&now, a, &now_agents[a as usize]),
-                    "agent {a}"
-                );
-                assert_eq!(st.decisions, now_agents[a as usize].decisions);
-                let marked = active[a as usize / 64] >> (a % 64) & 1 == 1;
-                assert_eq!(marked, !st.is_idle(), "agent {a}");
-            }
+            later.flush(&mut agents, &mut active, 600, true);
+            rest = after;
+        }
+        assert!(rest.is_empty());
+        for a in 0..n {
+            let st = &agents[a as usize];
+            assert_eq!(
+                decisions(&later, a, st),
+                decisions(&now, a, &now_agents[a as usize]),
+                "agent {a}"
+            );
+            assert_eq!(st.decisions, now_agents[a as usize].decisions);
+            let marked = active[a as usize / 64] >> (a % 64) & 1 == 1;
+            assert_eq!(marked, !st.is_idle(), "agent {a}");
         }
     }
 }

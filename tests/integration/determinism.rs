@@ -91,7 +91,9 @@ fn loading_ahead_changes_nothing() {
     let s = scenario();
     for org in 0..2 {
         let plain = Engine::new(&s, org, 1).run();
-        for parallel in [usize::MAX, 1] {
+        // Never deferred; deferred and linked in parallel from the second phase on; deferred or
+        // not as a tick's pushes go above or below 150 (about half the ticks each way).
+        for parallel in [usize::MAX, 1, 150] {
             let mut e = Engine::new(&s, org, 1);
             e.set_load_ahead(true);
             e.set_parallel_threshold(parallel);
@@ -133,7 +135,9 @@ fn linking_queued_items_range_by_range_changes_nothing() {
         let plain = Engine::new(&s, org, 1).run();
         let executed: u64 = plain.ticks.iter().map(|t| t.executed).sum();
         assert!(executed > 10_000, "org {org} executed {executed}");
-        for parallel in [usize::MAX, 1] {
+        // Never deferred; deferred and linked in parallel from the second phase on; deferred or
+        // not as a tick's pushes go above or below 150 (about half the ticks each way).
+        for parallel in [usize::MAX, 1, 150] {
             let mut e = Engine::new(&s, org, 1);
             e.split_queues(6);
             e.set_load_ahead(true);
