@@ -23,6 +23,11 @@ pub struct ScenarioInfo {
     /// The scenario file's name, for the saved scenario's file name.
     pub file: String,
     pub tick_unit: String,
+    /// Its plural, as the report writes it ("hours").
+    pub tick_units: String,
+    /// What the scenario calls decisions (`decision_noun_plural`, or `decision_noun` with an
+    /// "s"; "decisions" by default), for the page's captions.
+    pub nouns: String,
     /// The scenario's `ticks`; a live session may go on past it.
     pub horizon: u32,
     /// Ticks of the trailing mean the charts draw (`recovery.window`).

@@ -840,6 +840,8 @@ impl Sim {
                 description: s.scenario.description.clone(),
                 file: self.file.clone(),
                 tick_unit: s.scenario.tick_unit.clone(),
+                tick_units: crate::scenario::wording::plural(&s.scenario.tick_unit),
+                nouns: s.scenario.nouns(),
                 horizon: s.scenario.ticks,
                 window: s.recovery.window,
                 base_rate: s.work.rate,
@@ -903,9 +905,10 @@ impl Sim {
         );
         for (o, t) in self.scenario.orgs.iter().zip(&self.totals) {
             h += &format!(
-                "#   {}: {} decisions executed, value {}\n",
+                "#   {}: {} {} executed, value {}\n",
                 o.name.replace('\n', " "),
                 t.executed,
+                s.nouns(),
                 t.value
             );
         }
@@ -1123,5 +1126,30 @@ mod tests {
         ticks(&mut fresh, 10);
         assert_eq!(live.totals, fresh.totals);
         assert_ne!(before, live.totals);
+    }
+
+    /// The page's captions and the saved scenario's header speak of the scenario's decisions
+    /// and ticks in its own words.
+    #[test]
+    fn the_page_and_the_saved_header_use_the_scenarios_words() {
+        let mut s = scenario();
+        s.scenario.tick_unit = "day".into();
+        s.scenario.decision_noun = Some("claim".into());
+        let mut live = Sim::new(s, "claims.toml".into(), Arc::new(AtomicUsize::new(0)));
+        ticks(&mut live, 5);
+        let init = live.init();
+        assert_eq!(
+            (
+                init.scenario.nouns.as_str(),
+                init.scenario.tick_units.as_str()
+            ),
+            ("claims", "days")
+        );
+        let saved = live.save().unwrap();
+        let executed = saved.text.lines().find(|l| l.contains("executed")).unwrap();
+        assert!(executed.contains(" claims executed, value "), "{executed}");
+        let mut plain = sim();
+        assert_eq!(plain.init().scenario.nouns, "decisions");
+        assert_eq!(plain.init().scenario.tick_units, "hours");
     }
 }

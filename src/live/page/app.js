@@ -22,7 +22,9 @@ const fmt = (x, digits = 0) =>
   x == null || !isFinite(x) ? "–" : Number(x).toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 const unit = () => (live.init ? live.init.scenario.tick_unit : "tick");
-const units = () => unit() + "s";
+const units = () => (live.init ? live.init.scenario.tick_units : "ticks");
+// What the scenario calls decisions ("claims"), escaped for the captions' HTML.
+const nouns = () => esc(live.init ? live.init.scenario.nouns : "decisions");
 
 // ----- the stream ----------------------------------------------------------------------------
 
@@ -57,8 +59,8 @@ function onInit(init) {
   document.title = `orgsim live · ${s.name}`;
   const w = s.window;
   $("cap-latency").innerHTML = `Latency <span>(${units()} from arrival to execution, mean over ${w} ${units()})</span>`;
-  $("cap-throughput").innerHTML = `Throughput <span>(decisions executed per ${unit()}, mean over ${w})</span>`;
-  $("cap-backlog").innerHTML = `Backlog <span>(decisions waiting)</span>`;
+  $("cap-throughput").innerHTML = `Throughput <span>(${nouns()} executed per ${unit()}, mean over ${w})</span>`;
+  $("cap-backlog").innerHTML = `Backlog <span>(${nouns()} waiting)</span>`;
   $("cap-age").innerHTML = `Age of waiting work <span>(mean ${units()} waited so far)</span>`;
   say("");
   onFrame(init.state);
@@ -113,7 +115,7 @@ function updateText() {
     if (!t || !el) return;
     el.innerHTML = `Value <b>${fmt(t.value)}</b> · Waiting <b>${fmt(t.backlog)}</b>` +
       (t.frozen > 0 ? ` (${fmt(t.frozen)} frozen)` : "");
-    el.title = `${fmt(t.executed)} decisions executed, ${fmt(t.arrived)} arrived since ${unit()} 0`;
+    el.title = `${fmt(t.executed)} ${live.init.scenario.nouns} executed, ${fmt(t.arrived)} arrived since ${unit()} 0`;
   });
   if (!dragging.rate) {
     $("rate").value = s.rate;
