@@ -539,8 +539,7 @@ impl Engine {
         if self.queues.defers() {
             self.queues.defer(to, item);
             // The bitmap's word is marked when the item is linked in; its summary word now.
-            let w = to as usize / 64;
-            self.active_words[w / 64] |= 1 << (w % 64);
+            self.mark_word(to as usize / 64);
         } else {
             self.queues
                 .push_now(to, &mut self.agents[to as usize], item);
@@ -563,6 +562,11 @@ impl Engine {
     fn activate(&mut self, a: u32) {
         let w = a as usize / 64;
         self.active[w] |= 1 << (a % 64);
+        self.mark_word(w);
+    }
+
+    /// Mark word `w` of the active bitmap in its summary word (scanned by the work phase).
+    fn mark_word(&mut self, w: usize) {
         self.active_words[w / 64] |= 1 << (w % 64);
     }
 

@@ -238,8 +238,8 @@ impl Queues {
         }
     }
 
-    /// Start loading the node the push `ahead` pushes from now will take, in an org that
-    /// does not defer.
+    /// Start loading the node the push `ahead` pushes from now will take, in an org of one
+    /// range (with several, which pool that push takes from is not known yet).
     pub fn ahead_of_push(&self, ahead: usize) {
         if let [pool] = &self.pools[..] {
             prefetch_popped(&pool.nodes, &pool.free, ahead);

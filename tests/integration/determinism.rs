@@ -91,9 +91,7 @@ fn loading_ahead_changes_nothing() {
     let s = scenario();
     for org in 0..2 {
         let plain = Engine::new(&s, org, 1).run();
-        // Never deferred; deferred and linked in parallel from the second phase on; deferred or
-        // not as a tick's pushes go above or below 150 (about half the ticks each way).
-        for parallel in [usize::MAX, 1, 150] {
+        for parallel in [usize::MAX, 1] {
             let mut e = Engine::new(&s, org, 1);
             e.set_load_ahead(true);
             e.set_parallel_threshold(parallel);
