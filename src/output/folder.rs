@@ -394,11 +394,65 @@ pub fn lock_destination(dest: &Path) -> Result<DestinationLock, OutputError> {
     // A probe: the parent may accept a lock file yet refuse a folder (a quota, a full disk).
     let probe = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if !probe.exists() {
-        fs::create_dir(&probe).map_err(unwritable)?;
-        let _ = fs::remove_dir(&probe);
+        signals_held(|| {
+            fs::create_dir(&probe)?;
+            let _ = fs::remove_dir(&probe);
+            Ok(())
+        })
+        .map_err(unwritable)?;
     }
     let notes = tidy(dest, &name, &parent);
     Ok(DestinationLock { file, path, notes })
+}
+
+/// The signals that came while [`held_off`] held them off, a bit per signal number.
+#[cfg(unix)]
+static HELD: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+#[cfg(unix)]
+extern "C" fn hold(signal: libc::c_int) {
+    HELD.fetch_or(1 << signal, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Runs `f` with Ctrl-C (SIGINT) and SIGTERM held off: one that comes meanwhile takes effect
+/// once `f` is done, as it would have without orgsim. The destination's probe is made and
+/// removed this way, so a Ctrl-C as orgsim starts never leaves the probe's empty folder
+/// behind.
+fn signals_held<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(unix)]
+    return held_off(&[libc::SIGINT, libc::SIGTERM], f);
+    #[cfg(not(unix))]
+    f()
+}
+
+/// Runs `f` with `signals` caught and noted instead of acted on, then puts their actions back
+/// and raises the last one that came, if any. The actions are the process's, not one
+/// thread's mask, so no thread is exempt.
+#[cfg(unix)]
+fn held_off<T>(signals: &[libc::c_int], f: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::Ordering;
+    let mask = signals.iter().fold(0u64, |m, &s| m | 1 << s);
+    HELD.fetch_and(!mask, Ordering::SeqCst);
+    let handler = hold as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: `hold` only updates an atomic, which is async-signal-safe; the actions it
+    // replaces are put back below.
+    let before: Vec<libc::sighandler_t> = signals
+        .iter()
+        .map(|&s| unsafe { libc::signal(s, handler) })
+        .collect();
+    let out = f();
+    for (&s, &action) in signals.iter().zip(&before) {
+        // SAFETY: puts back an action `signal` returned above.
+        unsafe { libc::signal(s, action) };
+    }
+    let came = HELD.fetch_and(!mask, Ordering::SeqCst) & mask;
+    for &s in signals {
+        if came & 1 << s != 0 {
+            // SAFETY: raises the signal with the action it had before `f`, as if it came now.
+            unsafe { libc::raise(s) };
+        }
+    }
+    out
 }
 
 /// `flock(LOCK_EX | LOCK_NB)`: `Ok(false)` when another process holds it.

@@ -351,3 +351,38 @@ fn a_symbolic_link_at_the_destination_is_refused() {
     );
     assert_eq!(listing(root.path()), ["demo", "elsewhere"]);
 }
+
+#[cfg(unix)]
+static SEEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(unix)]
+extern "C" fn seen(_: libc::c_int) {
+    SEEN.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// A signal that comes while the destination's probe is made takes effect only once the probe
+/// is gone, with the action it had before (SIGUSR1 here, so no other test's handlers move).
+#[cfg(unix)]
+#[test]
+fn a_signal_during_the_probe_takes_effect_after_it() {
+    use std::sync::atomic::Ordering;
+    let handler = seen as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: `seen` only stores to an atomic.
+    let default = unsafe { libc::signal(libc::SIGUSR1, handler) };
+    let during = held_off(&[libc::SIGUSR1], || {
+        // SAFETY: raising a signal whose action is set.
+        unsafe { libc::raise(libc::SIGUSR1) };
+        SEEN.load(Ordering::SeqCst)
+    });
+    let after = SEEN.load(Ordering::SeqCst);
+    // The action is the one it had before: a second signal reaches it directly.
+    SEEN.store(false, Ordering::SeqCst);
+    // SAFETY: as above.
+    unsafe { libc::raise(libc::SIGUSR1) };
+    let again = SEEN.load(Ordering::SeqCst);
+    // SAFETY: puts back the action the test found.
+    unsafe { libc::signal(libc::SIGUSR1, default) };
+    assert!(!during, "the signal was acted on while held off");
+    assert!(after, "the signal held off was lost");
+    assert!(again, "the action before was not put back");
+}
