@@ -124,11 +124,13 @@ pub struct Engine {
     rework: Vec<NewDecision>,
     /// Buffers reused from tick to tick, so a tick under way allocates nothing: the rework
     /// arriving now, emptied delivery buckets, the effects of the work phase (one buffer per
-    /// parallel chunk), the delay-0 messages being delivered, and the agents away now.
+    /// parallel chunk) and the delay-0 messages being delivered.
     rework_due: Vec<NewDecision>,
     spare_buckets: Vec<Vec<Message>>,
     effects: Vec<StepOut>,
     immediate_due: Vec<Message>,
+    /// The agents away now, in index order, each once (refreshed when a loss or an absence
+    /// starts or ends).
     absent_now: Vec<u32>,
 
     queued: u64,
@@ -428,11 +430,48 @@ impl Engine {
     }
 
     /// Decisions in the queues of each level now, frontline first (one level in teams).
+    ///
+    /// Only agents that can hold decisions are read: those marked in the active bitmap (a
+    /// present agent with a queue always is, once pushes are linked in) and those away (whose
+    /// frozen queues the bitmap drops), not the whole org.
     pub fn queued_per_level(&self) -> Vec<u64> {
         let mut by_level = vec![0u64; self.shape.levels.max(1) as usize];
-        for (a, agent) in self.agents.iter().enumerate() {
-            let l = self.shape.level.get(a).copied().unwrap_or(0) as usize;
-            if let Some(n) = by_level.get_mut(l) {
+        let mut add = |agent: &AgentState| {
+            if let Some(n) = by_level.get_mut(agent.level as usize) {
+                *n += u64::from(agent.decisions);
+            }
+        };
+        for (i, &summary) in self.active_words.iter().enumerate() {
+            let mut s = summary;
+            while s != 0 {
+                let w = i * 64 + s.trailing_zeros() as usize;
+                s &= s - 1;
+                let mut bits = self.active[w];
+                while bits != 0 {
+                    add(&self.agents[w * 64 + bits.trailing_zeros() as usize]);
+                    bits &= bits - 1;
+                }
+            }
+        }
+        for &a in &self.absent_now {
+            if self.active[a as usize / 64] & (1 << (a % 64)) == 0 {
+                add(&self.agents[a as usize]);
+            }
+        }
+        debug_assert_eq!(
+            by_level,
+            self.queued_per_level_by_scan(),
+            "tick {}: decisions queued per level",
+            self.now
+        );
+        by_level
+    }
+
+    /// [`Engine::queued_per_level`] by reading every agent (debug builds check they agree).
+    fn queued_per_level_by_scan(&self) -> Vec<u64> {
+        let mut by_level = vec![0u64; self.shape.levels.max(1) as usize];
+        for agent in &self.agents {
+            if let Some(n) = by_level.get_mut(agent.level as usize) {
                 *n += u64::from(agent.decisions);
             }
         }

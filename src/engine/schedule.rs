@@ -115,6 +115,7 @@ impl Engine {
                     .iter()
                     .map(|&a| (a, self.competence[a as usize]))
                     .collect();
+                self.refresh_absent();
             }
             ShockKind::Delegation { .. } => self.refresh_authority(),
             ShockKind::Surge { .. } | ShockKind::Outage { .. } => {}
@@ -168,6 +169,7 @@ impl Engine {
                         self.activate(a);
                     }
                 }
+                self.refresh_absent();
                 self.refresh_routing();
             }
             ShockKind::Delegation { .. } => self.refresh_authority(),
@@ -192,9 +194,10 @@ impl Engine {
             shocks::link_delays(self.org.link_delay, outages);
     }
 
-    /// Decisions sitting in the queues of agents who are away (each agent counted once,
-    /// however many shocks hold it; the list of them is a buffer kept from tick to tick).
-    pub(super) fn frozen(&mut self) -> u64 {
+    /// List the agents away now in `absent_now`, in index order, each once however many
+    /// shocks hold it: when a loss or an absence starts or ends (the list is a buffer kept for
+    /// the run).
+    pub(super) fn refresh_absent(&mut self) {
         let mut absent = std::mem::take(&mut self.absent_now);
         absent.clear();
         absent.extend(
@@ -205,11 +208,14 @@ impl Engine {
         );
         absent.sort_unstable();
         absent.dedup();
-        let n = absent
+        self.absent_now = absent;
+    }
+
+    /// Decisions sitting in the queues of agents who are away.
+    pub(super) fn frozen(&self) -> u64 {
+        self.absent_now
             .iter()
             .map(|&a| self.agents[a as usize].decisions as u64)
-            .sum();
-        self.absent_now = absent;
-        n
+            .sum()
     }
 }

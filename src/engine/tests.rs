@@ -71,3 +71,67 @@ fn an_agent_and_a_queued_item_stay_small() {
     assert!(std::mem::size_of::<AgentState>() <= 32);
     assert!(std::mem::size_of::<queues::Node>() <= 20);
 }
+
+#[test]
+fn decisions_queued_per_level_count_the_frozen_queues_without_reading_every_agent() {
+    use crate::scenario::{LossTarget, ShockKind, ShockSpec};
+    let shock = |name: &str, at, duration, kind| ShockSpec {
+        name: name.into(),
+        at,
+        duration,
+        kind,
+    };
+    let mut s = Scenario::new("frozen", 160, 6.0, vec![OrgSpec::tree("Hierarchy", 4, 3)]);
+    // Two absences overlap (an agent held by both counts once); the top leaves and its queue
+    // stays frozen until the end, never rerouted.
+    s.shocks = vec![
+        shock(
+            "absence",
+            20,
+            Some(80),
+            ShockKind::Absence {
+                fraction: 0.3,
+                reroute_after: None,
+            },
+        ),
+        shock(
+            "second absence",
+            40,
+            Some(40),
+            ShockKind::Absence {
+                fraction: 0.3,
+                reroute_after: None,
+            },
+        ),
+        shock(
+            "loss",
+            60,
+            None,
+            ShockKind::Loss {
+                target: LossTarget::Top,
+                reroute_after: None,
+            },
+        ),
+    ];
+    let mut e = Engine::new(&s, 0, 0);
+    let mut frozen_ticks = 0;
+    while !e.finished() {
+        let frozen = e.step().frozen;
+        frozen_ticks += u32::from(frozen > 0);
+        assert_eq!(
+            e.queued_per_level(),
+            e.queued_per_level_by_scan(),
+            "tick {}",
+            e.now
+        );
+        let by_scan: u64 = (0..e.agents.len())
+            .filter(|&a| e.absent_for[a] > 0)
+            .map(|a| u64::from(e.agents[a].decisions))
+            .sum();
+        assert_eq!(frozen, by_scan, "tick {}: frozen decisions", e.now);
+    }
+    assert!(
+        frozen_ticks > 50,
+        "queues were frozen in {frozen_ticks} ticks"
+    );
+}
