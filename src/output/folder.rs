@@ -426,7 +426,7 @@ fn signals_held<T>(f: impl FnOnce() -> T) -> T {
 }
 
 /// Runs `f` with `signals` caught and noted instead of acted on, then puts their actions back
-/// and raises the last one that came, if any. The actions are the process's, not one
+/// and raises each one that came. The actions are the process's, not one
 /// thread's mask, so no thread is exempt.
 #[cfg(unix)]
 fn held_off<T>(signals: &[libc::c_int], f: impl FnOnce() -> T) -> T {
