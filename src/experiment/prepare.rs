@@ -12,7 +12,7 @@ use super::interrupt;
 use super::{Guard, RunError, RunOptions, run_guarded_each};
 use crate::metrics::{Summary, summarise_runs};
 use crate::output::{self, DestinationLock, OutputError, RunFacts, Written, console, report};
-use crate::scenario::{self, Scenario, ScenarioError, ShardOf};
+use crate::scenario::{self, Scenario, ScenarioError, ShardOf, Timeseries};
 
 /// What a user asked `orgsim run` for.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -276,13 +276,23 @@ impl Prepared {
             // `timeseries.csv` as it ends; the other tables, the charts and the report, drawn
             // from the runs in memory, follow the last.
             let written = output::write_atomically(&dest, |dir| -> Result<(), Failed> {
+                // Every run's series is written as it ends; their mean per tick (`timeseries =
+                // "summary"`) once all have.
+                let kept = scenario.kept_timeseries();
                 let orgs = scenario.orgs.iter().map(|o| o.name.clone()).collect();
-                let series = output::SeriesWriter::create(dir, orgs)?;
+                let series = (kept == Timeseries::All)
+                    .then(|| output::SeriesWriter::create(dir, orgs))
+                    .transpose()?;
                 let runs = run_guarded_each(&scenario, &options, guard, &|i, run| {
-                    series.add(i, run);
+                    if let Some(series) = &series {
+                        series.add(i, run);
+                    }
                 })
                 .map_err(Failed::Run)?;
-                series.finish(runs.len())?;
+                match series {
+                    Some(series) => series.finish(runs.len())?,
+                    None => output::write_kept_timeseries(dir, &scenario, &runs)?,
+                }
                 let s = summarise_runs(&scenario, &runs);
                 facts.finished = SystemTime::now();
                 let rs = output::write_tables_but_timeseries(dir, &scenario, &runs, &s, &facts)?;

@@ -14,7 +14,7 @@ use crate::metrics::{RunOutput, Summary};
 use crate::output::manifest::{Manifest, RunFacts};
 use crate::output::results::ResultSet;
 use crate::output::tables::{self, SummaryFile};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Timeseries};
 
 /// An error from a hook that adds files to a result folder (charts, the report).
 pub type HookError = Box<dyn StdError + Send + Sync>;
@@ -153,11 +153,27 @@ pub fn write_tables(
     summary: &Summary,
     facts: &RunFacts,
 ) -> Result<ResultSet, OutputError> {
-    let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
-    csv_file(dir, "timeseries.csv", |w| {
-        tables::write_timeseries(w, &orgs, runs)
-    })?;
+    write_kept_timeseries(dir, scenario, runs)?;
     write_tables_but_timeseries(dir, scenario, runs, summary, facts)
+}
+
+/// Write a single run's `timeseries.csv` into `dir` as `[output] timeseries` asks: every run's
+/// rows (`"all"`), their mean per org and tick (`"summary"`), or no file (`"none"`).
+pub fn write_kept_timeseries(
+    dir: &Path,
+    scenario: &Scenario,
+    runs: &[RunOutput],
+) -> Result<(), OutputError> {
+    let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
+    match scenario.kept_timeseries() {
+        Timeseries::All => csv_file(dir, "timeseries.csv", |w| {
+            tables::write_timeseries(w, &orgs, runs)
+        }),
+        Timeseries::Summary => csv_file(dir, "timeseries.csv", |w| {
+            tables::write_mean_timeseries(w, &orgs, runs)
+        }),
+        Timeseries::Off => Ok(()),
+    }
 }
 
 /// [`write_tables`] for a folder whose `timeseries.csv` was written as the runs finished

@@ -18,8 +18,8 @@ pub mod tables;
 
 pub use folder::{
     DestinationLock, HookError, OutputError, RESULT_FILES, Written, check_destination,
-    is_result_file, lock_destination, write_atomically, write_result, write_tables,
-    write_tables_but_timeseries,
+    is_result_file, lock_destination, write_atomically, write_kept_timeseries, write_result,
+    write_tables, write_tables_but_timeseries,
 };
 pub(crate) use folder::{alive, json_file};
 pub use manifest::{Manifest, RunFacts, rfc3339};

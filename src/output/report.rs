@@ -17,7 +17,7 @@ use crate::output::manifest::Manifest;
 use crate::output::results::{ResultSet, ResultsError};
 use crate::output::summary_table;
 use crate::scenario::wording::{self, Voice};
-use crate::scenario::{Format, OrgSpec, PerLevel, Structure};
+use crate::scenario::{Format, OrgSpec, PerLevel, Structure, Timeseries};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -182,6 +182,12 @@ fn page_html(rs: &ResultSet, svgs: &[(Chart, String)]) -> String {
 
     // Charts, inline as SVG so they print sharp and need no other file.
     h.push_str("<section class=\"charts\">\n<h2>Charts</h2>\n");
+    if sc.kept_timeseries() == Timeseries::Off {
+        h.push_str(
+            "<p class=\"hint\">No charts over time: this run keeps no time series \
+             (<code>[output] timeseries = \"none\"</code>).</p>\n",
+        );
+    }
     for (chart, svg) in svgs {
         let svg = inline_svg(svg);
         let files: Vec<String> = sc

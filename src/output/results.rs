@@ -10,8 +10,10 @@
 
 use crate::metrics::{RunOutput, SummaryRow, TickMetric, TickRecord, WINDOW_ALL};
 use crate::output::manifest::Manifest;
-use crate::output::tables::{LATENCY_HEADER, SummaryFile, TIMESERIES_HEADER, TIMESERIES_KEYS};
-use crate::scenario::Scenario;
+use crate::output::tables::{
+    LATENCY_HEADER, MEAN_TIMESERIES_HEADER, SummaryFile, TIMESERIES_HEADER, TIMESERIES_KEYS,
+};
+use crate::scenario::{Scenario, Timeseries};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
@@ -56,6 +58,16 @@ impl TickRow {
         let mut row = TickRow::default();
         for &metric in TickMetric::ALL {
             *row.field(metric) = metric.of(t).filter(|v| v.is_finite());
+        }
+        row
+    }
+
+    /// The row of tick metric values `values` (in catalogue order) as `timeseries.csv` holds
+    /// it read back ([`TickRow::of`]).
+    pub fn of_values(values: &[Option<f64>]) -> TickRow {
+        let mut row = TickRow::default();
+        for (&metric, v) in TickMetric::ALL.iter().zip(values) {
+            *row.field(metric) = v.filter(|v| v.is_finite());
         }
         row
     }
@@ -121,7 +133,9 @@ impl LatencyHistogram {
 #[derive(Debug, Clone)]
 pub struct OrgResults {
     pub name: String,
-    /// Replicates by increasing replicate number.
+    /// The time series the folder keeps: every replicate's, by increasing replicate number
+    /// (`[output] timeseries = "all"`); one, replicate 0, holding the mean across replicates
+    /// of each tick (`"summary"`); or none (`"none"`).
     pub replicates: Vec<ReplicateSeries>,
     pub latency: LatencyHistogram,
 }
@@ -162,7 +176,7 @@ impl ResultSet {
                 message: format!("org {extra:?} is not in the scenario of manifest.json"),
             });
         }
-        let series = read_timeseries(dir, &names, scenario.scenario.ticks)?;
+        let series = read_kept_timeseries(dir, &names, scenario)?;
         let mut latency = read_latency(dir, &names)?;
         let orgs = names
             .iter()
@@ -210,17 +224,39 @@ impl ResultSet {
                 },
             })
             .collect();
-        let mut order: Vec<&RunOutput> = runs.iter().filter(|r| r.org < orgs.len()).collect();
-        order.sort_by_key(|r| (r.org, r.replicate));
-        for run in order {
-            let mut rows = vec![TickRow::default(); ticks];
-            for (row, t) in rows.iter_mut().zip(&run.ticks) {
-                *row = TickRow::of(t);
+        let kept = manifest.scenario.kept_timeseries();
+        for group in crate::output::tables::runs_by_org(runs) {
+            let Some(org) = orgs.get_mut(group[0].org) else {
+                continue;
+            };
+            match kept {
+                Timeseries::All => {
+                    for run in group {
+                        let mut rows = vec![TickRow::default(); ticks];
+                        for (row, t) in rows.iter_mut().zip(&run.ticks) {
+                            *row = TickRow::of(t);
+                        }
+                        org.replicates.push(ReplicateSeries {
+                            replicate: run.replicate,
+                            ticks: rows,
+                        });
+                    }
+                }
+                Timeseries::Summary => {
+                    let mut rows = vec![TickRow::default(); ticks];
+                    for (row, values) in rows
+                        .iter_mut()
+                        .zip(crate::output::tables::mean_series(&group))
+                    {
+                        *row = TickRow::of_values(&values);
+                    }
+                    org.replicates.push(ReplicateSeries {
+                        replicate: 0,
+                        ticks: rows,
+                    });
+                }
+                Timeseries::Off => {}
             }
-            orgs[run.org].replicates.push(ReplicateSeries {
-                replicate: run.replicate,
-                ticks: rows,
-            });
         }
         ResultSet {
             dir: dir.to_path_buf(),
@@ -400,30 +436,77 @@ fn parse_opt(column: &str, text: &str) -> Result<Option<f64>, String> {
     }
 }
 
+/// The series `timeseries.csv` holds, by org, as the scenario's `[output] timeseries` kept
+/// them: every replicate's (`"all"`), one series of the per-tick means (`"summary"`, read as
+/// replicate 0), or none (`"none"`: the file is not read, and may be absent).
+fn read_kept_timeseries(
+    dir: &Path,
+    names: &[String],
+    scenario: &Scenario,
+) -> Result<Vec<Vec<ReplicateSeries>>, ResultsError> {
+    let ticks = scenario.scenario.ticks;
+    match scenario.kept_timeseries() {
+        Timeseries::All => read_timeseries(dir, names, ticks, true),
+        Timeseries::Summary => read_timeseries(dir, names, ticks, false),
+        Timeseries::Off => Ok(vec![Vec::new(); names.len()]),
+    }
+}
+
+/// `timeseries.csv` by org: with a `replicate` column, a series per replicate; without (the
+/// per-tick means of `timeseries = "summary"`), one series, replicate 0, each tick once.
 fn read_timeseries(
     dir: &Path,
     names: &[String],
     ticks: u32,
+    by_replicate: bool,
 ) -> Result<Vec<Vec<ReplicateSeries>>, ResultsError> {
-    let table = Table::open(dir, "timeseries.csv", &TIMESERIES_HEADER)?;
+    let table = if by_replicate {
+        Table::open(dir, "timeseries.csv", &TIMESERIES_HEADER)?
+    } else {
+        Table::open(dir, "timeseries.csv", &MEAN_TIMESERIES_HEADER)?
+    };
+    let keys = if by_replicate {
+        TIMESERIES_KEYS.len()
+    } else {
+        MEAN_TIMESERIES_HEADER.len() - TickMetric::ALL.len()
+    };
     let mut by_org: Vec<BTreeMap<u32, Vec<TickRow>>> = vec![BTreeMap::new(); names.len()];
+    // A file of means has one row per org and tick: a second is a file of another kind.
+    let mut seen: Vec<Vec<bool>> = Vec::new();
     // Every series has a row of several bytes per tick: a file too short for the ticks the
     // manifest claims was edited, and is refused before memory is set aside for them.
     let room = table.len;
     let mut series_count = 0usize;
     table.for_each(|f| {
         let org = org_index(names, f[0])?;
-        let replicate = u32::try_from(parse_int("replicate", f[1])?)
-            .map_err(|_| format!("replicate {} is out of range", f[1]))?;
-        let tick = parse_int("tick", f[2])?;
+        let replicate = if by_replicate {
+            u32::try_from(parse_int("replicate", f[1])?)
+                .map_err(|_| format!("replicate {} is out of range", f[1]))?
+        } else {
+            0
+        };
+        let tick = parse_int("tick", f[keys - 1])?;
         if tick >= u64::from(ticks) {
             return Err(format!(
                 "tick {tick} is beyond the scenario's {ticks} ticks"
             ));
         }
         let mut row = TickRow::default();
-        for (&metric, text) in TickMetric::ALL.iter().zip(&f[TIMESERIES_KEYS.len()..]) {
+        for (&metric, text) in TickMetric::ALL.iter().zip(&f[keys..]) {
             *row.field(metric) = parse_opt(metric.name(), text)?;
+        }
+        if !by_replicate {
+            if seen.is_empty() {
+                seen = vec![vec![false; ticks as usize]; names.len()];
+            }
+            if std::mem::replace(&mut seen[org][tick as usize], true) {
+                return Err(format!(
+                    "a second row for org {:?} at tick {tick}: manifest.json's scenario keeps \
+                     the mean across replicates (`timeseries = \"summary\"`), one row per org \
+                     and tick",
+                    names[org]
+                ));
+            }
         }
         if !by_org[org].contains_key(&replicate) {
             series_count += 1;
@@ -521,7 +604,7 @@ mod tests {
         let file = fs::File::create(dir.path().join("timeseries.csv")).unwrap();
         crate::output::tables::write_timeseries(file, &names, &[run]).unwrap();
 
-        let series = read_timeseries(dir.path(), &names, 2).unwrap();
+        let series = read_timeseries(dir.path(), &names, 2, true).unwrap();
         assert_eq!(series[0][0].replicate, 3);
         assert_eq!(
             series[0][0].ticks[0],

@@ -31,6 +31,19 @@ pub const TIMESERIES_HEADER: [&str; TIMESERIES_KEYS.len() + TickMetric::ALL.len(
     }
     header
 };
+/// Header of a single run's `timeseries.csv` under `[output] timeseries = "summary"`: the org
+/// and the tick, then the mean across replicates of every tick metric.
+pub const MEAN_TIMESERIES_HEADER: [&str; 2 + TickMetric::ALL.len()] = {
+    let mut header = [""; 2 + TickMetric::ALL.len()];
+    header[0] = "org";
+    header[1] = "tick";
+    let mut i = 2;
+    while i < header.len() {
+        header[i] = TickMetric::ALL[i - 2].name();
+        i += 1;
+    }
+    header
+};
 /// Header of `replicates.csv`.
 pub const REPLICATES_HEADER: [&str; 5] = ["org", "window", "replicate", "metric", "value"];
 /// Header of `summary.csv`.
@@ -159,6 +172,62 @@ pub(crate) fn timeseries_rows<W: Write>(
         f.end_row()?;
     }
     Ok(())
+}
+
+/// Per tick, the mean across `runs` (one org's, in replicate order) of each tick metric, in
+/// catalogue order: over the runs with a value that tick, summed in replicate order; `None`
+/// where no run has one. The rows `[output] timeseries = "summary"` keeps.
+pub(crate) fn mean_series(runs: &[&RunOutput]) -> Vec<Vec<Option<f64>>> {
+    let ticks = runs.iter().map(|r| r.ticks.len()).max().unwrap_or(0);
+    (0..ticks)
+        .map(|t| {
+            TickMetric::ALL
+                .iter()
+                .map(|m| {
+                    let (mut sum, mut n) = (0.0, 0u32);
+                    for v in runs
+                        .iter()
+                        .filter_map(|r| r.ticks.get(t).and_then(|x| m.of(x)))
+                    {
+                        sum += v;
+                        n += 1;
+                    }
+                    (n > 0).then(|| sum / f64::from(n))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Each org's runs in replicate order, orgs in scenario order (an org without runs is left
+/// out).
+pub(crate) fn runs_by_org(runs: &[RunOutput]) -> Vec<Vec<&RunOutput>> {
+    ordered(runs)
+        .chunk_by(|a, b| a.org == b.org)
+        .map(<[&RunOutput]>::to_vec)
+        .collect()
+}
+
+/// Write a single run's `timeseries.csv` as `[output] timeseries = "summary"` keeps it: one
+/// row per org and tick, the mean across replicates of each tick metric ([`mean_series`]).
+pub fn write_mean_timeseries<W: Write>(
+    out: W,
+    orgs: &[String],
+    runs: &[RunOutput],
+) -> csv::Result<()> {
+    let mut f = Fields::new(out, &MEAN_TIMESERIES_HEADER)?;
+    for group in runs_by_org(runs) {
+        let org = org_name(orgs, group[0].org);
+        for (tick, values) in mean_series(&group).iter().enumerate() {
+            f.text(&org)?;
+            f.int(tick)?;
+            for &v in values {
+                f.opt(v)?;
+            }
+            f.end_row()?;
+        }
+    }
+    f.finish()
 }
 
 /// Write `replicates.csv`: every summary metric of every run, window by window (`all`,

@@ -749,6 +749,16 @@ pub enum SweepValue {
 }
 
 impl Scenario {
+    /// The time series a result of this scenario keeps: `[output] timeseries`, else every
+    /// run's in a single run and none in a sweep.
+    pub fn kept_timeseries(&self) -> Timeseries {
+        self.output.timeseries.unwrap_or(if self.sweep.is_empty() {
+            Timeseries::All
+        } else {
+            Timeseries::Off
+        })
+    }
+
     /// A copy without the `[sweep]`, made without copying the sweep's values: trying each of a
     /// sweep's values on it costs the number of values, not its square.
     pub fn without_sweep(&self) -> Scenario {

@@ -218,6 +218,126 @@ fn report_redraws_exactly_the_charts_and_page_the_run_drew() {
     assert_eq!(from_run.len(), from_files.len());
 }
 
+/// The numbers of a `timeseries.csv` row after its `keys` leading columns (`None`: empty).
+fn series_values(row: &csv::StringRecord, keys: usize) -> Vec<Option<f64>> {
+    row.iter()
+        .skip(keys)
+        .map(|v| (!v.is_empty()).then(|| v.parse::<f64>().unwrap()))
+        .collect()
+}
+
+/// A single run keeps the time series `[output] timeseries` asks for. `"summary"`: one row
+/// per org and tick holding, for every tick metric, exactly the mean across replicates of the
+/// rows `"all"` keeps; `"none"`: no `timeseries.csv`, and no chart over time. The other
+/// tables are the same whatever is kept, and `orgsim report` redraws what the run drew.
+#[test]
+fn a_run_keeps_the_time_series_it_is_asked_to() {
+    let tmp = tempdir();
+    let quickstart = fs::read_to_string(QUICKSTART).unwrap();
+    let run = |kept: &str| {
+        let text = format!("{quickstart}\n[output]\ntimeseries = \"{kept}\"\n");
+        let file = write(tmp.path(), &format!("{kept}.toml"), &text);
+        let out = tmp.path().join(kept);
+        orgsim()
+            .arg("run")
+            .arg(&file)
+            .args(["--replications", "3", "--quiet", "--out"])
+            .arg(&out)
+            .stdout("")
+            .run();
+        out
+    };
+    let (all, summary, none) = (run("all"), run("summary"), run("none"));
+    for f in &TABLES[1..] {
+        let kept = fs::read(all.join(f)).unwrap();
+        assert!(
+            kept == fs::read(summary.join(f)).unwrap(),
+            "{f}: all vs summary"
+        );
+        assert!(kept == fs::read(none.join(f)).unwrap(), "{f}: all vs none");
+    }
+
+    // The mean of each org's replicates at each tick, summed in replicate order.
+    // Keyed by (org in the file's order, tick).
+    let mut orgs: Vec<String> = Vec::new();
+    let mut sums: std::collections::BTreeMap<(usize, u64), Vec<(f64, u32)>> = Default::default();
+    let mut every = csv::Reader::from_path(all.join("timeseries.csv")).unwrap();
+    for row in every.records().map(Result::unwrap) {
+        let org = orgs.iter().position(|o| o == &row[0]).unwrap_or_else(|| {
+            orgs.push(row[0].to_string());
+            orgs.len() - 1
+        });
+        let slot = sums.entry((org, row[2].parse().unwrap())).or_default();
+        let values = series_values(&row, 3);
+        slot.resize(values.len(), (0.0, 0));
+        for (s, v) in slot.iter_mut().zip(values) {
+            if let Some(v) = v {
+                *s = (s.0 + v, s.1 + 1);
+            }
+        }
+    }
+    let mut means = csv::Reader::from_path(summary.join("timeseries.csv")).unwrap();
+    let header: Vec<String> = means.headers().unwrap().iter().map(Into::into).collect();
+    let mut wanted = vec!["org".to_string(), "tick".to_string()];
+    wanted.extend(every.headers().unwrap().iter().skip(3).map(String::from));
+    assert_eq!(header, wanted);
+    let rows: Vec<csv::StringRecord> = means.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3 * 2000, "one row per org and tick");
+    for (row, ((org, tick), sum)) in rows.iter().zip(&sums) {
+        let org = &orgs[*org];
+        assert_eq!(
+            (&row[0], row[1].parse::<u64>().unwrap()),
+            (org.as_str(), *tick)
+        );
+        let mean: Vec<Option<f64>> = sum
+            .iter()
+            .map(|&(s, n)| (n > 0).then(|| s / f64::from(n)))
+            .collect();
+        assert_eq!(series_values(row, 2), mean, "{org} at tick {tick}");
+    }
+    let svg = fs::read_to_string(summary.join("latency.svg")).unwrap();
+    assert!(svg.contains("mean of 3 replicates (only the mean is kept: no band)"));
+
+    assert!(!none.join("timeseries.csv").exists());
+    let charts: Vec<String> = drawn(&none).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        charts,
+        [
+            "decided_at.png",
+            "decided_at.svg",
+            "latency_cdf.png",
+            "latency_cdf.svg",
+            "recovery.png",
+            "recovery.svg",
+            "report.html"
+        ]
+    );
+    let page = fs::read_to_string(none.join("report.html")).unwrap();
+    assert!(page.contains("No charts over time: this run keeps no time series"));
+
+    for out in [&summary, &none] {
+        let from_run = drawn(out);
+        orgsim().arg("report").arg(out).run();
+        assert!(
+            from_run == drawn(out),
+            "{} redrawn differently",
+            out.display()
+        );
+    }
+    // A file of means holds each org and tick once: a second row is not taken for another
+    // replicate.
+    let path = summary.join("timeseries.csv");
+    let text = fs::read_to_string(&path).unwrap();
+    let second = text.lines().nth(2).unwrap();
+    fs::write(&path, format!("{text}{second}\n")).unwrap();
+    orgsim()
+        .arg("report")
+        .arg(&summary)
+        .fails()
+        .stderr_has("line 6002: a second row for org \"Hierarchy\" at tick 1")
+        .run();
+}
+
 #[test]
 fn report_on_a_folder_that_is_not_a_result_says_so() {
     let tmp = tempdir();

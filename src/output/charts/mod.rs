@@ -18,7 +18,7 @@ pub use recovery::{Outcome as RecoveryOutcome, outcome as recovery_outcome};
 pub use style::{HEIGHT, OrgStyle, WIDTH, ensure_font};
 
 use crate::output::results::ResultSet;
-use crate::scenario::Format;
+use crate::scenario::{Format, Timeseries};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
@@ -85,14 +85,18 @@ impl Chart {
         }
     }
 
-    /// Whether the run has anything for this chart to show (recovery needs a shock).
+    /// Whether the run has anything for this chart to show: recovery needs a shock, and the
+    /// charts over time a time series (none under `[output] timeseries = "none"`).
     pub fn applies(self, rs: &ResultSet) -> bool {
         match self {
             Chart::Recovery => {
                 let sc = rs.scenario();
                 !sc.shocks.is_empty() && !sc.recovery.metrics.is_empty()
             }
-            _ => true,
+            Chart::Latency | Chart::Throughput | Chart::Backlog | Chart::Value => {
+                rs.scenario().kept_timeseries() != Timeseries::Off
+            }
+            Chart::LatencyCdf | Chart::DecidedAt => true,
         }
     }
 

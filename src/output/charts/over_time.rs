@@ -6,7 +6,7 @@ use super::series::{BandPoint, Quantity, band};
 use super::style::*;
 use crate::output::results::ResultSet;
 use crate::scenario::wording::capitalise;
-use crate::scenario::{Scenario, ShockKind};
+use crate::scenario::{Scenario, ShockKind, Timeseries};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -62,7 +62,16 @@ where
             Some(window),
         ),
     };
-    let mut subtitle = format!("Line: mean of {replicates} replicates; band: 95% interval");
+    // Under `timeseries = "summary"` the folder keeps only the mean of each tick: a line, no
+    // band (and it is smoothed after the replicates are averaged, not before).
+    let mut subtitle = if sc.kept_timeseries() == Timeseries::Summary {
+        format!(
+            "Line: mean of {} replicates (only the mean is kept: no band)",
+            rs.manifest.replications
+        )
+    } else {
+        format!("Line: mean of {replicates} replicates; band: 95% interval")
+    };
     if let Some(w) = smoothing.filter(|&w| w > 1) {
         subtitle.push_str(&format!(
             "; smoothed: trailing mean over {w} {}",

@@ -117,27 +117,12 @@ fn series_of(run: &RunOutput) -> Vec<Vec<Num>> {
         .collect()
 }
 
-/// The per-tick mean across `runs` of each tick metric, over the runs with a value, summed in
-/// replicate order.
+/// The per-tick mean across `runs` of each tick metric, as a single run's
+/// `timeseries = "summary"` keeps it.
 fn mean_series(runs: &[&RunOutput]) -> Vec<Vec<Num>> {
-    let ticks = runs.iter().map(|r| r.ticks.len()).max().unwrap_or(0);
-    (0..ticks)
-        .map(|t| {
-            TickMetric::ALL
-                .iter()
-                .map(|m| {
-                    let (mut sum, mut n) = (0.0, 0u32);
-                    for v in runs
-                        .iter()
-                        .filter_map(|r| r.ticks.get(t).and_then(|x| m.of(x)))
-                    {
-                        sum += v;
-                        n += 1;
-                    }
-                    Num((n > 0).then(|| sum / f64::from(n)))
-                })
-                .collect()
-        })
+    crate::output::tables::mean_series(runs)
+        .into_iter()
+        .map(|row| row.into_iter().map(Num).collect())
         .collect()
 }
 

@@ -35,20 +35,6 @@ pub(crate) fn check_sweep(
 ) -> Vec<Pending> {
     let mut errors = Vec::new();
     if s.sweep.is_empty() {
-        if let Some(kept) = s.output.timeseries.filter(|&t| t != Timeseries::All) {
-            let name = if kept == Timeseries::Summary {
-                "summary"
-            } else {
-                "none"
-            };
-            errors.push(
-                Pending::new(
-                    format!("`timeseries = \"{name}\"` applies to sweeps; this scenario has no [sweep]"),
-                    spans.value("output.timeseries"),
-                )
-                .help("a single run's charts are drawn from every replicate's time series: remove the key, or write `timeseries = \"all\"`"),
-            );
-        }
         return errors;
     }
     let valid = sweepable(s);
