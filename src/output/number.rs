@@ -24,7 +24,15 @@ pub(crate) fn push_float(out: &mut String, x: f64) {
         return;
     }
     let mut ryu = ryu::Buffer::new();
-    let (mut digits, exponent) = decimal(ryu.format_finite(x));
+    let text = ryu.format_finite(x);
+    // A number with a fraction whose text has no exponent is laid out by Ryū as `Display`
+    // lays it out (`12.34`, `0.001234`), and with the same digits unless two shortest
+    // candidates are equally close: pushed as it is, without taking its digits apart.
+    if x.abs() < EXACT_INTEGERS && !text.contains('e') && !maybe_halfway(x) {
+        out.push_str(text);
+        return;
+    }
+    let (mut digits, exponent) = decimal(text);
     // Two shortest digit strings can be equally close to `x` (`3330204.57861328125` lies
     // halfway between `…812` and `…813`): Ryū takes the even one, `Display` the one above.
     if halfway_above(x, digits, exponent) {
@@ -65,22 +73,36 @@ fn decimal(text: &str) -> (u64, i32) {
     (digits, exponent)
 }
 
-/// Whether `|x|` is exactly `(digits + 1/2) × 10^exponent`.
-fn halfway_above(x: f64, digits: u64, exponent: i32) -> bool {
+/// Whether `x` (not zero) might lie halfway between two shortest candidates: only a number
+/// with at most 25 binary digits after the point can ([`halfway_above`]).
+fn maybe_halfway(x: f64) -> bool {
+    let (_, e) = odd_binary(x);
+    (-25..0).contains(&e)
+}
+
+/// `|x|` as `f × 2^e` with `f` odd (`(0, -1074)` for zero).
+fn odd_binary(x: f64) -> (u64, i32) {
     let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
     let fraction = bits & ((1 << 52) - 1);
-    let (mut f, mut e) = if biased == 0 {
+    let (f, e) = if biased == 0 {
         (fraction, -1074)
     } else {
         (fraction | (1 << 52), biased - 1075)
     };
     if f == 0 {
-        return false;
+        return (0, e);
     }
     let zeros = f.trailing_zeros();
-    f >>= zeros;
-    e += zeros as i32;
+    (f >> zeros, e + zeros as i32)
+}
+
+/// Whether `|x|` is exactly `(digits + 1/2) × 10^exponent`.
+fn halfway_above(x: f64, digits: u64, exponent: i32) -> bool {
+    let (f, e) = odd_binary(x);
+    if f == 0 {
+        return false;
+    }
     // |x| = f × 2^e with f odd. A whole number is never halfway between two shortest
     // candidates; and with f odd, |x| = f × 5^k / 10^k has as many significant digits as
     // f × 5^k, over 18 (more than a halfway point after 17 digits has) once k > 25.

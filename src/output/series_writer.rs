@@ -65,11 +65,8 @@ impl SeriesWriter {
     /// Takes run number `index` in (org, replicate) order; called once for each, from any
     /// thread, in any order.
     pub fn add(&self, index: usize, run: &RunOutput) {
-        let mut f = Fields::headless(Vec::with_capacity(run.ticks.len() * 112));
-        // Writing into memory fails only on a field the writer refuses, which numbers and an
-        // org name never are.
-        let rows = timeseries_rows(&mut f, &org_name(&self.orgs, run.org), run)
-            .and_then(|()| f.into_inner());
+        // Formatting fails only on a field the CSV writer refuses, which an org name never is.
+        let rows = timeseries_rows(&org_name(&self.orgs, run.org), run).map(String::into_bytes);
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let rows = match rows {
             Ok(rows) => rows,

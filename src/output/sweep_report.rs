@@ -205,8 +205,7 @@ impl SweepChart {
         crate::output::charts::atomically(path, |tmp| {
             let result = match format {
                 Format::Png => {
-                    let root = BitMapBackend::new(tmp, (WIDTH, HEIGHT)).into_drawing_area();
-                    self.draw(sr, &root).and_then(|()| Ok(root.present()?))
+                    return crate::output::charts::write_png(tmp, |root| self.draw(sr, root));
                 }
                 Format::Svg => {
                     let root = SVGBackend::new(tmp, (WIDTH, HEIGHT)).into_drawing_area();

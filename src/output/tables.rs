@@ -147,31 +147,57 @@ pub(crate) fn org_name(orgs: &[String], index: usize) -> String {
 }
 
 /// Write `timeseries.csv`: one row per org, replicate and tick.
-pub fn write_timeseries<W: Write>(out: W, orgs: &[String], runs: &[RunOutput]) -> csv::Result<()> {
-    let mut f = Fields::new(out, &TIMESERIES_HEADER)?;
+pub fn write_timeseries<W: Write>(
+    mut out: W,
+    orgs: &[String],
+    runs: &[RunOutput],
+) -> csv::Result<()> {
+    Fields::new(&mut out, &TIMESERIES_HEADER)?.finish()?;
     for run in ordered(runs) {
-        timeseries_rows(&mut f, &org_name(orgs, run.org), run)?;
+        out.write_all(timeseries_rows(&org_name(orgs, run.org), run)?.as_bytes())?;
     }
-    f.finish()
+    out.flush()?;
+    Ok(())
 }
 
-/// The rows of `timeseries.csv` for one run of the org named `org`.
-pub(crate) fn timeseries_rows<W: Write>(
-    f: &mut Fields<W>,
-    org: &str,
-    run: &RunOutput,
-) -> csv::Result<()> {
+/// The rows of `timeseries.csv` for one run of the org named `org`, as the CSV writer writes
+/// them. They are formatted straight into text, several times faster than field by field
+/// through the writer: a number never needs quoting, and the org's field is quoted once, by
+/// the writer.
+pub(crate) fn timeseries_rows(org: &str, run: &RunOutput) -> csv::Result<String> {
+    let org = csv_field(org)?;
+    let mut ints = itoa::Buffer::new();
+    let replicate = ints.format(run.replicate).to_string();
+    let mut out = String::with_capacity(run.ticks.len() * (org.len() + 112));
     for (tick, t) in run.ticks.iter().enumerate() {
-        f.text(org)?;
-        f.int(run.replicate)?;
-        f.int(tick)?;
+        out.push_str(&org);
+        out.push(',');
+        out.push_str(&replicate);
+        out.push(',');
+        out.push_str(ints.format(tick));
         // Counts are written as floats: an integral float prints as the integer does.
         for metric in TickMetric::ALL {
-            f.opt(metric.of(t))?;
+            out.push(',');
+            // A non-finite value is written empty, as `Fields::float` writes it.
+            if let Some(v) = metric.of(t).filter(|v| v.is_finite()) {
+                number::push_float(&mut out, v);
+            }
         }
-        f.end_row()?;
+        out.push('\n');
     }
-    Ok(())
+    Ok(out)
+}
+
+/// `text` as the CSV writer writes it as the first field of a row: quoted if it must be.
+fn csv_field(text: &str) -> csv::Result<String> {
+    // A quoted field is closed by the delimiter after it: the field and the delimiter are
+    // written, then the delimiter dropped.
+    let mut f = Fields::headless(Vec::new());
+    f.text(text)?;
+    f.text("")?;
+    let mut field = f.into_inner()?;
+    field.pop();
+    Ok(String::from_utf8_lossy(&field).into_owned())
 }
 
 /// Per tick, the mean across `runs` (one org's, in replicate order) of each tick metric, in
@@ -393,6 +419,18 @@ mod tests {
         let mut buf = Vec::new();
         f(&mut buf);
         String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn an_org_name_is_quoted_in_the_series_as_the_csv_writer_quotes_it() {
+        for name in ["Plain", "Dist, ributed", "Say \"hi\"", "two\nlines", " lead", ""] {
+            let mut f = Fields::headless(Vec::new());
+            f.text(name).unwrap();
+            f.text("0").unwrap();
+            f.end_row().unwrap();
+            let row = String::from_utf8(f.into_inner().unwrap()).unwrap();
+            assert_eq!(format!("{},0\n", csv_field(name).unwrap()), row, "{name:?}");
+        }
     }
 
     #[test]

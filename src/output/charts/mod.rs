@@ -134,10 +134,7 @@ impl Chart {
 
     fn write_to(self, rs: &ResultSet, path: &Path, format: Format) -> Result<(), String> {
         let result = match format {
-            Format::Png => {
-                let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
-                self.draw(rs, &root).and_then(|()| Ok(root.present()?))
-            }
+            Format::Png => return write_png(path, |root| self.draw(rs, root)),
             Format::Svg => {
                 let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
                 self.draw(rs, &root).and_then(|()| Ok(root.present()?))
@@ -158,6 +155,35 @@ impl Chart {
         }
         Ok(out)
     }
+}
+
+/// Draws a chart with `draw` on a canvas in memory and writes it to `path` as a PNG.
+///
+/// The encoder is set for speed: fast compression, and the Paeth filter on every row instead
+/// of trying each filter on each row. On a chart (flat colour, lines and text) the files are
+/// 5% larger than with the adaptive filter, and written in half the time (`docs/performance.md`,
+/// "Output").
+pub(crate) fn write_png(
+    path: &Path,
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> ChartResult,
+) -> Result<(), String> {
+    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root)
+            .and_then(|()| Ok(root.present()?))
+            .map_err(|e| e.to_string())?;
+    }
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut png = png::Encoder::new(std::io::BufWriter::new(file), WIDTH, HEIGHT);
+    png.set_color(png::ColorType::Rgb);
+    png.set_depth(png::BitDepth::Eight);
+    png.set_compression(png::Compression::Fast);
+    png.set_filter(png::FilterType::Paeth);
+    png.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+    let mut writer = png.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())
 }
 
 /// Writes a file by `write`-ing a temporary sibling `.<stem>.tmp-<pid>.<ext>` (the extension
