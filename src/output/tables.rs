@@ -423,7 +423,14 @@ mod tests {
 
     #[test]
     fn an_org_name_is_quoted_in_the_series_as_the_csv_writer_quotes_it() {
-        for name in ["Plain", "Dist, ributed", "Say \"hi\"", "two\nlines", " lead", ""] {
+        for name in [
+            "Plain",
+            "Dist, ributed",
+            "Say \"hi\"",
+            "two\nlines",
+            " lead",
+            "",
+        ] {
             let mut f = Fields::headless(Vec::new());
             f.text(name).unwrap();
             f.text("0").unwrap();
