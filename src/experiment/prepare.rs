@@ -273,11 +273,10 @@ impl Prepared {
         let result = (|| -> Result<(Summary, Written), RunFileError> {
             let mut summary = None;
             // The result folder is filled as the runs go: each run's time series reaches
-            // `timeseries.csv` as it ends; the other tables, the charts and the report, drawn
+            // `timeseries.csv` as it ends (their mean per tick, under `timeseries =
+            // "summary"`, once all have); the other tables, the charts and the report, drawn
             // from the runs in memory, follow the last.
             let written = output::write_atomically(&dest, |dir| -> Result<(), Failed> {
-                // Every run's series is written as it ends; their mean per tick (`timeseries =
-                // "summary"`) once all have.
                 let kept = scenario.kept_timeseries();
                 let orgs = scenario.orgs.iter().map(|o| o.name.clone()).collect();
                 let series = (kept == Timeseries::All)
