@@ -252,7 +252,7 @@ fn choose(
                 ctx.authority[level as usize],
                 p.boundary,
                 must_climb,
-                superior().is_some(),
+                || superior().is_some(),
             );
             match choice {
                 Choice::Decide => (Task::Decide, d.effort),

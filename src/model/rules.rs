@@ -17,18 +17,19 @@ pub enum Choice {
 
 /// Decide or refer: decide when allowed (`complexity <= authority`, and no escalation rule
 /// forces it higher) and able (`complexity <= competence + boundary`); an agent with nobody
-/// above it decides whatever its authority.
+/// above it decides whatever its authority. `has_superior` is asked only when the agent is
+/// not both allowed and able (looking up whom an agent refers to is the costlier part).
 pub fn decide_or_refer(
     complexity: f64,
     competence: f64,
     authority: f64,
     boundary: f64,
     must_climb: bool,
-    has_superior: bool,
+    has_superior: impl FnOnce() -> bool,
 ) -> Choice {
     let able = complexity <= competence + boundary;
     let allowed = complexity <= authority && !must_climb;
-    if (able && allowed) || !has_superior {
+    if (able && allowed) || !has_superior() {
         Choice::Decide
     } else {
         Choice::Refer {
@@ -354,7 +355,7 @@ mod tests {
     #[test]
     fn decides_when_allowed_and_able() {
         assert_eq!(
-            decide_or_refer(0.3, 0.5, 0.4, 0.0, false, true),
+            decide_or_refer(0.3, 0.5, 0.4, 0.0, false, || true),
             Choice::Decide
         );
     }
@@ -362,11 +363,11 @@ mod tests {
     #[test]
     fn refers_without_authority_and_is_frustrated_when_able() {
         assert_eq!(
-            decide_or_refer(0.45, 0.5, 0.4, 0.0, false, true),
+            decide_or_refer(0.45, 0.5, 0.4, 0.0, false, || true),
             Choice::Refer { frustrated: true }
         );
         assert_eq!(
-            decide_or_refer(0.6, 0.5, 0.4, 0.0, false, true),
+            decide_or_refer(0.6, 0.5, 0.4, 0.0, false, || true),
             Choice::Refer { frustrated: false }
         );
     }
@@ -374,11 +375,11 @@ mod tests {
     #[test]
     fn boundary_widens_what_an_agent_judges_itself_able_to_do() {
         assert_eq!(
-            decide_or_refer(0.6, 0.5, 1.0, 0.0, false, true),
+            decide_or_refer(0.6, 0.5, 1.0, 0.0, false, || true),
             Choice::Refer { frustrated: false }
         );
         assert_eq!(
-            decide_or_refer(0.6, 0.5, 1.0, 0.15, false, true),
+            decide_or_refer(0.6, 0.5, 1.0, 0.15, false, || true),
             Choice::Decide
         );
     }
@@ -386,15 +387,34 @@ mod tests {
     #[test]
     fn escalation_forces_a_referral_even_when_allowed() {
         assert_eq!(
-            decide_or_refer(0.1, 0.9, 1.0, 0.0, true, true),
+            decide_or_refer(0.1, 0.9, 1.0, 0.0, true, || true),
             Choice::Refer { frustrated: true }
         );
     }
 
     #[test]
+    fn whom_an_agent_refers_to_is_not_looked_up_when_it_may_decide() {
+        let asked = std::cell::Cell::new(0);
+        let has_superior = || {
+            asked.set(asked.get() + 1);
+            true
+        };
+        assert_eq!(
+            decide_or_refer(0.3, 0.5, 0.4, 0.0, false, has_superior),
+            Choice::Decide
+        );
+        assert_eq!(asked.get(), 0, "allowed and able: nobody above is needed");
+        assert!(matches!(
+            decide_or_refer(0.45, 0.5, 0.4, 0.0, false, has_superior),
+            Choice::Refer { frustrated: true }
+        ));
+        assert_eq!(asked.get(), 1);
+    }
+
+    #[test]
     fn the_top_decides_whatever_its_authority() {
         assert_eq!(
-            decide_or_refer(0.99, 0.1, 0.0, 0.0, true, false),
+            decide_or_refer(0.99, 0.1, 0.0, 0.0, true, || false),
             Choice::Decide
         );
     }

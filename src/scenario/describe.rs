@@ -132,7 +132,7 @@ pub fn level_load(org: &OrgSpec, work: &Work, rate: f64) -> Vec<f64> {
                     org.authority.at(at),
                     org.boundary,
                     false,
-                    l + 1 < levels,
+                    || l + 1 < levels,
                 );
                 choice == Choice::Decide
             })
