@@ -183,7 +183,7 @@ fn header(p: &Prepared, points: &SweepPoints, shard: Option<ShardOf>) -> Journal
             .iter()
             .map(|m| m.name().to_string())
             .collect(),
-        timeseries: kept(s),
+        timeseries: s.kept_timeseries(),
         scenario: s.clone(),
         shard,
         command: match shard {
@@ -191,11 +191,6 @@ fn header(p: &Prepared, points: &SweepPoints, shard: Option<ShardOf>) -> Journal
             None => Vec::new(),
         },
     }
-}
-
-/// Which time series a sweep keeps: as asked, else none.
-fn kept(s: &Scenario) -> Timeseries {
-    s.output.timeseries.unwrap_or(Timeseries::Off)
 }
 
 /// Opens the journal to continue (`resume`) or starts a new one, refusing what would lose or
@@ -420,7 +415,7 @@ fn run_points(
     progress.start_at(done as u64 * per_point);
     let writer = journal.append().map_err(SweepError::from)?;
     let failure: Mutex<Option<String>> = Mutex::new(None);
-    let kept = kept(s);
+    let kept = s.kept_timeseries();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // The machine's memory limit, read once: it does not change from point to point.
     let limit = scenario::memory_limit();

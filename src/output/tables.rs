@@ -18,32 +18,28 @@ use crate::scenario::Scenario;
 /// The columns of `timeseries.csv` that say whose row it is; a [`TickMetric`] per column follows.
 pub const TIMESERIES_KEYS: [&str; 3] = ["org", "replicate", "tick"];
 /// Header of `timeseries.csv`: the keys, then every tick metric in catalogue order.
-pub const TIMESERIES_HEADER: [&str; TIMESERIES_KEYS.len() + TickMetric::ALL.len()] = {
-    let mut header = [""; TIMESERIES_KEYS.len() + TickMetric::ALL.len()];
+pub const TIMESERIES_HEADER: [&str; TIMESERIES_KEYS.len() + TickMetric::ALL.len()] =
+    keyed_header(&TIMESERIES_KEYS);
+/// Header of a single run's `timeseries.csv` under `[output] timeseries = "summary"`: the org
+/// and the tick, then the mean across replicates of every tick metric.
+pub const MEAN_TIMESERIES_HEADER: [&str; 2 + TickMetric::ALL.len()] =
+    keyed_header(&["org", "tick"]);
+
+/// A time series header: `keys`, then every tick metric in catalogue order (`N` is their
+/// number together).
+const fn keyed_header<const N: usize>(keys: &[&'static str]) -> [&'static str; N] {
+    let mut header = [""; N];
     let mut i = 0;
-    while i < header.len() {
-        header[i] = if i < TIMESERIES_KEYS.len() {
-            TIMESERIES_KEYS[i]
+    while i < N {
+        header[i] = if i < keys.len() {
+            keys[i]
         } else {
-            TickMetric::ALL[i - TIMESERIES_KEYS.len()].name()
+            TickMetric::ALL[i - keys.len()].name()
         };
         i += 1;
     }
     header
-};
-/// Header of a single run's `timeseries.csv` under `[output] timeseries = "summary"`: the org
-/// and the tick, then the mean across replicates of every tick metric.
-pub const MEAN_TIMESERIES_HEADER: [&str; 2 + TickMetric::ALL.len()] = {
-    let mut header = [""; 2 + TickMetric::ALL.len()];
-    header[0] = "org";
-    header[1] = "tick";
-    let mut i = 2;
-    while i < header.len() {
-        header[i] = TickMetric::ALL[i - 2].name();
-        i += 1;
-    }
-    header
-};
+}
 /// Header of `replicates.csv`.
 pub const REPLICATES_HEADER: [&str; 5] = ["org", "window", "replicate", "metric", "value"];
 /// Header of `summary.csv`.

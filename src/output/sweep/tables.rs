@@ -126,7 +126,7 @@ fn open(dir: &Path, name: &str, header: &[&str]) -> Result<BufWriter<File>, Outp
 impl SweepTables {
     /// Creates the files in `dir` for `scenario`'s sweep over `paths`.
     pub fn create(dir: &Path, scenario: &Scenario, paths: &[String]) -> Result<Self, OutputError> {
-        let kept = scenario.output.timeseries.unwrap_or(Timeseries::Off);
+        let kept = scenario.kept_timeseries();
         let scaled = scenario.sweep.scale_rate_with.is_some();
         let with = |cols: &[&str]| -> Vec<String> {
             std::iter::once("point".to_string())

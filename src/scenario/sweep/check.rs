@@ -33,10 +33,10 @@ pub(crate) fn check_sweep(
     bad: &BTreeSet<String>,
     base: &[Problem],
 ) -> Vec<Pending> {
-    let mut errors = Vec::new();
     if s.sweep.is_empty() {
-        return errors;
+        return Vec::new();
     }
+    let mut errors = Vec::new();
     let valid = sweepable(s);
     // Each value is tried on a copy of the scenario without its sweep, so the check grows
     // with the number of values, not with its square.
@@ -293,7 +293,7 @@ pub fn sweep_estimate_bytes(s: &Scenario, threads: usize) -> f64 {
 fn sweep_estimate(s: &Scenario, threads: usize) -> (f64, usize, Vec<(String, SweepValue)>) {
     let points = SweepPoints::new(s).map_or(1, |p| p.len());
     let (worst, chosen) = worst_point(s, threads);
-    let kept = s.output.timeseries.unwrap_or(Timeseries::Off) != Timeseries::Off;
+    let kept = s.kept_timeseries() != Timeseries::Off;
     let series = worst.orgs.len() as f64
         * f64::from(worst.scenario.replications)
         * f64::from(worst.scenario.ticks)
