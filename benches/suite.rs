@@ -48,6 +48,11 @@ fn same_work(org: OrgSpec, units: u32, ticks: u32, rate: f64) -> Scenario {
 /// decision in nine climbs one level and almost none reach the top; consults for cross-unit
 /// decisions.
 fn tree(levels: u32, ticks: u32) -> Scenario {
+    busy_tree(levels, ticks, 100.0)
+}
+
+/// [`tree`] at `rate` decisions a tick.
+fn busy_tree(levels: u32, ticks: u32, rate: f64) -> Scenario {
     let mut org = OrgSpec::tree(&format!("tree-{}", 10u64.pow(levels - 1)), 10, levels);
     let competence: Vec<f64> = (0..levels)
         .map(|l| match l {
@@ -59,7 +64,7 @@ fn tree(levels: u32, ticks: u32) -> Scenario {
     org.competence = PerLevel::Levels(competence);
     org.cross_unit = scenario::CrossUnitMode::Consult;
     let units = 10u32.pow(levels - 2);
-    same_work(org, units, ticks, 100.0)
+    same_work(org, units, ticks, rate)
 }
 
 /// Teams of 10 on a small world of degree 4.
@@ -133,6 +138,21 @@ struct Case {
     scenario: Scenario,
     org: usize,
     tries: usize,
+    /// Worker threads the run's parallel phases may use (`None`: one per core).
+    threads: Option<usize>,
+}
+
+impl Case {
+    /// A case run with the default threads.
+    fn new(name: &str, scenario: Scenario, org: usize, tries: usize) -> Case {
+        Case {
+            name: name.into(),
+            scenario,
+            org,
+            tries,
+            threads: None,
+        }
+    }
 }
 
 /// Set in the child process that measures one case's resident memory.
@@ -170,38 +190,26 @@ fn main() {
         .collect();
     let q = quickstart();
     let mut cases = vec![
-        Case {
-            name: "tree_1m_1k_ticks".into(),
-            scenario: tree(7, 1000),
-            org: 0,
-            tries: 3,
-        },
-        Case {
-            name: "teams_1m_1k_ticks".into(),
-            scenario: teams(100_000, 1000),
-            org: 0,
-            tries: 3,
-        },
-        Case {
-            name: "tree_1k_10k_ticks".into(),
-            scenario: tree(4, 10_000),
-            org: 0,
-            tries: 5,
-        },
-        Case {
-            name: "teams_1k_10k_ticks".into(),
-            scenario: teams(100, 10_000),
-            org: 0,
-            tries: 5,
-        },
+        Case::new("tree_1m_1k_ticks", tree(7, 1000), 0, 3),
+        Case::new("teams_1m_1k_ticks", teams(100_000, 1000), 0, 3),
+        Case::new("tree_1k_10k_ticks", tree(4, 10_000), 0, 5),
+        Case::new("teams_1k_10k_ticks", teams(100, 10_000), 0, 5),
     ];
-    for (i, org) in q.orgs.iter().enumerate() {
+    // One busy 10^6-agent org on one thread and on two: the speed-up within a run.
+    for threads in [1, 2] {
         cases.push(Case {
-            name: format!("quickstart/{}", org.name.to_lowercase().replace(' ', "_")),
-            scenario: q.clone(),
-            org: i,
-            tries: 10,
+            threads: Some(threads),
+            ..Case::new(
+                &format!("tree_1m_busy_50_ticks/{threads}t"),
+                busy_tree(7, 50, 100_000.0),
+                0,
+                2,
+            )
         });
+    }
+    for (i, org) in q.orgs.iter().enumerate() {
+        let name = format!("quickstart/{}", org.name.to_lowercase().replace(' ', "_"));
+        cases.push(Case::new(&name, q.clone(), i, 10));
     }
     if let Ok(name) = std::env::var(MEMORY_CASE) {
         if let Some(case) = cases.iter().find(|c| c.name == name) {
@@ -230,41 +238,50 @@ fn main() {
         "allocs/kt"
     );
     for case in &cases {
-        let s = &case.scenario;
-        let mut best = f64::INFINITY;
-        let mut best_build = f64::INFINITY;
-        let mut executed = 0u64;
-        let mut agents = 0usize;
-        for _ in 0..case.tries {
-            let start = Instant::now();
-            let mut engine = Engine::new(s, case.org, 0);
-            let built = start.elapsed().as_secs_f64();
-            while !engine.finished() {
-                engine.step();
-            }
-            let secs = start.elapsed().as_secs_f64() - built;
-            agents = engine.shape().agents();
-            let run = engine.finish();
-            executed = run.ticks.iter().map(|t| t.executed).sum();
-            best = best.min(secs);
-            best_build = best_build.min(built);
-        }
-        let ticks = s.scenario.ticks as f64;
-        println!(
-            "{:<28} {:>9} {:>7} {:>10} {:>9.3} {:>11.3e} {:>13.3e} {:>9.2} {:>8.0} {:>9.1} {:>9.0} {:>8.3} {:>11.1}",
-            case.name,
-            agents,
-            s.scenario.ticks,
-            executed,
-            best,
-            executed as f64 / best,
-            agents as f64 * ticks / best,
-            1.0 / (best + best_build),
-            best * 1e9 / executed.max(1) as f64,
-            best * 1e6 / ticks,
-            bytes_per_agent_fresh(&case.name),
-            best_build,
-            allocations_per_kilotick(case)
-        );
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(case.threads.unwrap_or(0))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        pool.install(|| measure(case));
     }
+}
+
+/// Time `case` and print its row.
+fn measure(case: &Case) {
+    let s = &case.scenario;
+    let mut best = f64::INFINITY;
+    let mut best_build = f64::INFINITY;
+    let mut executed = 0u64;
+    let mut agents = 0usize;
+    for _ in 0..case.tries {
+        let start = Instant::now();
+        let mut engine = Engine::new(s, case.org, 0);
+        let built = start.elapsed().as_secs_f64();
+        while !engine.finished() {
+            engine.step();
+        }
+        let secs = start.elapsed().as_secs_f64() - built;
+        agents = engine.shape().agents();
+        let run = engine.finish();
+        executed = run.ticks.iter().map(|t| t.executed).sum();
+        best = best.min(secs);
+        best_build = best_build.min(built);
+    }
+    let ticks = s.scenario.ticks as f64;
+    println!(
+        "{:<28} {:>9} {:>7} {:>10} {:>9.3} {:>11.3e} {:>13.3e} {:>9.2} {:>8.0} {:>9.1} {:>9.0} {:>8.3} {:>11.1}",
+        case.name,
+        agents,
+        s.scenario.ticks,
+        executed,
+        best,
+        executed as f64 / best,
+        agents as f64 * ticks / best,
+        1.0 / (best + best_build),
+        best * 1e9 / executed.max(1) as f64,
+        best * 1e6 / ticks,
+        bytes_per_agent_fresh(&case.name),
+        best_build,
+        allocations_per_kilotick(case)
+    );
 }

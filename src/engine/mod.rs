@@ -618,17 +618,26 @@ impl Engine {
         self.stepping.clear();
         for (i, summary) in self.active_words.iter_mut().enumerate() {
             let mut s = *summary;
+            if self.load_ahead && s != 0 {
+                // The first word's agents; each word's loads then start one word ahead.
+                prefetch_word(
+                    &self.agents,
+                    &self.active,
+                    i * 64 + s.trailing_zeros() as usize,
+                );
+            }
             while s != 0 {
                 let w = i * 64 + s.trailing_zeros() as usize;
                 s &= s - 1;
                 let mut bits = self.active[w];
-                if self.load_ahead {
-                    // Every agent of the word is read below: start all their loads first.
-                    let mut ahead = bits;
-                    while ahead != 0 {
-                        prefetch(&self.agents, w * 64 + ahead.trailing_zeros() as usize);
-                        ahead &= ahead - 1;
-                    }
+                if self.load_ahead && s != 0 {
+                    // Every agent of the next word is read after this word's: start their
+                    // loads now, so they overlap with this word's.
+                    prefetch_word(
+                        &self.agents,
+                        &self.active,
+                        i * 64 + s.trailing_zeros() as usize,
+                    );
                 }
                 let mut keep = 0u64;
                 while bits != 0 {
@@ -675,6 +684,16 @@ impl Engine {
             effects,
         );
         self.agents = agents;
+    }
+}
+
+/// Start loading the records of the agents marked in word `w` of the `active` bitmap.
+#[inline(always)]
+fn prefetch_word(agents: &[AgentState], active: &[u64], w: usize) {
+    let mut bits = active[w];
+    while bits != 0 {
+        prefetch(agents, w * 64 + bits.trailing_zeros() as usize);
+        bits &= bits - 1;
     }
 }
 

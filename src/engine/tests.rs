@@ -70,6 +70,9 @@ fn an_agent_and_a_queued_item_stay_small() {
     // queue and progress in 32 bytes, a queued item with its link in 20.
     assert!(std::mem::size_of::<AgentState>() <= 32);
     assert!(std::mem::size_of::<queues::Node>() <= 20);
+    // Loading a decision ahead loads its first and last lines (`prefetch`): all of it while it
+    // spans at most two, as 88 bytes do unless they start in a line's last 16.
+    assert!(std::mem::size_of::<in_flight::Decision>() <= 88);
 }
 
 #[test]
