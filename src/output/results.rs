@@ -11,7 +11,7 @@
 use crate::metrics::{RunOutput, SummaryRow, TickMetric, TickRecord, WINDOW_ALL};
 use crate::output::manifest::Manifest;
 use crate::output::tables::{
-    LATENCY_HEADER, MEAN_TIMESERIES_HEADER, SummaryFile, TIMESERIES_HEADER, TIMESERIES_KEYS,
+    LATENCY_HEADER, MEAN_TIMESERIES_HEADER, SummaryFile, TIMESERIES_HEADER,
 };
 use crate::scenario::{Scenario, Timeseries};
 use std::collections::BTreeMap;
@@ -460,16 +460,14 @@ fn read_timeseries(
     ticks: u32,
     by_replicate: bool,
 ) -> Result<Vec<Vec<ReplicateSeries>>, ResultsError> {
-    let table = if by_replicate {
-        Table::open(dir, "timeseries.csv", &TIMESERIES_HEADER)?
+    let header: &[&str] = if by_replicate {
+        &TIMESERIES_HEADER
     } else {
-        Table::open(dir, "timeseries.csv", &MEAN_TIMESERIES_HEADER)?
+        &MEAN_TIMESERIES_HEADER
     };
-    let keys = if by_replicate {
-        TIMESERIES_KEYS.len()
-    } else {
-        MEAN_TIMESERIES_HEADER.len() - TickMetric::ALL.len()
-    };
+    let table = Table::open(dir, "timeseries.csv", header)?;
+    // The key columns before the metrics.
+    let keys = header.len() - TickMetric::ALL.len();
     let mut by_org: Vec<BTreeMap<u32, Vec<TickRow>>> = vec![BTreeMap::new(); names.len()];
     // A file of means has one row per org and tick: a second is a file of another kind.
     let mut seen: Vec<Vec<bool>> = Vec::new();
