@@ -103,6 +103,8 @@ pub struct Engine {
     active_words: Vec<u64>,
     /// The agents stepped this tick, in index order (refilled from `active` every tick).
     stepping: Vec<u32>,
+    /// The pieces of `stepping` when the bitmap is scanned in parallel (kept for reuse).
+    stepping_parts: Vec<Vec<u32>>,
 
     decisions: Vec<Decision>,
     free: Vec<u32>,
@@ -192,6 +194,7 @@ impl Engine {
             active: vec![0; n.div_ceil(64)],
             active_words: vec![0; n.div_ceil(64).div_ceil(64)],
             stepping: Vec::new(),
+            stepping_parts: Vec::new(),
             decisions: Vec::new(),
             free: Vec::new(),
             consults: Vec::new(),
@@ -613,47 +616,44 @@ impl Engine {
 
     /// Fill `stepping` with the agents to step this tick, in index order: those marked active
     /// whose queue is not empty and who are present. The others are unmarked until work comes
-    /// to them again.
+    /// to them again. When the last tick stepped many agents, the bitmap is scanned in
+    /// parallel pieces of whole summary words (each its own agents, bitmap words and list),
+    /// the lists joined in piece order: the same list either way.
     fn collect_stepping(&mut self) {
+        let absent = (self.away > 0).then_some(&self.absent_for[..]);
+        let load_ahead = self.load_ahead;
+        if self.stepping.len() < self.parallel_min || self.active_words.len() < 2 {
+            self.stepping.clear();
+            collect_words(
+                &mut self.active_words,
+                &mut self.active,
+                &self.agents,
+                absent,
+                load_ahead,
+                &mut self.stepping,
+            );
+            return;
+        }
+        // Pieces of `per` summary words: `per * 64` bitmap words, `per * 4096` agents.
+        let per = self.active_words.len().div_ceil(CHUNKS);
+        let agents = per * 64 * 64;
+        self.stepping_parts.resize_with(CHUNKS, Vec::new);
+        self.active_words
+            .par_chunks_mut(per)
+            .zip(self.active.par_chunks_mut(per * 64))
+            .zip(self.agents.par_chunks(agents))
+            .zip(self.stepping_parts.par_iter_mut())
+            .enumerate()
+            .for_each(|(k, (((summaries, active), states), out))| {
+                let absent = absent.map(|a| &a[k * agents..]);
+                out.clear();
+                collect_words(summaries, active, states, absent, load_ahead, out);
+                let base = (k * agents) as u32;
+                out.iter_mut().for_each(|a| *a += base);
+            });
         self.stepping.clear();
-        for (i, summary) in self.active_words.iter_mut().enumerate() {
-            let mut s = *summary;
-            if self.load_ahead && s != 0 {
-                // The first word's agents; each word's loads then start one word ahead.
-                prefetch_word(
-                    &self.agents,
-                    &self.active,
-                    i * 64 + s.trailing_zeros() as usize,
-                );
-            }
-            while s != 0 {
-                let w = i * 64 + s.trailing_zeros() as usize;
-                s &= s - 1;
-                let mut bits = self.active[w];
-                if self.load_ahead && s != 0 {
-                    // Every agent of the next word is read after this word's: start their
-                    // loads now, so they overlap with this word's.
-                    prefetch_word(
-                        &self.agents,
-                        &self.active,
-                        i * 64 + s.trailing_zeros() as usize,
-                    );
-                }
-                let mut keep = 0u64;
-                while bits != 0 {
-                    let b = bits.trailing_zeros();
-                    bits &= bits - 1;
-                    let a = w * 64 + b as usize;
-                    if !self.agents[a].is_idle() && (self.away == 0 || self.absent_for[a] == 0) {
-                        keep |= 1 << b;
-                        self.stepping.push(a as u32);
-                    }
-                }
-                self.active[w] = keep;
-                if keep == 0 {
-                    *summary &= !(1 << (w % 64));
-                }
-            }
+        for part in &self.stepping_parts {
+            self.stepping.extend_from_slice(part);
         }
     }
 
@@ -684,6 +684,51 @@ impl Engine {
             effects,
         );
         self.agents = agents;
+    }
+}
+
+/// Append to `out` the agents marked in `active` (summarised by `summaries`, the first
+/// agent's index 0) whose queue is not empty and who are present (`absent`: whether each is
+/// held away, when any is), in index order; unmark the others, and clear a summary bit whose
+/// word empties.
+fn collect_words(
+    summaries: &mut [u64],
+    active: &mut [u64],
+    agents: &[AgentState],
+    absent: Option<&[u16]>,
+    load_ahead: bool,
+    out: &mut Vec<u32>,
+) {
+    for (i, summary) in summaries.iter_mut().enumerate() {
+        let mut s = *summary;
+        if load_ahead && s != 0 {
+            // The first word's agents; each word's loads then start one word ahead.
+            prefetch_word(agents, active, i * 64 + s.trailing_zeros() as usize);
+        }
+        while s != 0 {
+            let w = i * 64 + s.trailing_zeros() as usize;
+            s &= s - 1;
+            let mut bits = active[w];
+            if load_ahead && s != 0 {
+                // Every agent of the next word is read after this word's: start their loads
+                // now, so they overlap with this word's.
+                prefetch_word(agents, active, i * 64 + s.trailing_zeros() as usize);
+            }
+            let mut keep = 0u64;
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                bits &= bits - 1;
+                let a = w * 64 + b as usize;
+                if !agents[a].is_idle() && absent.is_none_or(|away| away[a] == 0) {
+                    keep |= 1 << b;
+                    out.push(a as u32);
+                }
+            }
+            active[w] = keep;
+            if keep == 0 {
+                *summary &= !(1 << (w % 64));
+            }
+        }
     }
 }
 

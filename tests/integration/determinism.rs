@@ -149,6 +149,34 @@ fn linking_queued_items_range_by_range_changes_nothing() {
     }
 }
 
+/// Teams of 10,000 agents (three summary words of the active bitmap, 4,096 agents each),
+/// with a tenth away from tick 100 to 200.
+#[test]
+fn scanning_the_active_agents_in_parallel_pieces_changes_nothing() {
+    let mut teams = OrgSpec::teams("Teams", 1000, 10, Default::default());
+    teams.learning = 0.01;
+    let mut s = Scenario::new("pieces", 210, 400.0, vec![teams]);
+    s.work.cross_unit = 0.3;
+    s.shocks = absence_then_loss(0.1, 1000);
+    let plain = Engine::new(&s, 0, 1).run();
+    let executed: u64 = plain.ticks.iter().map(|t| t.executed).sum();
+    assert!(executed > 50_000, "executed {executed}");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    for load_ahead in [false, true] {
+        let mut e = Engine::new(&s, 0, 1);
+        e.set_parallel_threshold(1);
+        e.set_load_ahead(load_ahead);
+        assert_eq!(
+            plain,
+            pool.install(|| e.run()),
+            "loading ahead: {load_ahead}"
+        );
+    }
+}
+
 #[test]
 fn identically_configured_orgs_give_identical_rows() {
     let mut s = scenario();
