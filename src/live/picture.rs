@@ -199,7 +199,7 @@ mod tests {
         // Every node's parent holds the manager of its first agent.
         for n in &p.nodes[1..] {
             let parent = &p.nodes[n.parent.unwrap() as usize];
-            let manager = shape.parent[n.first as usize];
+            let manager = shape.parent(n.first);
             assert!((parent.first..parent.first + parent.count).contains(&manager));
         }
         assert_eq!(p.edges.len(), 12);
@@ -218,7 +218,7 @@ mod tests {
         for n in &frontline {
             let parent = &p.nodes[n.parent.unwrap() as usize];
             assert_eq!(parent.count, 1);
-            assert_eq!(parent.first, shape.parent[n.first as usize]);
+            assert_eq!(parent.first, shape.parent(n.first));
             assert!((parent.x - n.x).abs() < 1e-12);
         }
     }

@@ -113,7 +113,7 @@ impl Routing<'_> {
             if a == self.acting_top {
                 return None;
             }
-            return self.available_above(s.parent[a as usize], a);
+            return self.available_above(s.parent(a), a);
         }
         if let Some(hop) = self.own_lead(a) {
             return Some(hop);
@@ -134,7 +134,7 @@ impl Routing<'_> {
             if g == s.top() {
                 return self.hand_to_acting_top(NONE);
             }
-            return self.available_above(s.parent[g as usize], g);
+            return self.available_above(s.parent(g), g);
         }
         self.own_lead(g)
             .or_else(|| self.neighbour_lead(g).map(|to| Hop { to, lateral: true }))
@@ -209,7 +209,7 @@ impl Routing<'_> {
             if p == s.top() {
                 return self.hand_to_acting_top(from);
             }
-            p = s.parent[p as usize];
+            p = s.parent(p);
         }
         None
     }

@@ -32,8 +32,6 @@ pub struct Shape {
     pub level_authority: Vec<f64>,
     pub level_competence: Vec<f64>,
     pub level: Vec<u8>,
-    /// Manager of each agent in a tree (`NONE` for the top and in teams).
-    pub parent: Vec<u32>,
     /// For teams: the neighbouring teams of each team, ascending.
     pub neighbours: Neighbours,
 }
@@ -121,18 +119,11 @@ impl Shape {
             level_authority: (0..levels).map(|l| org.authority.at(l)).collect(),
             level_competence: (0..levels).map(|l| org.competence.at(l)).collect(),
             level: Vec::with_capacity(n),
-            parent: Vec::with_capacity(n),
             neighbours: Neighbours::default(),
         };
         for l in 0..levels {
-            for j in 0..sizes[l as usize] {
-                shape.level.push(l as u8);
-                shape.parent.push(if l + 1 < levels {
-                    shape.level_start[l as usize + 1] + j / span
-                } else {
-                    NONE
-                });
-            }
+            let size = sizes[l as usize] as usize;
+            shape.level.extend(std::iter::repeat_n(l as u8, size));
         }
         shape
     }
@@ -157,9 +148,33 @@ impl Shape {
             level_authority: vec![org.authority.at(0)],
             level_competence: vec![org.competence.at(0)],
             level: vec![0; n],
-            parent: vec![NONE; n],
             neighbours: Neighbours::from_lists(&wire(teams, network, seed, replicate)),
         }
+    }
+
+    /// Agent `a`'s manager in a tree (`NONE` for the top, and in teams): the `j`-th agent of
+    /// level `l` reports to the `j / span`-th of level `l + 1`. Worked out from the level
+    /// bounds rather than kept per agent: in a big org a table of managers is one more read
+    /// from memory for every decision referred up.
+    #[inline]
+    pub fn parent(&self, a: u32) -> u32 {
+        let Some(span) = self.span else {
+            return NONE;
+        };
+        let l = self.level_of(a) as usize;
+        if l + 1 >= self.levels as usize {
+            return NONE;
+        }
+        self.level_start[l + 1] + (a - self.level_start[l]) / span
+    }
+
+    /// Agent `a`'s level (0: frontline), from the level bounds: as `level[a]`, without reading
+    /// a per-agent table (in a big org, a read from memory).
+    #[inline]
+    pub fn level_of(&self, a: u32) -> u32 {
+        // `level_start` ends with the headcount: the levels ending at or before `a` are the
+        // ones below it.
+        self.level_start[1..].partition_point(|&end| end <= a) as u32
     }
 
     /// Total number of agents.
@@ -226,7 +241,7 @@ impl Shape {
 
     /// In a tree, the frontline agents under `agent`, as a range of frontline indices.
     pub fn subtree_frontline(&self, agent: u32) -> std::ops::Range<u32> {
-        let l = self.level[agent as usize] as u32;
+        let l = self.level_of(agent);
         let j = agent - self.level_start[l as usize];
         let width = self.span.unwrap_or(1).pow(l);
         j * width..(j + 1) * width
@@ -412,15 +427,42 @@ mod tests {
     use crate::scenario::OrgSpec;
 
     #[test]
+    fn every_manager_has_span_reports_in_index_order_one_level_up() {
+        for (span, levels) in [(2, 1), (2, 2), (3, 4), (5, 3), (10, 4)] {
+            let s = Shape::build(&OrgSpec::tree("t", span, levels), 1, 0);
+            let mut reports = vec![Vec::new(); s.agents()];
+            for a in 0..s.agents() as u32 {
+                let p = s.parent(a);
+                let l = s.level[a as usize];
+                assert_eq!(s.level_of(a), u32::from(l), "span {span}: {a}'s level");
+                if u32::from(l) + 1 == levels {
+                    assert_eq!(p, NONE, "span {span}, levels {levels}: the top {a}");
+                } else {
+                    assert_eq!(s.level[p as usize], l + 1, "span {span}: {a}'s manager {p}");
+                    reports[p as usize].push(a);
+                }
+            }
+            for (m, r) in reports.iter().enumerate() {
+                if s.level[m] > 0 {
+                    assert_eq!(r.len(), span as usize, "span {span}: manager {m}");
+                    assert!(r.windows(2).all(|w| w[1] == w[0] + 1), "manager {m}: {r:?}");
+                }
+            }
+        }
+        let teams = Shape::build(&OrgSpec::teams("x", 3, 4, Default::default()), 1, 0);
+        assert!((0..12).all(|a| teams.parent(a) == NONE && teams.level_of(a) == 0));
+    }
+
+    #[test]
     fn tree_levels_and_parents() {
         let s = Shape::build(&OrgSpec::tree("t", 3, 3), 1, 0);
         assert_eq!(s.agents(), 9 + 3 + 1);
         assert_eq!(s.frontline, 9);
         assert_eq!(s.top(), 12);
-        assert_eq!(s.parent[0], 9);
-        assert_eq!(s.parent[8], 11);
-        assert_eq!(s.parent[11], 12);
-        assert_eq!(s.parent[12], NONE);
+        assert_eq!(s.parent(0), 9);
+        assert_eq!(s.parent(8), 11);
+        assert_eq!(s.parent(11), 12);
+        assert_eq!(s.parent(12), NONE);
         assert_eq!(s.units, 3);
         assert_eq!(s.subtree_frontline(10), 3..6);
         assert_eq!(s.domain_units(12), 0..3);
