@@ -637,7 +637,8 @@ impl Engine {
         // Pieces of `per` summary words: `per * 64` bitmap words, `per * 4096` agents.
         let per = self.active_words.len().div_ceil(CHUNKS);
         let agents = per * 64 * 64;
-        self.stepping_parts.resize_with(CHUNKS, Vec::new);
+        let pieces = self.active_words.len().div_ceil(per);
+        self.stepping_parts.resize_with(pieces, Vec::new);
         self.active_words
             .par_chunks_mut(per)
             .zip(self.active.par_chunks_mut(per * 64))
@@ -652,7 +653,7 @@ impl Engine {
                 out.iter_mut().for_each(|a| *a += base);
             });
         self.stepping.clear();
-        for part in &self.stepping_parts {
+        for part in &self.stepping_parts[..pieces] {
             self.stepping.extend_from_slice(part);
         }
     }
