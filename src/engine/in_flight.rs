@@ -59,6 +59,19 @@ pub struct Decision {
     pub generation: u32,
 }
 
+impl Decision {
+    /// The decision is referred over a lateral link or a vertical one.
+    #[inline]
+    pub fn referred(&mut self, lateral: bool) {
+        if lateral {
+            self.hops_lateral += 1
+        } else {
+            self.hops_vertical += 1
+        }
+        self.stage = Stage::Referred;
+    }
+}
+
 /// An entry in an agent's FIFO queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Item {

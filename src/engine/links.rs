@@ -15,6 +15,7 @@ impl Engine {
         }
     }
 
+    #[inline(always)]
     pub(super) fn send(&mut self, m: Message, delay: u32) {
         if delay == 0 {
             self.immediate.push(m);

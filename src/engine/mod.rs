@@ -33,6 +33,7 @@ mod outcome;
 mod prefetch;
 mod queues;
 mod reroute;
+mod resolve;
 mod schedule;
 mod step;
 #[cfg(test)]
@@ -361,20 +362,31 @@ impl Engine {
         // 3. Work.
         self.flush();
         let mut effects = std::mem::take(&mut self.effects);
-        self.work_phase(&mut effects);
+        let chunks = self.work_phase(&mut effects);
         for chunk in &mut effects {
             self.queues.release(&mut chunk.freed);
         }
-        for chunk in &mut effects {
+        // On one thread the pass would only add a loop: the same results either way.
+        let resolved =
+            chunks > 1 && rayon::current_num_threads() > 1 && self.resolves_in_parallel();
+        if resolved {
+            self.resolve(&mut effects[..chunks]);
+        }
+        for chunk in &mut effects[..chunks] {
+            let mut reworks = chunk.reworks.iter();
             for i in 0..chunk.effects.len() {
                 if self.load_ahead
                     && let Some(next) = chunk.effects.get(i + prefetch::AHEAD)
                 {
                     self.ahead_of_effect(next);
                 }
-                self.apply(chunk.effects[i]);
+                self.apply(chunk.effects[i], &mut reworks);
             }
+            debug_assert!(reworks.next().is_none(), "every rework applied");
             chunk.effects.clear();
+        }
+        if resolved {
+            self.add_counts(&effects[..chunks]);
         }
         self.effects = effects;
 
@@ -659,8 +671,9 @@ impl Engine {
     }
 
     /// Step every agent with work, appending their effects and the queue nodes they popped to
-    /// `effects` (one buffer per parallel chunk, in agent order).
-    fn work_phase(&mut self, effects: &mut Vec<StepOut>) {
+    /// `effects` (one buffer per parallel chunk, in agent order); returns how many buffers it
+    /// filled (the others are empty).
+    fn work_phase(&mut self, effects: &mut Vec<StepOut>) -> usize {
         // Agents are stepped, and their effects applied, in index order whatever the threads.
         self.collect_stepping();
         // The agents' states are stepped in place while everything else is read as a snapshot.
@@ -677,7 +690,7 @@ impl Engine {
                 escalate: self.escalates(),
             },
         };
-        step_all(
+        let chunks = step_all(
             &snapshot,
             &self.stepping,
             &mut agents,
@@ -685,6 +698,7 @@ impl Engine {
             effects,
         );
         self.agents = agents;
+        chunks
     }
 }
 
@@ -746,14 +760,15 @@ fn prefetch_word(agents: &[AgentState], active: &[u64], w: usize) {
 /// Step the `active` agents (sorted), one by one or in parallel chunks once there are
 /// `parallel_min` of them, loading ahead if `load_ahead`; their effects are appended to
 /// `effects` in agent order either way (the buffers are empty when called, and kept for the
-/// next tick).
+/// next tick). Returns how many buffers it filled: 1 one by one, each chunk's with the range
+/// of agents it stepped in parallel.
 fn step_all(
     snapshot: &Snapshot,
     active: &[u32],
     agents: &mut [AgentState],
     (parallel_min, load_ahead): (usize, bool),
     effects: &mut Vec<StepOut>,
-) {
+) -> usize {
     if active.len() < parallel_min {
         if effects.is_empty() {
             effects.push(StepOut::for_ranges(snapshot.queues));
@@ -765,7 +780,7 @@ fn step_all(
             }
             step::step_agent(snapshot, a, &mut agents[a as usize], out);
         }
-        return;
+        return 1;
     }
     // Split the agents into disjoint slices, one per chunk of active agents, so each chunk
     // steps its own agents in place.
@@ -780,12 +795,14 @@ fn step_all(
         rest = tail;
         base = end;
     }
-    if effects.len() < jobs.len() {
-        effects.resize_with(jobs.len(), || StepOut::for_ranges(snapshot.queues));
+    let chunks = jobs.len();
+    if effects.len() < chunks {
+        effects.resize_with(chunks, || StepOut::for_ranges(snapshot.queues));
     }
     jobs.into_par_iter()
         .zip(effects.par_iter_mut())
         .for_each(|((ids, states, base), out)| {
+            out.agents = base as u32..(base + states.len()) as u32;
             for (i, &a) in ids.iter().enumerate() {
                 if load_ahead {
                     prefetch::ahead_of_step(snapshot, ids, i, states, base);
@@ -793,6 +810,7 @@ fn step_all(
                 step::step_agent(snapshot, a, &mut states[a as usize - base], out);
             }
         });
+    chunks
 }
 
 /// The backlog counted from the engine's state.

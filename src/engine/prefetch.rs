@@ -23,21 +23,29 @@ pub(super) const AHEAD: usize = 8;
 /// lines or three; an agent's 32-byte record may straddle two).
 #[inline(always)]
 pub(crate) fn prefetch<T>(slice: &[T], i: usize) {
-    #[cfg(target_arch = "x86_64")]
     if let Some(x) = slice.get(i) {
+        prefetch_at(x as *const T);
+    }
+}
+
+/// Start loading the cache lines of the element at `x`, as [`prefetch`] does.
+#[inline(always)]
+pub(super) fn prefetch_at<T>(x: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let first: *const i8 = (x as *const T).cast();
-        // SAFETY: a prefetch reads nothing the program sees and cannot fault; both pointers
-        // are into a live element besides.
+        let first: *const i8 = x.cast();
+        // SAFETY: a prefetch reads nothing the program sees and cannot fault, whatever the
+        // address (the pointers are only computed, never dereferenced).
         unsafe {
             _mm_prefetch::<_MM_HINT_T0>(first);
             if size_of::<T>() > 8 {
-                _mm_prefetch::<_MM_HINT_T0>(first.add(size_of::<T>() - 1));
+                _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(size_of::<T>() - 1));
             }
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (slice, i);
+    let _ = x;
 }
 
 /// Start loading the element of `slice` that the free-slot stack `free` will hand out
@@ -98,8 +106,15 @@ impl Engine {
                 prefetch(&self.competence, by as usize);
                 self.tally.ahead_of_decided(by);
             }
-            Effect::Refer { decision, .. } => prefetch(&self.decisions, decision as usize),
-            Effect::Answer { .. } | Effect::Spent { .. } => {}
+            Effect::Refer { decision, .. } | Effect::Consulting { decision, .. } => {
+                prefetch(&self.decisions, decision as usize)
+            }
+            // Applied without the decision.
+            Effect::Answer { .. }
+            | Effect::Spent { .. }
+            | Effect::Down { .. }
+            | Effect::Executed { .. }
+            | Effect::Referred { .. } => {}
         }
     }
 

@@ -8,11 +8,15 @@
 //! Every agent's FIFO is threaded through pools of queue nodes ([`Queues`]). A step only reads
 //! the pools; the nodes it pops are handed back after the work phase.
 
+use std::ops::Range;
+
 use crate::engine::in_flight::{Decision, Item};
 use crate::engine::queues::{Node, Queues};
+use crate::metrics::Counted;
 use crate::model::routing::{Hop, Routing};
 use crate::model::rules::{self, Choice};
 use crate::model::structure::NONE;
+use crate::model::work_stream::NewDecision;
 
 /// Tolerance for comparing effort (capacities like 0.1 do not add up exactly in binary).
 const EPS: f64 = 1e-9;
@@ -109,7 +113,29 @@ pub enum Effect {
     },
     /// Effort an agent at `level` spent this tick.
     Spent { level: u8, effort: f64 },
+    // What the parallel pass of [`super::resolve`] rewrites `Decided` and `Refer` into, once it
+    // has done their work on the decision: applied without reading the decision again.
+    /// Taken by `by` (recorded, and the decider learnt): it consults other units.
+    Consulting { decision: u32, by: u32 },
+    /// Taken and its quality drawn: it travels down for `ticks`.
+    Down { decision: u32, ticks: u32 },
+    /// Taken, its quality drawn, executed and counted, worth `value`; if `rework`, it comes
+    /// back as the next of its chunk's reworks ([`StepOut::reworks`]).
+    Executed {
+        decision: u32,
+        rework: bool,
+        value: f64,
+    },
+    /// Its hop and the referral counted: the referral to send.
+    Referred {
+        decision: u32,
+        to: u32,
+        lateral: bool,
+    },
 }
+
+// The effects of a busy tick are millions of bytes: keep each in two words.
+const _: () = assert!(std::mem::size_of::<Effect>() == 16);
 
 /// The org's decision-rights settings the work phase needs.
 #[derive(Debug, Clone, Copy)]
@@ -131,12 +157,21 @@ pub struct Snapshot<'a> {
     pub policy: Policy,
 }
 
-/// What a step produces: effects to apply in agent order, and the queue nodes it popped
-/// (`freed[r]`: those of range `r`'s pool).
+/// What a chunk of the work phase produces: effects to apply in agent order, and the queue
+/// nodes it popped (`freed[r]`: those of range `r`'s pool); and what the parallel pass of
+/// [`super::resolve`] makes of the effects.
 #[derive(Debug)]
 pub struct StepOut {
     pub effects: Vec<Effect>,
     pub freed: Vec<Vec<u32>>,
+    /// The agents the chunk stepped lie in this range (set when the phase runs in chunks).
+    pub agents: Range<u32>,
+    /// The chunk's reworks, in the order of their [`Effect::Executed`].
+    pub reworks: Vec<NewDecision>,
+    /// What the chunk's resolved effects add to the tally.
+    pub counts: Counted,
+    /// The units a decision reaches (scratch).
+    pub units: Vec<u32>,
 }
 
 impl StepOut {
@@ -145,6 +180,10 @@ impl StepOut {
         StepOut {
             effects: Vec::new(),
             freed: vec![Vec::new(); queues.ranges()],
+            agents: 0..0,
+            reworks: Vec::new(),
+            counts: Counted::default(),
+            units: Vec::new(),
         }
     }
 }
@@ -154,6 +193,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
     let StepOut {
         effects: out,
         freed,
+        ..
     } = out;
     let freed = &mut freed[ctx.queues.range_of(a)];
     let nodes = ctx.queues.nodes_of(a);

@@ -23,6 +23,6 @@ pub use summary::{
     Comparison, RecoveryCounts, ReplicateValue, Summary, SummaryRow, Verdict, latency_metrics,
     replicate_values, summarise, summarise_runs,
 };
-pub use tally::Tally;
+pub use tally::{Counted, TakenRows, Tally};
 pub use tick::{RunOutput, TickRecord};
 pub use window::{WINDOW_ALL, WINDOW_STEADY};

@@ -93,6 +93,118 @@ pub struct Tally {
     series: Vec<TickRecord>,
 }
 
+/// Some agents' rows of the decisions each agent took in each window (agent-major, as in the
+/// tally), with the windows that hold this tick: a range of agents counted apart from the
+/// tally, in parallel with the others.
+pub struct TakenRows<'a> {
+    rows: &'a mut [u64],
+    windows: usize,
+    active: &'a [usize],
+}
+
+impl<'a> TakenRows<'a> {
+    /// The `i`-th agent of these rows took a decision.
+    #[inline]
+    pub fn count(&mut self, i: usize) {
+        let row = i * self.windows;
+        for &w in self.active {
+            self.rows[row + w] += 1;
+        }
+    }
+
+    /// Start loading the `i`-th agent's row, ahead of [`TakenRows::count`].
+    #[inline]
+    pub fn ahead(&self, i: usize) {
+        crate::engine::prefetch(self.rows, i * self.windows);
+    }
+
+    /// The rows of the first `agents` agents, and the rest.
+    pub fn split_at(self, agents: usize) -> (TakenRows<'a>, TakenRows<'a>) {
+        let (head, tail) = self.rows.split_at_mut(agents * self.windows);
+        let part = |rows| TakenRows {
+            rows,
+            windows: self.windows,
+            active: self.active,
+        };
+        (part(head), part(tail))
+    }
+}
+
+/// What decisions taken, referred and executed add to a tally's integer counts, counted apart
+/// from it (by one chunk of a work phase, in parallel with the others) and added by
+/// [`Tally::add`].
+#[derive(Debug, Clone, Default)]
+pub struct Counted {
+    decided_by_level: Vec<u64>,
+    at_origin: u64,
+    referrals: u64,
+    frustrated: u64,
+    good: u64,
+    latencies: Vec<u32>,
+    /// The sum of the executed decisions' arrival ticks.
+    arrived: u64,
+}
+
+impl Counted {
+    /// Nothing counted, in an org of `levels` levels.
+    pub fn clear(&mut self, levels: usize) {
+        self.decided_by_level.clear();
+        self.decided_by_level.resize(levels, 0);
+        self.at_origin = 0;
+        self.referrals = 0;
+        self.frustrated = 0;
+        self.good = 0;
+        self.latencies.clear();
+        self.arrived = 0;
+    }
+
+    /// A decision was taken at `level`, by the agent where it arose if `at_origin`.
+    #[inline]
+    pub fn decided(&mut self, level: u8, at_origin: bool) {
+        self.decided_by_level[level as usize] += 1;
+        self.at_origin += at_origin as u64;
+    }
+
+    /// A decision was referred; `frustrated` if the referrer was able but had no authority.
+    #[inline]
+    pub fn referral(&mut self, frustrated: bool) {
+        self.referrals += 1;
+        self.frustrated += frustrated as u64;
+    }
+
+    /// A decision that arrived at tick `arrived` was executed after `latency` ticks.
+    #[inline]
+    pub fn executed(&mut self, latency: u32, good: bool, arrived: u32) {
+        self.latencies.push(latency);
+        self.good += good as u64;
+        self.arrived += arrived as u64;
+    }
+
+    /// Decisions taken.
+    pub fn decided_total(&self) -> u64 {
+        self.decided_by_level.iter().sum()
+    }
+
+    /// Decisions executed.
+    pub fn executed_total(&self) -> u64 {
+        self.latencies.len() as u64
+    }
+
+    /// The sum of the executed decisions' arrival ticks.
+    pub fn arrived_total(&self) -> u64 {
+        self.arrived
+    }
+}
+
+/// One more decision executed after `latency` ticks, in counts by latency.
+fn count_latency(counts: &mut Vec<u64>, latency: u32) {
+    let l = latency as usize;
+    if counts.len() <= l {
+        counts.resize(l + 1, 0);
+    }
+    counts[l] += 1;
+}
+
 impl Tally {
     /// A tally for org `org` of `scenario`, replicate `replicate`, whose agents start with
     /// `competence` (by agent index).
@@ -241,10 +353,61 @@ impl Tally {
             a.decided_by_level[level as usize] += 1;
             a.decided_at_origin += at_origin as u64;
         });
-        let row = agent as usize * self.windows.len();
-        for &w in &self.active {
-            self.taken[row + w] += 1;
+        TakenRows {
+            rows: &mut self.taken,
+            windows: self.windows.len(),
+            active: &self.active,
         }
+        .count(agent as usize);
+    }
+
+    /// Lend out the counts of decisions taken by each agent (to be counted in ranges of agents
+    /// apart from the tally, [`TakenRows`]); [`Tally::restore_taken`] gives them back.
+    pub fn lend_taken(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.taken)
+    }
+
+    /// Take back the counts [`Tally::lend_taken`] lent.
+    pub fn restore_taken(&mut self, taken: Vec<u64>) {
+        debug_assert!(self.taken.is_empty());
+        self.taken = taken;
+    }
+
+    /// Every agent's rows in counts lent by [`Tally::lend_taken`], counting in the windows
+    /// that hold this tick.
+    pub fn taken_rows<'a>(&'a self, lent: &'a mut [u64]) -> TakenRows<'a> {
+        TakenRows {
+            rows: lent,
+            windows: self.windows.len(),
+            active: &self.active,
+        }
+    }
+
+    /// Add what [`Counted`] counted apart from the tally this tick (in any order: the counts
+    /// are integers).
+    pub fn add(&mut self, c: &Counted) {
+        let decided = c.decided_total();
+        self.latencies.extend_from_slice(&c.latencies);
+        self.good += c.good;
+        self.each(|a| {
+            a.decided_total += decided;
+            for (total, k) in a.decided_by_level.iter_mut().zip(&c.decided_by_level) {
+                *total += k;
+            }
+            a.decided_at_origin += c.at_origin;
+            a.referrals += c.referrals;
+            a.frustrated += c.frustrated;
+            a.good_total += c.good;
+            for &l in &c.latencies {
+                count_latency(&mut a.latency_counts, l);
+            }
+        });
+    }
+
+    /// A decision executed and counted by [`Counted::executed`] was worth `value` (added in the
+    /// order the decisions were executed, as floating-point sums depend on the order).
+    pub fn value(&mut self, value: f64) {
+        self.each(|a| a.value_total += value);
     }
 
     /// Start loading `agent`'s row of decisions taken, ahead of [`Tally::decided`].
@@ -257,11 +420,7 @@ impl Tally {
         self.latencies.push(latency);
         self.good += good as u64;
         self.each(|a| {
-            let l = latency as usize;
-            if a.latency_counts.len() <= l {
-                a.latency_counts.resize(l + 1, 0);
-            }
-            a.latency_counts[l] += 1;
+            count_latency(&mut a.latency_counts, latency);
             a.good_total += good as u64;
             a.value_total += value;
         });

@@ -2,7 +2,9 @@
 
 use orgsim::engine::Engine;
 use orgsim::experiment::{RunOptions, run};
-use orgsim::scenario::{LossTarget, OrgSpec, PerLevel, Scenario, ShockKind, ShockSpec};
+use orgsim::scenario::{
+    CrossUnitMode, LossTarget, OrgSpec, PerLevel, Scenario, ShockKind, ShockSpec,
+};
 
 /// An absence of `fraction` of the org from tick 100 to 200, rerouted after 10 ticks, and the
 /// loss of the top at `loss_at`, rerouted after 5.
@@ -174,6 +176,43 @@ fn scanning_the_active_agents_in_parallel_pieces_changes_nothing() {
             pool.install(|| e.run()),
             "loading ahead: {load_ahead}"
         );
+    }
+}
+
+/// The effects of a work phase in chunks are resolved chunk by chunk in parallel, in every
+/// way a decision can go on from there: executed at once (links without delay), sent down,
+/// consulting (in a tree and in teams whose members do not learn), referred, reworked, and
+/// reworked in between decisions executed one by one.
+#[test]
+fn resolving_effects_chunk_by_chunk_changes_nothing() {
+    let mut consulting_tree = OrgSpec::tree("Consulting tree", 6, 4);
+    consulting_tree.cross_unit = CrossUnitMode::Consult;
+    consulting_tree.capacity = PerLevel::Levels(vec![1.0, 2.5, 6.0, 10.0]);
+    consulting_tree.learning = 0.01;
+    consulting_tree.link_delay = 0.0;
+    let mut tree = OrgSpec::tree("Escalating tree", 6, 4);
+    tree.capacity = PerLevel::Levels(vec![1.0, 2.5, 6.0, 10.0]);
+    tree.link_delay = 2.0;
+    // Not waiting for answers on links without delay, the teams execute decisions that
+    // consulted amid those the pass executed.
+    let mut teams = OrgSpec::teams("Teams", 40, 6, Default::default());
+    teams.patience = 0;
+    teams.link_delay = 0.0;
+    let mut s = Scenario::new("resolve", 300, 90.0, vec![consulting_tree, tree, teams]);
+    s.work.cross_unit = 0.4;
+    s.quality.rework = 0.6;
+    s.shocks = absence_then_loss(0.3, 105);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    for org in 0..3 {
+        let plain = Engine::new(&s, org, 1).run();
+        let executed: u64 = plain.ticks.iter().map(|t| t.executed).sum();
+        assert!(executed > 10_000, "org {org} executed {executed}");
+        let mut e = Engine::new(&s, org, 1);
+        e.set_parallel_threshold(1);
+        assert_eq!(plain, pool.install(|| e.run()), "org {org}");
     }
 }
 
