@@ -1,5 +1,10 @@
 //! What is in flight: decisions in the arena, items in agents' queues, and messages on links.
 
+use std::marker::PhantomData;
+
+use super::prefetch;
+use crate::model::structure::NONE;
+
 /// Where a decision is; every decision is in exactly one of these until executed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -60,6 +65,31 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// A slot added to the arena before its first decision is written into it: executed, and
+    /// of the generation before the first.
+    pub fn vacant() -> Decision {
+        Decision {
+            key: 0,
+            arrived: 0,
+            origin: NONE,
+            locus: 0.0,
+            complexity: 0.0,
+            effort: 0.0,
+            reach: 0.0,
+            stake: 0.0,
+            hops_vertical: 0,
+            hops_lateral: 0,
+            min_level: 0,
+            stage: Stage::Done,
+            decider: NONE,
+            decider_level: 0,
+            competence: 0.0,
+            good: false,
+            consults: NONE,
+            generation: u32::MAX,
+        }
+    }
+
     /// The decision is referred over a lateral link or a vertical one.
     #[inline]
     pub fn referred(&mut self, lateral: bool) {
@@ -112,5 +142,46 @@ impl Message {
     /// Whether the message carries a decision (and so counts in the backlog as in transit).
     pub fn carries_decision(&self) -> bool {
         matches!(self, Message::Referral { .. } | Message::Down { .. })
+    }
+}
+
+/// The decision arena, lent to the parallel chunks of one pass over a tick's arrivals or
+/// effects, each chunk writing only decisions no other chunk touches.
+pub(super) struct Arena<'a> {
+    base: *mut Decision,
+    len: usize,
+    _lent: PhantomData<&'a mut [Decision]>,
+}
+
+// SAFETY: the chunks of a pass touch disjoint sets of decisions (see `Arena::get`), so sharing
+// the pointer between the threads of the pass is sound.
+unsafe impl Send for Arena<'_> {}
+unsafe impl Sync for Arena<'_> {}
+
+impl<'a> Arena<'a> {
+    pub(super) fn new(decisions: &'a mut [Decision]) -> Arena<'a> {
+        Arena {
+            base: decisions.as_mut_ptr(),
+            len: decisions.len(),
+            _lent: PhantomData,
+        }
+    }
+
+    /// Decision `d`.
+    ///
+    /// # Safety
+    /// No other reference to decision `d` may be alive while the one returned is: within a
+    /// pass, only the one chunk that owns `d` (an effect naming it, an arrival taking its
+    /// slot) asks for it, once.
+    #[allow(clippy::mut_from_ref)]
+    pub(super) unsafe fn get(&self, d: u32) -> &mut Decision {
+        assert!((d as usize) < self.len, "decision {d} is in the arena");
+        // SAFETY: in bounds (above); unaliased by the caller's contract.
+        unsafe { &mut *self.base.add(d as usize) }
+    }
+
+    /// Start loading decision `d`'s record.
+    pub(super) fn ahead(&self, d: u32) {
+        prefetch::prefetch_at(self.base.wrapping_add(d as usize));
     }
 }

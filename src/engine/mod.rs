@@ -27,6 +27,7 @@
 //! assert_eq!(run.ticks.len(), 100);
 //! ```
 
+mod arrive;
 mod in_flight;
 mod links;
 mod outcome;
@@ -53,9 +54,9 @@ use step::{AgentState, Policy, Snapshot, StepOut};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
 use crate::model::rng::RunKeys;
+use crate::model::rules;
 use crate::model::structure::{NONE, Shape};
 use crate::model::work_stream::{NewDecision, Surge, WorkStream};
-use crate::model::{rules, shocks};
 use crate::scenario::{OrgSpec, Quality, Scenario, ShockSpec};
 
 /// Agents with work from which one tick's work phase is split into parallel chunks.
@@ -159,6 +160,9 @@ pub struct Engine {
     tally: Tally,
     record: TickRecord,
     arrivals: Vec<NewDecision>,
+    /// The arena slots and first agents of the arrivals being queued in parallel (reused).
+    arrival_slots: Vec<u32>,
+    arrival_to: Vec<u32>,
 }
 
 impl Engine {
@@ -234,6 +238,8 @@ impl Engine {
             tally: Tally::new(org, replicate, scenario, &shape, &competence),
             record: TickRecord::default(),
             arrivals: Vec::new(),
+            arrival_slots: Vec::new(),
+            arrival_to: Vec::new(),
             competence,
             authority,
             shape,
@@ -340,23 +346,15 @@ impl Engine {
         }
         let mut rework = std::mem::take(&mut self.rework_due);
         std::mem::swap(&mut rework, &mut self.rework);
-        for nd in rework.drain(..) {
-            self.arrive(nd);
-        }
+        self.arrive_all(&rework);
+        rework.clear();
         self.rework_due = rework;
 
         // 2. Arrivals.
         let mut arrivals = std::mem::take(&mut self.arrivals);
         arrivals.clear();
         self.stream.arrivals(t, &self.surges, &mut arrivals);
-        for (i, &nd) in arrivals.iter().enumerate() {
-            if self.load_ahead
-                && let Some(next) = arrivals.get(i + prefetch::AHEAD)
-            {
-                self.ahead_of_arrival(next, prefetch::AHEAD);
-            }
-            self.arrive(nd);
-        }
+        self.arrive_all(&arrivals);
         self.arrivals = arrivals;
 
         // 3. Work.
@@ -384,6 +382,7 @@ impl Engine {
             }
             debug_assert!(reworks.next().is_none(), "every rework applied");
             chunk.effects.clear();
+            chunk.reworks.clear();
         }
         if resolved {
             self.add_counts(&effects[..chunks]);
@@ -539,49 +538,6 @@ impl Engine {
     }
 
     // ----- arrivals and queues -------------------------------------------------------------
-
-    fn arrive(&mut self, nd: NewDecision) {
-        let origin = self.shape.frontline_at(nd.locus);
-        let complexity = shocks::shifted_complexity(nd.complexity, self.complexity_shift);
-        let min_level = rules::min_level(self.escalates(), &self.shape, nd.locus, nd.reach);
-        let decision = Decision {
-            key: nd.key,
-            arrived: self.now,
-            origin,
-            locus: nd.locus,
-            complexity,
-            effort: nd.effort,
-            reach: nd.reach,
-            stake: nd.stake,
-            hops_vertical: 0,
-            hops_lateral: 0,
-            min_level,
-            stage: Stage::Queued,
-            decider: NONE,
-            decider_level: 0,
-            competence: 0.0,
-            good: false,
-            consults: NONE,
-            generation: 0,
-        };
-        let d = match self.free.pop() {
-            Some(slot) => {
-                let generation = self.decisions[slot as usize].generation.wrapping_add(1);
-                self.decisions[slot as usize] = Decision {
-                    generation,
-                    ..decision
-                };
-                slot
-            }
-            None => {
-                self.decisions.push(decision);
-                (self.decisions.len() - 1) as u32
-            }
-        };
-        self.record.arrived += 1;
-        self.pending_arrivals += self.now as u64;
-        self.enqueue_decision(origin, d);
-    }
 
     /// Whether cross-unit decisions escalate in this org.
     fn escalates(&self) -> bool {

@@ -134,7 +134,7 @@ impl Engine {
 
     /// Loads for queueing an item to agent `a`: its record and its word of the active bitmap
     /// (nothing when the push is deferred: the flush loads ahead for itself).
-    fn ahead_of_push_to(&self, a: u32) {
+    pub(super) fn ahead_of_push_to(&self, a: u32) {
         if !self.queues.defers() {
             prefetch(&self.agents, a as usize);
             prefetch(&self.active, a as usize / 64);

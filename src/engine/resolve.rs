@@ -14,12 +14,10 @@
 //! Teams whose members learn are resolved one by one: a decision taken there changes which
 //! member leads the team, which the next effects of other chunks may read.
 
-use std::marker::PhantomData;
-
 use rayon::prelude::*;
 
 use super::Engine;
-use super::in_flight::{Decision, Stage};
+use super::in_flight::{Arena, Stage};
 use super::outcome::{Verdicts, take};
 use super::prefetch::{self, prefetch};
 use super::step::{Effect, StepOut};
@@ -27,41 +25,6 @@ use crate::metrics::TakenRows;
 use crate::model::rules;
 use crate::model::structure::NONE;
 use crate::scenario::CrossUnitMode;
-
-/// The decision arena, lent to the chunks of one pass, each writing only the decisions of its
-/// own effects.
-struct Arena<'a> {
-    base: *mut Decision,
-    len: usize,
-    _lent: PhantomData<&'a mut [Decision]>,
-}
-
-// SAFETY: the chunks of a pass write disjoint sets of decisions (see `Arena::get`), so sharing
-// the pointer between the threads of the pass is sound.
-unsafe impl Send for Arena<'_> {}
-unsafe impl Sync for Arena<'_> {}
-
-impl<'a> Arena<'a> {
-    fn new(decisions: &'a mut [Decision]) -> Arena<'a> {
-        Arena {
-            base: decisions.as_mut_ptr(),
-            len: decisions.len(),
-            _lent: PhantomData,
-        }
-    }
-
-    /// Decision `d`.
-    ///
-    /// # Safety
-    /// No other reference to decision `d` may be alive while the one returned is: within a
-    /// pass, only the chunk whose effect names `d` asks for it, once.
-    #[allow(clippy::mut_from_ref)]
-    unsafe fn get(&self, d: u32) -> &mut Decision {
-        assert!((d as usize) < self.len, "decision {d} is in the arena");
-        // SAFETY: in bounds (above); unaliased by the caller's contract.
-        unsafe { &mut *self.base.add(d as usize) }
-    }
-}
 
 /// What a chunk's pass reads.
 struct Pass<'a> {
@@ -240,13 +203,6 @@ impl Pass<'_> {
             Effect::Refer { decision, .. } => self.arena.ahead(decision),
             _ => {}
         }
-    }
-}
-
-impl Arena<'_> {
-    /// Start loading decision `d`'s record.
-    fn ahead(&self, d: u32) {
-        prefetch::prefetch_at(self.base.wrapping_add(d as usize));
     }
 }
 
