@@ -191,14 +191,14 @@ impl WorkStream {
             });
             kept.then(|| self.attributes(&mut g, key, locus))
         };
-        extend(out, n, base);
+        extend(out, n, surges.iter().any(|s| s.factor < 1.0), base);
         for s in surges.iter().filter(|s| s.factor > 1.0) {
             let [lo, hi] = s.region.unwrap_or([0.0, 1.0]);
             let width = (hi - lo).clamp(0.0, 1.0);
             let sub = self.keys.key(tick as u64, Purpose::SurgeArrivals, s.id);
             let n = poisson(&mut Draws::new(sub), self.rate * (s.factor - 1.0) * width);
             let sub_keys = self.keys.subject(sub, Purpose::SurgeArrivals);
-            extend(out, n, |i| {
+            extend(out, n, false, |i| {
                 let key = sub_keys.key(1 + i);
                 let mut g = self.draws(key);
                 let locus = (lo + width * g.unit()).min(MAX_REACH);
@@ -243,16 +243,26 @@ impl WorkStream {
 /// Arrivals in one tick from which they are drawn in parallel.
 const PARALLEL_ARRIVALS: u64 = 2048;
 
-/// Append `draw(i)` for `i` in `0..n` to `out` in order, skipping `None`s; in parallel when `n`
-/// is large (each draw is a pure function of `i`, so the result is the same).
+/// Append `draw(i)` for `i` in `0..n` to `out` in order, skipping `None`s (only drawn if
+/// `thins`: a surge thins the stream); in parallel when `n` is large (each draw is a pure
+/// function of `i`, so the result is the same).
 fn extend(
     out: &mut Vec<NewDecision>,
     n: u64,
+    thins: bool,
     draw: impl Fn(u64) -> Option<NewDecision> + Sync + Send,
 ) {
     if n >= PARALLEL_ARRIVALS {
         use rayon::prelude::*;
-        out.par_extend((0..n).into_par_iter().filter_map(draw));
+        if thins {
+            out.par_extend((0..n).into_par_iter().filter_map(draw));
+        } else {
+            // Every draw is kept: an extend of known length writes each in its place, where
+            // one of unknown length collects pieces and then copies them in.
+            out.par_extend((0..n as usize).into_par_iter().map(|i| {
+                draw(i as u64).unwrap_or_else(|| unreachable!("only a thinning surge skips"))
+            }));
+        }
     } else {
         out.extend((0..n).filter_map(draw));
     }
@@ -432,8 +442,15 @@ mod tests {
         };
         let n = PARALLEL_ARRIVALS * 3 + 17;
         let mut parallel = Vec::new();
-        extend(&mut parallel, n, one);
+        extend(&mut parallel, n, true, one);
         let in_order: Vec<NewDecision> = (0..n).filter_map(one).collect();
+        assert_eq!(parallel, in_order);
+        // Every draw kept (no thinning surge), after what is already there.
+        let all = |i: u64| one(3 * i + 1);
+        let mut parallel = in_order.clone();
+        extend(&mut parallel, n, false, all);
+        let in_order: Vec<NewDecision> =
+            in_order.into_iter().chain((0..n).map_while(all)).collect();
         assert_eq!(parallel, in_order);
         // And a tick of a high-rate stream is the same whatever the pool's size.
         let busy = stream(3.0 * PARALLEL_ARRIVALS as f64);
