@@ -6,7 +6,7 @@
 //! and in what order, is the same with or without it.
 
 use super::Engine;
-use super::in_flight::{Item, Message};
+use super::in_flight::{Item, Message, Stage};
 use super::step::{AgentState, Effect, Snapshot};
 use crate::model::work_stream::NewDecision;
 
@@ -141,6 +141,24 @@ impl Engine {
         }
     }
 
+    /// Loads for delivering an answer that need its decision, loaded by
+    /// [`Engine::ahead_of_message`] `AHEAD / 2` messages before: the decider's tally row and
+    /// the decision's consult state, which the last answer finalises it with.
+    fn ahead_of_answer(&self, m: &Message) {
+        if let Message::Answer {
+            decision,
+            generation,
+            ..
+        } = *m
+            && let Some(dec) = self.decisions.get(decision as usize)
+            && dec.stage == Stage::Waiting
+            && dec.generation == generation
+        {
+            self.tally.ahead_of_decided(dec.decider);
+            prefetch(&self.consults, dec.consults as usize);
+        }
+    }
+
     /// Deliver `msgs` in order, loading ahead in a big org; `msgs` is left empty.
     pub(super) fn deliver_all(&mut self, msgs: &mut Vec<Message>) {
         for i in 0..msgs.len() {
@@ -148,6 +166,9 @@ impl Engine {
                 && let Some(next) = msgs.get(i + AHEAD)
             {
                 self.ahead_of_message(next);
+                if let Some(answer) = msgs.get(i + AHEAD / 2) {
+                    self.ahead_of_answer(answer);
+                }
             }
             self.deliver(msgs[i]);
         }
