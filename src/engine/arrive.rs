@@ -34,15 +34,10 @@ impl Engine {
             return;
         }
         let n = batch.len();
-        // The slots, as one by one: popped off the free list, then new ones at the end.
+        // The slots, in the order one by one takes them.
         let mut slots = std::mem::take(&mut self.arrival_slots);
         slots.clear();
-        let reused = n.min(self.free.len());
-        slots.extend(self.free.drain(self.free.len() - reused..).rev());
-        let end = self.decisions.len();
-        slots.extend((end..end + n - reused).map(|d| d as u32));
-        // A new slot's first occupant gets generation 0, as `vacant`'s plus one.
-        self.decisions.resize(end + n - reused, Decision::vacant());
+        slots.extend((0..n).map(|_| self.take_slot()));
         let mut to = std::mem::take(&mut self.arrival_to);
         to.clear();
         to.resize(n, 0);
@@ -68,9 +63,7 @@ impl Engine {
                         record.hops_vertical = hops.vertical;
                         record.hops_lateral = hops.lateral;
                         // SAFETY: the slots of a batch are distinct, each in one chunk.
-                        let slot = unsafe { arena.get(slots[i]) };
-                        record.generation = slot.generation.wrapping_add(1);
-                        *slot = record;
+                        unsafe { arena.get(slots[i]) }.occupy(record);
                         to[i] = first;
                     }
                 });
@@ -95,28 +88,24 @@ impl Engine {
     /// Queue `nd`: its record in a free arena slot (or a new one), itself at the back of the
     /// queue of the agent it arises at.
     fn arrive(&mut self, nd: &NewDecision) {
-        let decision = self.record_of(nd);
-        let origin = decision.origin;
-        let d = match self.free.pop() {
-            Some(slot) => {
-                let generation = self.decisions[slot as usize].generation.wrapping_add(1);
-                self.decisions[slot as usize] = Decision {
-                    generation,
-                    ..decision
-                };
-                slot
-            }
-            None => {
-                self.decisions.push(decision);
-                (self.decisions.len() - 1) as u32
-            }
-        };
+        let record = self.record_of(nd);
+        let origin = record.origin;
+        let d = self.take_slot();
+        self.decisions[d as usize].occupy(record);
         self.record.arrived += 1;
         self.pending_arrivals += self.now as u64;
         self.enqueue_decision(origin, d);
     }
 
-    /// The record of `nd` arriving now (its first occupant's generation: 0).
+    /// The arena slot the next arrival takes: the last one freed, else a new one.
+    fn take_slot(&mut self) -> u32 {
+        self.free.pop().unwrap_or_else(|| {
+            self.decisions.push(Decision::vacant());
+            (self.decisions.len() - 1) as u32
+        })
+    }
+
+    /// The record of `nd` arriving now (its generation is set by [`Decision::occupy`]).
     #[inline(always)]
     fn record_of(&self, nd: &NewDecision) -> Decision {
         Decision {

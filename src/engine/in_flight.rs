@@ -66,7 +66,7 @@ pub struct Decision {
 
 impl Decision {
     /// A slot added to the arena before its first decision is written into it: executed, and
-    /// of the generation before the first.
+    /// of the generation before the first (so its first occupant's is 0).
     pub fn vacant() -> Decision {
         Decision {
             key: 0,
@@ -88,6 +88,16 @@ impl Decision {
             consults: NONE,
             generation: u32::MAX,
         }
+    }
+
+    /// This slot takes the new decision `record`, one generation on from its last occupant.
+    #[inline]
+    pub fn occupy(&mut self, record: Decision) {
+        let generation = self.generation.wrapping_add(1);
+        *self = Decision {
+            generation,
+            ..record
+        };
     }
 
     /// The decision is referred over a lateral link or a vertical one.

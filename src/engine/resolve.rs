@@ -66,19 +66,16 @@ impl Engine {
             let mut jobs = Vec::with_capacity(chunks.len());
             let mut competences: &mut [f64] = &mut competence;
             let mut rows = self.tally.taken_rows(&mut taken);
+            // The chunks' ranges follow one another from agent 0 (`step_all`).
             let mut base = 0;
             for chunk in chunks.iter_mut() {
-                let range = chunk.agents.clone();
-                debug_assert!(range.start >= base, "chunks in agent order");
-                let skip = (range.start - base) as usize;
-                let len = range.len();
-                let (_, rest) = std::mem::take(&mut competences).split_at_mut(skip);
-                let (own, rest) = rest.split_at_mut(len);
+                debug_assert_eq!(chunk.agents.start, base, "chunks' ranges one after another");
+                let len = chunk.agents.len();
+                let (own, rest) = std::mem::take(&mut competences).split_at_mut(len);
                 competences = rest;
-                let (_, rest) = rows.split_at(skip);
-                let (own_rows, rest) = rest.split_at(len);
+                let (own_rows, rest) = rows.split_at(len);
                 rows = rest;
-                base = range.end;
+                base = chunk.agents.end;
                 jobs.push((chunk, own, own_rows));
             }
             jobs.into_par_iter()
