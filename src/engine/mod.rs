@@ -314,6 +314,23 @@ impl Engine {
 
     /// Run one tick and return its record.
     pub fn step(&mut self) -> &TickRecord {
+        self.step_with(None)
+    }
+
+    /// [`Engine::step`], with the tick's arrivals as another org's engine of the same replicate
+    /// drew them in the same tick ([`Engine::arrivals`]) instead of drawing them again: every
+    /// org of a replicate faces the very same work (`docs/model.md` "Randomness and
+    /// fairness"), so the results are those of [`Engine::step`].
+    pub fn step_sharing(&mut self, arrivals: &[NewDecision]) -> &TickRecord {
+        self.step_with(Some(arrivals))
+    }
+
+    /// The decisions that arrived in the last tick this engine drew itself ([`Engine::step`]).
+    pub fn arrivals(&self) -> &[NewDecision] {
+        &self.arrivals
+    }
+
+    fn step_with(&mut self, shared: Option<&[NewDecision]>) -> &TickRecord {
         let t = self.now;
         self.record = TickRecord::default();
         self.tally.begin_tick(t, &self.competence);
@@ -351,11 +368,23 @@ impl Engine {
         self.rework_due = rework;
 
         // 2. Arrivals.
-        let mut arrivals = std::mem::take(&mut self.arrivals);
-        arrivals.clear();
-        self.stream.arrivals(t, &self.surges, &mut arrivals);
-        self.arrive_all(&arrivals);
-        self.arrivals = arrivals;
+        if let Some(shared) = shared {
+            debug_assert!(
+                {
+                    let mut own = Vec::new();
+                    self.stream.arrivals(t, &self.surges, &mut own);
+                    own == shared
+                },
+                "tick {t}: the arrivals shared are those this org would draw"
+            );
+            self.arrive_all(shared);
+        } else {
+            let mut arrivals = std::mem::take(&mut self.arrivals);
+            arrivals.clear();
+            self.stream.arrivals(t, &self.surges, &mut arrivals);
+            self.arrive_all(&arrivals);
+            self.arrivals = arrivals;
+        }
 
         // 3. Work.
         self.flush();

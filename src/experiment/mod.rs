@@ -21,7 +21,7 @@ use progress::Progress;
 
 use crate::engine::Engine;
 use crate::metrics::RunOutput;
-use crate::scenario::Scenario;
+use crate::scenario::{self, Scenario};
 
 /// How to run a scenario.
 #[derive(Debug, Clone, Default)]
@@ -90,24 +90,158 @@ fn guarded_run(scenario: &Scenario, org: usize, r: u32, guard: Guard) -> Result<
     while !engine.finished() {
         let tick = engine.now();
         let backlog = engine.step().backlog;
-        if guard.backlog_cap.is_some_and(|cap| backlog > cap) {
-            let spec = &scenario.orgs[org];
-            // Named as the overload diagnosis of a finished run names it (with `level_names`).
-            let where_ = crate::metrics::overload::level_words(spec, engine.busiest_level());
-            return Err(Stop::Overloaded(RunError::Overloaded {
-                org: spec.name.clone(),
-                where_,
-                growth: backlog as f64 / f64::from(tick + 1),
-                tick,
-                replicate: r,
-                backlog,
-            }));
+        if let Some(stop) = overloaded(scenario, org, r, &engine, tick, backlog, guard) {
+            return Err(stop);
         }
-        if guard.interruptible && tick.is_multiple_of(64) && interrupt::requested() {
+        if interrupted(tick, guard) {
             return Err(Stop::Interrupted);
         }
     }
     Ok(engine.finish())
+}
+
+/// The runs of every org of replicate `r` side by side, each stopped early if `guard` says so
+/// (the others go on): each tick's arrivals are drawn once, by the first org still running,
+/// and handed to the others, which face the very same work (`docs/model.md` "Randomness and
+/// fairness"). So each result is [`guarded_run`]'s for its org, for about two thirds of the
+/// cost of drawing the work where three orgs share it. One result per org, in org order.
+fn guarded_side_by_side(scenario: &Scenario, r: u32, guard: Guard) -> Vec<Result<RunOutput, Stop>> {
+    let orgs = scenario.orgs.len();
+    let mut engines: Vec<Option<Engine>> = (0..orgs)
+        .map(|org| Some(Engine::new(scenario, org, r)))
+        .collect();
+    let mut stops: Vec<Option<Stop>> = (0..orgs).map(|_| None).collect();
+    let stop = |stops: &mut [Option<Stop>], engines: &mut [Option<Engine>], org, why| {
+        stops[org] = Some(why);
+        engines[org] = None;
+    };
+    while let Some(lead) = engines.iter().position(Option::is_some) {
+        let (drawn, rest) = engines.split_at_mut(lead + 1);
+        let Some(first) = drawn[lead].as_mut() else {
+            break;
+        };
+        if first.finished() {
+            break;
+        }
+        let tick = first.now();
+        let mut backlogs = vec![(lead, first.step().backlog)];
+        let arrivals = first.arrivals();
+        for (i, slot) in rest.iter_mut().enumerate() {
+            if let Some(engine) = slot {
+                backlogs.push((lead + 1 + i, engine.step_sharing(arrivals).backlog));
+            }
+        }
+        for (org, backlog) in backlogs {
+            let Some(engine) = engines[org].as_ref() else {
+                continue;
+            };
+            if let Some(why) = overloaded(scenario, org, r, engine, tick, backlog, guard) {
+                stop(&mut stops, &mut engines, org, why);
+            }
+        }
+        if interrupted(tick, guard) {
+            for org in 0..orgs {
+                if engines[org].is_some() {
+                    stop(&mut stops, &mut engines, org, Stop::Interrupted);
+                }
+            }
+        }
+    }
+    engines
+        .into_iter()
+        .zip(stops)
+        .map(|(engine, stop)| match (engine, stop) {
+            (Some(engine), _) => Ok(engine.finish()),
+            (None, Some(stop)) => Err(stop),
+            (None, None) => Err(Stop::Interrupted),
+        })
+        .collect()
+}
+
+/// Why `engine` (of `org` in replicate `r`) must stop after `tick`, if its `backlog` passed
+/// the guard's cap: it would run out of memory.
+fn overloaded(
+    scenario: &Scenario,
+    org: usize,
+    r: u32,
+    engine: &Engine,
+    tick: u32,
+    backlog: u64,
+    guard: Guard,
+) -> Option<Stop> {
+    if guard.backlog_cap.is_none_or(|cap| backlog <= cap) {
+        return None;
+    }
+    let spec = &scenario.orgs[org];
+    // Named as the overload diagnosis of a finished run names it (with `level_names`).
+    let where_ = crate::metrics::overload::level_words(spec, engine.busiest_level());
+    Some(Stop::Overloaded(RunError::Overloaded {
+        org: spec.name.clone(),
+        where_,
+        growth: backlog as f64 / f64::from(tick + 1),
+        tick,
+        replicate: r,
+        backlog,
+    }))
+}
+
+/// Whether Ctrl-C has stopped the runs, looked at every 64 ticks.
+fn interrupted(tick: u32, guard: Guard) -> bool {
+    guard.interruptible && tick.is_multiple_of(64) && interrupt::requested()
+}
+
+/// One job of runs: a run of one org, or every org of a replicate side by side.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Run { org: usize, replicate: u32 },
+    SideBySide { replicate: u32 },
+}
+
+impl Job {
+    /// The jobs of `scenario`, in (org, replicate) order of their first runs, to keep
+    /// `threads` threads busy (0 when other work does, as a sweep's other points): a
+    /// replicate's orgs side by side when [`scenario::orgs_side_by_side`] allows it and there
+    /// are replicates enough (two per thread) that fewer, longer jobs still keep every thread
+    /// busy to the end; else one job per run.
+    fn all(scenario: &Scenario, threads: usize) -> Vec<Job> {
+        let reps = scenario.scenario.replications;
+        if scenario::orgs_side_by_side(scenario) && reps as usize >= 2 * threads {
+            (0..reps)
+                .map(|replicate| Job::SideBySide { replicate })
+                .collect()
+        } else {
+            (0..scenario.orgs.len())
+                .flat_map(|org| (0..reps).map(move |replicate| Job::Run { org, replicate }))
+                .collect()
+        }
+    }
+
+    /// The job's runs, each with its index in (org, replicate) order.
+    fn run(self, scenario: &Scenario, guard: Guard) -> Vec<(usize, Result<RunOutput, Stop>)> {
+        let reps = scenario.scenario.replications as usize;
+        match self {
+            Job::Run { org, replicate } => vec![(
+                org * reps + replicate as usize,
+                guarded_run(scenario, org, replicate, guard),
+            )],
+            Job::SideBySide { replicate } => guarded_side_by_side(scenario, replicate, guard)
+                .into_iter()
+                .enumerate()
+                .map(|(org, out)| (org * reps + replicate as usize, out))
+                .collect(),
+        }
+    }
+
+    /// The indices of the job's runs, in (org, replicate) order.
+    fn indices(self, scenario: &Scenario) -> Vec<usize> {
+        let reps = scenario.scenario.replications as usize;
+        match self {
+            Job::Run { org, replicate } => vec![org * reps + replicate as usize],
+            Job::SideBySide { replicate } => (0..scenario.orgs.len())
+                .map(|org| org * reps + replicate as usize)
+                .collect(),
+        }
+    }
 }
 
 /// [`run`], watched by `guard`: a run whose backlog outgrows its memory is stopped with a
@@ -128,35 +262,39 @@ pub fn run_guarded_each(
     guard: Guard,
     finished: &(dyn Fn(usize, &RunOutput) + Sync),
 ) -> Result<Vec<RunOutput>, RunError> {
-    let reps = scenario.scenario.replications;
-    let jobs: Vec<(usize, u32)> = (0..scenario.orgs.len())
-        .flat_map(|o| (0..reps).map(move |r| (o, r)))
-        .collect();
-    let progress = Progress::new(jobs.len() as u64, options.progress);
+    let threads = options.threads.unwrap_or_else(rayon::current_num_threads);
+    let jobs = Job::all(scenario, threads);
+    let runs = scenario.orgs.len() * scenario.scenario.replications as usize;
+    let progress = Progress::new(runs as u64, options.progress);
     let stopped = std::sync::atomic::AtomicBool::new(false);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    // Every thread takes the next run not yet started, so runs finish about in order and
+    // Every thread takes the next job not yet started, so runs finish about in order and
     // few wait for an earlier one to reach `finished`'s file.
     let work = || {
         rayon::broadcast(|_| {
             let mut done = Vec::new();
             loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(&(org, r)) = jobs.get(i) else {
+                let Some(&job) = jobs.get(i) else {
                     return done;
                 };
                 // Once one run has stopped the others are not worth starting.
                 if stopped.load(std::sync::atomic::Ordering::Relaxed) {
-                    done.push((i, Err(Stop::Interrupted)));
+                    done.extend(
+                        job.indices(scenario)
+                            .into_iter()
+                            .map(|i| (i, Err(Stop::Interrupted))),
+                    );
                     continue;
                 }
-                let out = guarded_run(scenario, org, r, guard);
-                match &out {
-                    Ok(run) => finished(i, run),
-                    Err(_) => stopped.store(true, std::sync::atomic::Ordering::Relaxed),
+                for (i, out) in job.run(scenario, guard) {
+                    match &out {
+                        Ok(run) => finished(i, run),
+                        Err(_) => stopped.store(true, std::sync::atomic::Ordering::Relaxed),
+                    }
+                    progress.tick();
+                    done.push((i, out));
                 }
-                progress.tick();
-                done.push((i, out));
             }
         })
     };
@@ -198,4 +336,77 @@ pub fn run_guarded_each(
 /// Run every org of `scenario` in every replicate; results in (org, replicate) order.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<Vec<RunOutput>, RunError> {
     run_guarded(scenario, options, Guard::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{OrgSpec, PerLevel};
+
+    /// A tree that keeps up with 8 decisions a tick and one whose top decides everything at
+    /// one a tick, side by side, under a cap on the decisions in flight.
+    fn one_keeps_up_one_does_not() -> Scenario {
+        let mut fine = OrgSpec::tree("Keeps up", 4, 2);
+        fine.capacity = PerLevel::Levels(vec![4.0, 8.0]);
+        let mut jammed = OrgSpec::tree("Jammed", 4, 2);
+        jammed.authority = PerLevel::Levels(vec![0.0, 1.0]);
+        jammed.capacity = PerLevel::Levels(vec![5.0, 1.0]);
+        let mut s = Scenario::new("overload", 300, 8.0, vec![jammed, fine]);
+        s.scenario.replications = 2;
+        s
+    }
+
+    #[test]
+    fn an_org_stopped_side_by_side_stops_where_it_would_alone_and_the_others_go_on() {
+        let s = one_keeps_up_one_does_not();
+        assert!(scenario::orgs_side_by_side(&s));
+        let guard = Guard {
+            backlog_cap: Some(200),
+            interruptible: false,
+        };
+        for r in 0..2 {
+            let together = guarded_side_by_side(&s, r, guard);
+            let stopped_at = |out: &Result<RunOutput, Stop>| match out {
+                Err(Stop::Overloaded(RunError::Overloaded { tick, backlog, .. })) => {
+                    Some((*tick, *backlog))
+                }
+                _ => None,
+            };
+            let alone = guarded_run(&s, 0, r, guard);
+            let at = stopped_at(&alone).expect("the jammed org alone is stopped");
+            assert_eq!(stopped_at(&together[0]), Some(at));
+            // The org that keeps up ran to the end, with the results it has alone.
+            let (Ok(a), Ok(b)) = (&together[1], guarded_run(&s, 1, r, guard)) else {
+                panic!("the org that keeps up is not stopped");
+            };
+            assert_eq!(a.ticks.len(), 300);
+            assert!(*a == b);
+        }
+    }
+
+    #[test]
+    fn replicates_go_side_by_side_only_when_they_keep_every_thread_busy() {
+        let mut s = one_keeps_up_one_does_not();
+        let kinds = |s: &Scenario, threads| -> Vec<bool> {
+            Job::all(s, threads)
+                .iter()
+                .map(|j| matches!(j, Job::SideBySide { .. }))
+                .collect()
+        };
+        s.scenario.replications = 4;
+        assert_eq!(kinds(&s, 2), vec![true; 4]);
+        // Three replicates cannot keep two threads busy as long jobs: one job per run.
+        s.scenario.replications = 3;
+        assert_eq!(kinds(&s, 2), vec![false; 6]);
+        // A sweep's other points keep the threads busy.
+        assert_eq!(kinds(&s, 0), vec![true; 3]);
+        // One org has nothing to share.
+        s.orgs.truncate(1);
+        assert_eq!(kinds(&s, 0), vec![false; 3]);
+        // Orgs too big to hold together run one by one.
+        s.orgs = vec![OrgSpec::tree("A", 10, 6), OrgSpec::tree("B", 10, 6)];
+        assert!(!scenario::orgs_side_by_side(&s));
+        let indices: Vec<usize> = Job::all(&s, 0).iter().flat_map(|j| j.indices(&s)).collect();
+        assert_eq!(indices, (0..6).collect::<Vec<_>>());
+    }
 }

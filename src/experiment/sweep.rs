@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use super::prepare::{Finished, Prepared, RunFileError};
 use super::progress::Progress;
 use super::shard::{SHARD_FILE, SHARD_FORMAT, ShardFile, shard_dir};
-use super::{Guard, Stop, guarded_run, interrupt};
+use super::{Guard, Job, Stop, interrupt};
 use crate::metrics::{RunOutput, Summary, TickMetric, overload};
 use crate::output::sweep::journal::{FORMAT, changes, checksum, identity};
 use crate::output::sweep::{
@@ -258,6 +258,42 @@ fn open_journal(
     }
 }
 
+/// A point's run as [`reduce`] keeps it: the run, whether it was stopped, where it grows.
+type Reduced = (RunOutput, bool, Vec<bool>);
+
+/// A run of a sweep's point as its record keeps it: without the latency counts and queue
+/// snapshots, with its series only if kept, whether it was stopped, and where it grows.
+/// `None` when interrupted.
+fn reduce(
+    run: Result<RunOutput, Stop>,
+    org: usize,
+    replicate: u32,
+    stretches: &[overload::Stretch],
+    kept: Timeseries,
+    progress: &Progress,
+) -> Option<Reduced> {
+    if matches!(run, Err(Stop::Interrupted)) {
+        return None;
+    }
+    progress.tick();
+    let Ok(mut out) = run else {
+        // A stopped run has no values (and its recovery cannot be measured).
+        let out = RunOutput {
+            org,
+            replicate,
+            ..RunOutput::default()
+        };
+        return Some((out, true, Vec::new()));
+    };
+    let grows = overload::growing(stretches, &out);
+    if kept == Timeseries::Off {
+        out.ticks = Vec::new();
+    }
+    out.latency_counts = Vec::new();
+    out.queued_by_level = Vec::new();
+    Some((out, false, grows))
+}
+
 /// The runs of one point, reduced: series kept only as asked, and which orgs could not keep
 /// up. A run whose decisions in flight pass `cap` is stopped (it would run out of memory);
 /// then the whole point is recorded without values, as its orgs are no longer comparable.
@@ -270,44 +306,30 @@ fn run_point(
     progress: &Progress,
     cap: u64,
 ) -> Option<(Vec<RunOutput>, Vec<PointOverload>)> {
-    let jobs: Vec<(usize, u32)> = (0..orgs)
-        .flat_map(|o| (0..reps).map(move |r| (o, r)))
-        .collect();
     let stretches = overload::stretches(pt);
-    let runs: Vec<Option<(RunOutput, bool, Vec<bool>)>> = jobs
+    let guard = Guard {
+        backlog_cap: Some(cap),
+        interruptible: true,
+    };
+    // The other points keep the threads busy: a replicate's orgs go side by side whenever
+    // they may, whatever the replicates.
+    let mut runs: Vec<(usize, Option<Reduced>)> = Job::all(pt, 0)
         .par_iter()
-        .map(|&(org, r)| {
+        .flat_map_iter(|&job| {
             if interrupt::requested() {
-                return None;
+                return job.indices(pt).into_iter().map(|i| (i, None)).collect();
             }
-            let guard = Guard {
-                backlog_cap: Some(cap),
-                interruptible: true,
-            };
-            let run = guarded_run(pt, org, r, guard);
-            if matches!(run, Err(Stop::Interrupted)) {
-                return None;
-            }
-            progress.tick();
-            let Ok(mut out) = run else {
-                // A stopped run has no values (and its recovery cannot be measured).
-                let out = RunOutput {
-                    org,
-                    replicate: r,
-                    ..RunOutput::default()
-                };
-                return Some((out, true, Vec::new()));
-            };
-            let grows = overload::growing(&stretches, &out);
-            if kept == Timeseries::Off {
-                out.ticks = Vec::new();
-            }
-            out.latency_counts = Vec::new();
-            out.queued_by_level = Vec::new();
-            Some((out, false, grows))
+            job.run(pt, guard)
+                .into_iter()
+                .map(|(i, run)| {
+                    let (org, r) = (i / reps as usize, (i % reps as usize) as u32);
+                    (i, reduce(run, org, r, &stretches, kept, progress))
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
-    let runs: Vec<(RunOutput, bool, Vec<bool>)> = runs.into_iter().collect::<Option<_>>()?;
+    runs.sort_unstable_by_key(|&(i, _)| i);
+    let runs: Vec<Reduced> = runs.into_iter().map(|(_, r)| r).collect::<Option<_>>()?;
     let any_stopped = runs.iter().any(|(_, stopped, _)| *stopped);
     let mut marks = Vec::new();
     for org in 0..orgs {

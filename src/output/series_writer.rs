@@ -27,8 +27,10 @@ struct State {
     out: BufWriter<File>,
     /// The index (in (org, replicate) order) of the next run the file takes.
     next: usize,
-    /// Runs finished before an earlier one, formatted, waiting for their turn. Runs are
-    /// started in order, so these are the few that overtook a run still going.
+    /// Runs finished before an earlier one, formatted, waiting for their turn. Runs of one
+    /// org each are started in order, so these are the few that overtook a run still going;
+    /// when each replicate's orgs run side by side, the later orgs' runs wait for the first
+    /// org's last replicate (held as formatted rows: about a third of the runs' records).
     waiting: BTreeMap<usize, Vec<u8>>,
     /// The first failure to write; later runs are then only counted.
     failed: Option<std::io::Error>,

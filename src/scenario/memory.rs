@@ -82,22 +82,55 @@ pub(crate) fn series_bytes(s: &Scenario) -> f64 {
         * SERIES_BYTES
 }
 
-/// Estimated peak bytes to run `s` with `threads` runs at once: every org's agents and work in
+/// Most agents in all the orgs of a scenario together for each replicate's orgs to run side by
+/// side ([`orgs_side_by_side`]).
+pub const SIDE_BY_SIDE_AGENTS: u64 = 100_000;
+
+/// Whether a replicate's orgs may run side by side, in one job that draws each tick's arrivals
+/// once for all of them, instead of one job per org and replicate: several orgs, small
+/// enough together ([`SIDE_BY_SIDE_AGENTS`]) that holding them all at once costs little
+/// memory and no parallelism within a run (which only an org of many busy agents has).
+pub fn orgs_side_by_side(s: &Scenario) -> bool {
+    s.orgs.len() > 1
+        && s.orgs
+            .iter()
+            .fold(0u64, |n, o| n.saturating_add(o.headcount()))
+            <= SIDE_BY_SIDE_AGENTS
+}
+
+/// The jobs of `s`, and the runs (org and replicate) each holds at once: a replicate's orgs
+/// side by side, or one run each.
+fn jobs(s: &Scenario) -> (usize, usize) {
+    let reps = s.scenario.replications as usize;
+    if orgs_side_by_side(s) {
+        (reps.max(1), s.orgs.len())
+    } else {
+        ((s.orgs.len() * reps).max(1), 1)
+    }
+}
+
+/// Estimated peak bytes to run `s` with `threads` jobs at once: every org's agents and work in
 /// flight per concurrent run, plus the per-tick series kept for every org and replicate.
 pub fn estimate_bytes(s: &Scenario, threads: usize) -> f64 {
-    // Runs at once are at most the jobs there are; assume the largest org in each.
-    let largest = s.orgs.iter().map(|o| run_bytes(o, s)).fold(0.0, f64::max);
-    let jobs = s.orgs.len() * s.scenario.replications as usize;
-    let at_once = threads.min(jobs.max(1)) as f64;
-    BASE_BYTES + largest * at_once + series_bytes(s)
+    // Jobs at once are at most the jobs there are; assume the largest org in each run, or
+    // every org in a job of orgs side by side.
+    let runs = s.orgs.iter().map(|o| run_bytes(o, s));
+    let (jobs, orgs) = jobs(s);
+    let per_job = if orgs > 1 {
+        runs.sum()
+    } else {
+        runs.fold(0.0, f64::max)
+    };
+    let at_once = threads.clamp(1, jobs) as f64;
+    BASE_BYTES + per_job * at_once + series_bytes(s)
 }
 
 /// Most decisions one run may hold in flight before it is stopped as overloaded: its share of
 /// what `budget` leaves once the estimate for `s` is counted, at [`DECISION_BYTES`] each with
 /// room for the vectors holding them to double.
 pub fn backlog_cap(s: &Scenario, threads: usize, budget: u64) -> u64 {
-    let jobs = (s.orgs.len() * s.scenario.replications as usize).max(1);
-    let at_once = threads.clamp(1, jobs) as f64;
+    let (jobs, orgs) = jobs(s);
+    let at_once = (threads.clamp(1, jobs) * orgs) as f64;
     let spare = (budget as f64 - estimate_bytes(s, threads)).max(0.0);
     let cap = spare / at_once / (2.0 * DECISION_BYTES);
     // At least what the estimate itself allows for, so an accepted scenario is never stopped

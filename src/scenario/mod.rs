@@ -26,7 +26,10 @@ mod tests;
 pub use check::{Problem, check};
 pub use describe::{describe, level_load, level_utilisation, overload_warnings};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
-pub use memory::{MemoryCap, backlog_cap, estimate_bytes, memory_limit, process_memory_cap};
+pub use memory::{
+    MemoryCap, SIDE_BY_SIDE_AGENTS, backlog_cap, estimate_bytes, memory_limit, orgs_side_by_side,
+    process_memory_cap,
+};
 pub use schema::known_keys;
 pub use shipped::{
     Created, NewError, Shipped, create, find_shipped, list, new_path, new_text, shipped, write_new,

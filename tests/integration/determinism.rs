@@ -268,3 +268,46 @@ fn identically_configured_orgs_give_identical_rows() {
     assert_eq!(rows(1), rows(2));
     assert_ne!(rows(0), rows(1), "different designs do differ");
 }
+
+/// Each replicate's orgs run side by side, the arrivals of each tick drawn once for all of
+/// them, whenever they may (`scenario::orgs_side_by_side`): every org's results are those it
+/// has run alone, through a surge, a lull that thins the work in one region, an absence and a
+/// loss. (The debug build also checks every tick that the arrivals handed over are those the
+/// org would have drawn.)
+#[test]
+fn orgs_run_side_by_side_give_each_org_its_results_alone() {
+    let mut s = scenario();
+    let mission = {
+        let mut o = OrgSpec::tree("Mission command", 5, 3);
+        o.authority = PerLevel::Levels(vec![0.6, 0.8, 1.0]);
+        o.cross_unit = CrossUnitMode::Consult;
+        o
+    };
+    s.orgs.push(mission);
+    let surge = |name: &str, at, factor, region| ShockSpec {
+        name: name.into(),
+        at,
+        duration: Some(60),
+        kind: ShockKind::Surge { factor, region },
+    };
+    s.shocks.push(surge("surge", 50, 2.5, None));
+    s.shocks.push(surge("lull", 250, 0.4, Some([0.2, 0.7])));
+    assert!(orgsim::scenario::orgs_side_by_side(&s));
+    for threads in [1, 2] {
+        let options = RunOptions {
+            threads: Some(threads),
+            progress: false,
+        };
+        let together = run(&s, &options).unwrap();
+        let reps = s.scenario.replications;
+        let alone: Vec<_> = (0..s.orgs.len())
+            .flat_map(|o| (0..reps).map(move |r| (o, r)))
+            .map(|(o, r)| Engine::new(&s, o, r).run())
+            .collect();
+        assert_eq!(together.len(), alone.len());
+        for (a, b) in together.iter().zip(&alone) {
+            assert_eq!((a.org, a.replicate), (b.org, b.replicate));
+            assert!(a == b, "org {} replicate {} differs", a.org, a.replicate);
+        }
+    }
+}
