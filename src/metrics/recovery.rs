@@ -111,12 +111,24 @@ pub fn shock_impact(
     outcome: RecoveryOutcome,
 ) -> Option<(f64, f64)> {
     let horizon = (ticks as usize).min(series.len());
+    let smoothed = smooth(&series[..horizon], params.window);
+    impact_of_smoothed(&smoothed, metric, shock, params, outcome)
+}
+
+/// [`shock_impact`] of the series `smoothed` over the horizon already.
+fn impact_of_smoothed(
+    smoothed: &[Option<f64>],
+    metric: RecoveryMetric,
+    shock: &ShockSpec,
+    params: &Recovery,
+    outcome: RecoveryOutcome,
+) -> Option<(f64, f64)> {
+    let horizon = smoothed.len();
     let at = shock.at as usize;
     if at == 0 || at >= horizon || params.baseline == 0 {
         return None;
     }
-    let smoothed = smooth(&series[..horizon], params.window);
-    let (b, _) = baseline(&smoothed, at, params)?;
+    let (b, _) = baseline(smoothed, at, params)?;
     let end = match outcome {
         RecoveryOutcome::NoBaseline => return None,
         RecoveryOutcome::Recovered(t) => at + t as usize,
@@ -150,11 +162,22 @@ pub fn recovery_time(
 ) -> RecoveryOutcome {
     let horizon = (ticks as usize).min(series.len());
     let smoothed = smooth(&series[..horizon], params.window);
+    recovery_of_smoothed(&smoothed, metric, shock, params)
+}
+
+/// [`recovery_time`] of the series `smoothed` over the horizon already.
+fn recovery_of_smoothed(
+    smoothed: &[Option<f64>],
+    metric: RecoveryMetric,
+    shock: &ShockSpec,
+    params: &Recovery,
+) -> RecoveryOutcome {
+    let horizon = smoothed.len();
     let at = shock.at as usize;
     if at == 0 || at >= horizon || params.baseline == 0 {
         return RecoveryOutcome::NoBaseline;
     }
-    let Some((b, empty_is_departure)) = baseline(&smoothed, at, params) else {
+    let Some((b, empty_is_departure)) = baseline(smoothed, at, params) else {
         return RecoveryOutcome::NoBaseline;
     };
     let d = (params.band * b.abs()).max(params.floor);
@@ -218,16 +241,23 @@ pub fn recovery_metrics(
     horizon: u32,
     ticks: &[TickRecord],
 ) -> Vec<(String, Option<f64>)> {
-    let series: Vec<Vec<Option<f64>>> = params
+    // Each metric smoothed once over the horizon, for every shock.
+    let smoothed: Vec<Vec<Option<f64>>> = params
         .metrics
         .iter()
-        .map(|&m| metric_series(m, ticks))
+        .map(|&m| {
+            let series = metric_series(m, ticks);
+            smooth(
+                &series[..(horizon as usize).min(series.len())],
+                params.window,
+            )
+        })
         .collect();
     let mut out = Vec::with_capacity(2 * shocks.len() * params.metrics.len());
     for shock in shocks {
-        for (&metric, series) in params.metrics.iter().zip(&series) {
-            let outcome = recovery_time(series, metric, shock, params, horizon);
-            let impact = shock_impact(series, metric, shock, params, horizon, outcome);
+        for (&metric, smoothed) in params.metrics.iter().zip(&smoothed) {
+            let outcome = recovery_of_smoothed(smoothed, metric, shock, params);
+            let impact = impact_of_smoothed(smoothed, metric, shock, params, outcome);
             let name = |family| Metric::shock(family, &shock.name, metric).name();
             out.push((name(ShockMetric::Recovery), outcome.value()));
             out.push((name(ShockMetric::Recovered), outcome.recovered_flag()));
@@ -622,5 +652,47 @@ mod tests {
         .map(|&(n, v)| (n.to_string(), v))
         .collect();
         assert_eq!(m, expected);
+    }
+
+    /// A run's recovery metrics smooth each metric once for every shock: the same values as
+    /// [`recovery_time`] and [`shock_impact`] give from the raw series, shock by shock, with a
+    /// window of several ticks, empty ticks, and records past the horizon.
+    #[test]
+    fn smoothing_once_per_metric_gives_each_shocks_own_values() {
+        let ticks: Vec<TickRecord> = (0..420u32)
+            .map(|t| TickRecord {
+                executed: u64::from(5 + (t * 7919) % 11),
+                latency_mean: (t % 13 != 0).then(|| {
+                    10.0 + f64::from((t * 104_729) % 17) / 3.0
+                        + if (150..190).contains(&t) { 25.0 } else { 0.0 }
+                }),
+                ..TickRecord::default()
+            })
+            .collect();
+        let mut p = params(9, 60, 0.1, 0.5, 12);
+        p.metrics = vec![RecoveryMetric::LatencyMean, RecoveryMetric::Throughput];
+        let shocks = [surge(150, Some(40)), surge(300, None), surge(80, Some(5))];
+        let horizon = 400;
+        let got = recovery_metrics(&p, &shocks, horizon, &ticks);
+        let mut want = Vec::new();
+        for shock in &shocks {
+            for &metric in &p.metrics {
+                let series = metric_series(metric, &ticks);
+                let outcome = recovery_time(&series, metric, shock, &p, horizon);
+                let impact = shock_impact(&series, metric, shock, &p, horizon, outcome);
+                want.extend([
+                    outcome.value(),
+                    outcome.recovered_flag(),
+                    impact.map(|(area, _)| area),
+                    impact.map(|(_, peak)| peak),
+                ]);
+            }
+        }
+        let got: Vec<Option<f64>> = got.into_iter().map(|(_, v)| v).collect();
+        assert_eq!(got, want);
+        assert!(
+            got[0].is_some_and(|t| t > 0.0),
+            "the first surge is recovered from: {got:?}"
+        );
     }
 }
