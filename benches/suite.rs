@@ -1,4 +1,5 @@
-//! The named benchmark cases of `docs/performance.md`: each is one run of one org, reported
+//! The named benchmark cases of `docs/performance.md`: each is one run of one org (or of a
+//! scenario's orgs side by side, sharing each tick's arrivals, as `orgsim run` runs small orgs), reported
 //! as decisions executed per second, agent-ticks (headcount × ticks) per second, nanoseconds
 //! per decision and microseconds per tick (all of stepping the built org, one replicate on the
 //! calling thread), runs per second (building the org included), and resident bytes per agent.
@@ -109,14 +110,14 @@ static COUNTING: Counting = Counting;
 
 /// Allocations per 1,000 ticks over the second half of one run of `case`.
 fn allocations_per_kilotick(case: &Case) -> f64 {
-    let mut engine = Engine::new(&case.scenario, case.org, 0);
+    let mut runs = Runs::new(case);
     let ticks = case.scenario.scenario.ticks;
-    while engine.now() < ticks / 2 {
-        engine.step();
+    while runs.now() < ticks / 2 {
+        runs.step();
     }
     let before = ALLOCATIONS.load(Ordering::Relaxed);
-    while !engine.finished() {
-        engine.step();
+    while !runs.finished() {
+        runs.step();
     }
     let n = ALLOCATIONS.load(Ordering::Relaxed) - before;
     n as f64 * 1000.0 / f64::from(ticks - ticks / 2)
@@ -136,6 +137,8 @@ fn resident() -> u64 {
 struct Case {
     name: String,
     scenario: Scenario,
+    /// The org run, or [`ALL_ORGS`]: every org of replicate 0 side by side, the arrivals of a
+    /// tick drawn once for all of them (as `orgsim run` runs small orgs).
     org: usize,
     tries: usize,
     /// Worker threads the run's parallel phases may use (`None`: one per core).
@@ -155,18 +158,63 @@ impl Case {
     }
 }
 
+/// A [`Case::org`] that steps every org of the scenario side by side.
+const ALL_ORGS: usize = usize::MAX;
+
+/// The engines of one run of a case: its org, or every org side by side.
+struct Runs(Vec<Engine>);
+
+impl Runs {
+    fn new(case: &Case) -> Runs {
+        let s = &case.scenario;
+        Runs(match case.org {
+            ALL_ORGS => (0..s.orgs.len()).map(|o| Engine::new(s, o, 0)).collect(),
+            org => vec![Engine::new(s, org, 0)],
+        })
+    }
+
+    fn finished(&self) -> bool {
+        self.0[0].finished()
+    }
+
+    fn now(&self) -> u32 {
+        self.0[0].now()
+    }
+
+    /// One tick of every engine: the first draws the arrivals, the others take them.
+    fn step(&mut self) {
+        let (first, rest) = self.0.split_at_mut(1);
+        first[0].step();
+        for e in rest {
+            e.step_sharing(first[0].arrivals());
+        }
+    }
+
+    fn agents(&self) -> usize {
+        self.0.iter().map(|e| e.shape().agents()).sum()
+    }
+
+    /// Decisions executed over the run, by every engine.
+    fn finish(self) -> u64 {
+        self.0
+            .into_iter()
+            .map(|e| e.finish().ticks.iter().map(|t| t.executed).sum::<u64>())
+            .sum()
+    }
+}
+
 /// Set in the child process that measures one case's resident memory.
 const MEMORY_CASE: &str = "ORGSIM_SUITE_MEMORY_CASE";
 
 /// Resident bytes per agent of one run of `case`, measured in this process.
 fn bytes_per_agent(case: &Case) -> f64 {
     let before = resident();
-    let mut engine = Engine::new(&case.scenario, case.org, 0);
-    while !engine.finished() {
-        engine.step();
+    let mut runs = Runs::new(case);
+    while !runs.finished() {
+        runs.step();
     }
     let grown = resident().saturating_sub(before);
-    grown as f64 / engine.shape().agents() as f64
+    grown as f64 / runs.agents() as f64
 }
 
 /// Resident bytes per agent of one run of the case named `name`, in a fresh process.
@@ -211,6 +259,13 @@ fn main() {
         let name = format!("quickstart/{}", org.name.to_lowercase().replace(' ', "_"));
         cases.push(Case::new(&name, q.clone(), i, 10));
     }
+    // The three side by side, as `orgsim run` runs them: the work of a tick drawn once.
+    cases.push(Case::new(
+        "quickstart/side_by_side",
+        q.clone(),
+        ALL_ORGS,
+        10,
+    ));
     if let Ok(name) = std::env::var(MEMORY_CASE) {
         if let Some(case) = cases.iter().find(|c| c.name == name) {
             println!("{}", bytes_per_agent(case));
@@ -255,15 +310,14 @@ fn measure(case: &Case) {
     let mut agents = 0usize;
     for _ in 0..case.tries {
         let start = Instant::now();
-        let mut engine = Engine::new(s, case.org, 0);
+        let mut runs = Runs::new(case);
         let built = start.elapsed().as_secs_f64();
-        while !engine.finished() {
-            engine.step();
+        while !runs.finished() {
+            runs.step();
         }
         let secs = start.elapsed().as_secs_f64() - built;
-        agents = engine.shape().agents();
-        let run = engine.finish();
-        executed = run.ticks.iter().map(|t| t.executed).sum();
+        agents = runs.agents();
+        executed = runs.finish();
         best = best.min(secs);
         best_build = best_build.min(built);
     }
