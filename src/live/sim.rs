@@ -630,8 +630,15 @@ impl Sim {
             return;
         }
         self.apply_pending();
-        for (o, e) in self.engines.iter_mut().enumerate() {
-            let r: &TickRecord = e.step();
+        // Every org faces the same work and the same shocks: the first draws the tick's
+        // arrivals and the others take them.
+        for o in 0..self.engines.len() {
+            let (before, rest) = self.engines.split_at_mut(o);
+            let e = &mut rest[0];
+            let r: &TickRecord = match before.first() {
+                Some(first) => e.step_sharing(first.arrivals()),
+                None => e.step(),
+            };
             self.series[o].push(r);
             let t = &mut self.totals[o];
             t.arrived += r.arrived;
