@@ -20,7 +20,7 @@ use crate::scenario::{Scenario, Timeseries};
 pub type HookError = Box<dyn StdError + Send + Sync>;
 
 /// Names of the files orgsim writes into a result folder, besides `*.png` and `*.svg` charts.
-pub const RESULT_FILES: [&str; 10] = [
+pub const RESULT_FILES: [&str; 11] = [
     "manifest.json",
     "timeseries.csv",
     "replicates.csv",
@@ -30,6 +30,7 @@ pub const RESULT_FILES: [&str; 10] = [
     "sweep.csv",
     "points.csv",
     "comparisons.csv",
+    "sensitivity.csv",
     "report.html",
 ];
 

@@ -173,6 +173,25 @@ fn on_the_shipped_scenario_s1_sum_to_at_most_one_and_st_is_at_least_s1() {
     assert_eq!(patience.detectable, "false", "{patience:?}");
 }
 
+/// A user runs a sensitivity sweep again into the folder it wrote: every file of it, its
+/// `sensitivity.csv` included, is one orgsim wrote, so the folder is replaced, not refused.
+#[test]
+fn a_sensitivity_sweep_run_again_into_its_own_folder_replaces_it() {
+    let tmp = tempdir();
+    let scenario = write(tmp.path(), "sobol.toml", SOBOL);
+    let out = tmp.path().join("out");
+    run(&scenario, &out, &[]);
+    let first = fs::read(out.join("sensitivity.csv")).unwrap();
+    orgsim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .stdout_has("replaced the previous result in")
+        .run();
+    assert!(fs::read(out.join("sensitivity.csv")).unwrap() == first);
+}
+
 #[test]
 fn sensitivity_is_the_same_bytes_on_one_and_two_threads() {
     let tmp = tempdir();
