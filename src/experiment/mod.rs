@@ -103,8 +103,8 @@ fn guarded_run(scenario: &Scenario, org: usize, r: u32, guard: Guard) -> Result<
 /// The runs of every org of replicate `r` side by side, each stopped early if `guard` says so
 /// (the others go on): each tick's arrivals are drawn once, by the first org still running,
 /// and handed to the others, which face the very same work (`docs/model.md` "Randomness and
-/// fairness"). So each result is [`guarded_run`]'s for its org, for about two thirds of the
-/// cost of drawing the work where three orgs share it. One result per org, in org order.
+/// fairness"). So each result is [`guarded_run`]'s for its org, with the work drawn once
+/// instead of once per org. One result per org, in org order.
 fn guarded_side_by_side(scenario: &Scenario, r: u32, guard: Guard) -> Vec<Result<RunOutput, Stop>> {
     let orgs = scenario.orgs.len();
     let mut engines: Vec<Option<Engine>> = (0..orgs)
@@ -115,6 +115,7 @@ fn guarded_side_by_side(scenario: &Scenario, r: u32, guard: Guard) -> Vec<Result
         stops[org] = Some(why);
         engines[org] = None;
     };
+    let mut backlogs: Vec<(usize, u64)> = Vec::with_capacity(orgs);
     while let Some(lead) = engines.iter().position(Option::is_some) {
         let (drawn, rest) = engines.split_at_mut(lead + 1);
         let Some(first) = drawn[lead].as_mut() else {
@@ -124,14 +125,14 @@ fn guarded_side_by_side(scenario: &Scenario, r: u32, guard: Guard) -> Vec<Result
             break;
         }
         let tick = first.now();
-        let mut backlogs = vec![(lead, first.step().backlog)];
+        backlogs.push((lead, first.step().backlog));
         let arrivals = first.arrivals();
         for (i, slot) in rest.iter_mut().enumerate() {
             if let Some(engine) = slot {
                 backlogs.push((lead + 1 + i, engine.step_sharing(arrivals).backlog));
             }
         }
-        for (org, backlog) in backlogs {
+        for (org, backlog) in backlogs.drain(..) {
             let Some(engine) = engines[org].as_ref() else {
                 continue;
             };
