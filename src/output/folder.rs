@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::metrics::{RunOutput, Summary};
 use crate::output::manifest::{Manifest, RunFacts};
-use crate::output::results::ResultSet;
+use crate::output::results::{ResultSet, orgs_of_runs};
 use crate::output::tables::{self, SummaryFile};
 use crate::scenario::{Scenario, Timeseries};
 
@@ -178,7 +178,8 @@ pub fn write_kept_timeseries(
 }
 
 /// [`write_tables`] for a folder whose `timeseries.csv` was written as the runs finished
-/// ([`SeriesWriter`](crate::output::SeriesWriter)).
+/// ([`SeriesWriter`](crate::output::SeriesWriter)). The charts' series are built from the
+/// runs while the tables are written.
 pub fn write_tables_but_timeseries(
     dir: &Path,
     scenario: &Scenario,
@@ -186,6 +187,23 @@ pub fn write_tables_but_timeseries(
     summary: &Summary,
     facts: &RunFacts,
 ) -> Result<ResultSet, OutputError> {
+    let (orgs, files) = rayon::join(
+        || orgs_of_runs(scenario, runs),
+        || write_result_tables(dir, scenario, runs, summary, facts),
+    );
+    let (manifest, summary_file) = files?;
+    Ok(ResultSet::with_orgs(dir, manifest, summary_file, orgs))
+}
+
+/// Writes `replicates.csv`, `summary.csv`, `latency.csv`, `summary.json` and `manifest.json`
+/// into `dir`; returns the two JSON files as [`ResultSet::load`] would read them back.
+pub fn write_result_tables(
+    dir: &Path,
+    scenario: &Scenario,
+    runs: &[RunOutput],
+    summary: &Summary,
+    facts: &RunFacts,
+) -> Result<(Manifest, SummaryFile), OutputError> {
     let orgs: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
     csv_file(dir, "replicates.csv", |w| {
         tables::write_replicates(w, &orgs, runs)
@@ -204,7 +222,7 @@ pub fn write_tables_but_timeseries(
     let manifest: Manifest = json_bytes(dir, "manifest.json", |w| {
         Manifest::new(scenario, facts).write(w)
     })?;
-    Ok(ResultSet::from_runs(dir, manifest, summary_file, runs))
+    Ok((manifest, summary_file))
 }
 
 /// Writes the JSON file `name` with `write` and returns it read back.

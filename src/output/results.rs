@@ -150,6 +150,61 @@ pub struct ResultSet {
     pub orgs: Vec<OrgResults>,
 }
 
+/// Every org's series and pooled latencies as a result folder of `runs` of `scenario` keeps
+/// them (what [`ResultSet::load`] reads back from `timeseries.csv` and `latency.csv`), built
+/// from the runs in memory.
+pub fn orgs_of_runs(scenario: &Scenario, runs: &[RunOutput]) -> Vec<OrgResults> {
+    let ticks = scenario.scenario.ticks as usize;
+    let names: Vec<String> = scenario.orgs.iter().map(|o| o.name.clone()).collect();
+    let latency = crate::output::tables::pooled_latency(names.len(), runs);
+    let mut orgs: Vec<OrgResults> = names
+        .into_iter()
+        .zip(latency)
+        .map(|(name, counts)| OrgResults {
+            name,
+            replicates: Vec::new(),
+            latency: LatencyHistogram {
+                counts: (0u64..).zip(counts).filter(|&(_, c)| c > 0).collect(),
+            },
+        })
+        .collect();
+    let kept = scenario.kept_timeseries();
+    for group in crate::output::tables::runs_by_org(runs) {
+        let Some(org) = orgs.get_mut(group[0].org) else {
+            continue;
+        };
+        match kept {
+            Timeseries::All => {
+                for run in group {
+                    let mut rows = vec![TickRow::default(); ticks];
+                    for (row, t) in rows.iter_mut().zip(&run.ticks) {
+                        *row = TickRow::of(t);
+                    }
+                    org.replicates.push(ReplicateSeries {
+                        replicate: run.replicate,
+                        ticks: rows,
+                    });
+                }
+            }
+            Timeseries::Summary => {
+                let mut rows = vec![TickRow::default(); ticks];
+                for (row, values) in rows
+                    .iter_mut()
+                    .zip(crate::output::tables::mean_series(&group))
+                {
+                    *row = TickRow::of_values(&values);
+                }
+                org.replicates.push(ReplicateSeries {
+                    replicate: 0,
+                    ticks: rows,
+                });
+            }
+            Timeseries::Off => {}
+        }
+    }
+    orgs
+}
+
 impl ResultSet {
     /// Read `manifest.json`, `summary.json`, `timeseries.csv` and `latency.csv` from `dir`.
     pub fn load(dir: &Path) -> Result<ResultSet, ResultsError> {
@@ -205,59 +260,24 @@ impl ResultSet {
         summary: SummaryFile,
         runs: &[RunOutput],
     ) -> ResultSet {
-        let ticks = manifest.scenario.scenario.ticks as usize;
-        let names: Vec<String> = manifest
-            .scenario
-            .orgs
-            .iter()
-            .map(|o| o.name.clone())
-            .collect();
-        let latency = crate::output::tables::pooled_latency(names.len(), runs);
-        let mut orgs: Vec<OrgResults> = names
-            .into_iter()
-            .zip(latency)
-            .map(|(name, counts)| OrgResults {
-                name,
-                replicates: Vec::new(),
-                latency: LatencyHistogram {
-                    counts: (0u64..).zip(counts).filter(|&(_, c)| c > 0).collect(),
-                },
-            })
-            .collect();
-        let kept = manifest.scenario.kept_timeseries();
-        for group in crate::output::tables::runs_by_org(runs) {
-            let Some(org) = orgs.get_mut(group[0].org) else {
-                continue;
-            };
-            match kept {
-                Timeseries::All => {
-                    for run in group {
-                        let mut rows = vec![TickRow::default(); ticks];
-                        for (row, t) in rows.iter_mut().zip(&run.ticks) {
-                            *row = TickRow::of(t);
-                        }
-                        org.replicates.push(ReplicateSeries {
-                            replicate: run.replicate,
-                            ticks: rows,
-                        });
-                    }
-                }
-                Timeseries::Summary => {
-                    let mut rows = vec![TickRow::default(); ticks];
-                    for (row, values) in rows
-                        .iter_mut()
-                        .zip(crate::output::tables::mean_series(&group))
-                    {
-                        *row = TickRow::of_values(&values);
-                    }
-                    org.replicates.push(ReplicateSeries {
-                        replicate: 0,
-                        ticks: rows,
-                    });
-                }
-                Timeseries::Off => {}
-            }
-        }
+        let orgs = orgs_of_runs(&manifest.scenario, runs);
+        ResultSet::with_orgs(dir, manifest, summary, orgs)
+    }
+
+    /// [`ResultSet::from_runs`] with the orgs' series already built by [`orgs_of_runs`] (from
+    /// the scenario the manifest holds: the same ticks, org names and series kept).
+    pub fn with_orgs(
+        dir: &Path,
+        manifest: Manifest,
+        summary: SummaryFile,
+        orgs: Vec<OrgResults>,
+    ) -> ResultSet {
+        debug_assert!(
+            orgs.iter()
+                .map(|o| &o.name)
+                .eq(manifest.scenario.orgs.iter().map(|o| &o.name)),
+            "the orgs are the manifest's"
+        );
         ResultSet {
             dir: dir.to_path_buf(),
             manifest,
