@@ -107,18 +107,14 @@ fn guarded_run(scenario: &Scenario, org: usize, r: u32, guard: Guard) -> Result<
 /// instead of once per org. One result per org, in org order.
 fn guarded_side_by_side(scenario: &Scenario, r: u32, guard: Guard) -> Vec<Result<RunOutput, Stop>> {
     let orgs = scenario.orgs.len();
-    let mut engines: Vec<Option<Engine>> = (0..orgs)
-        .map(|org| Some(Engine::new(scenario, org, r)))
+    // Each org's engine while it runs, why it stopped once it has.
+    let mut runs: Vec<Result<Engine, Stop>> = (0..orgs)
+        .map(|org| Ok(Engine::new(scenario, org, r)))
         .collect();
-    let mut stops: Vec<Option<Stop>> = (0..orgs).map(|_| None).collect();
-    let stop = |stops: &mut [Option<Stop>], engines: &mut [Option<Engine>], org, why| {
-        stops[org] = Some(why);
-        engines[org] = None;
-    };
     let mut backlogs: Vec<(usize, u64)> = Vec::with_capacity(orgs);
-    while let Some(lead) = engines.iter().position(Option::is_some) {
-        let (drawn, rest) = engines.split_at_mut(lead + 1);
-        let Some(first) = drawn[lead].as_mut() else {
+    while let Some(lead) = runs.iter().position(Result::is_ok) {
+        let (drawn, rest) = runs.split_at_mut(lead + 1);
+        let Ok(first) = &mut drawn[lead] else {
             break;
         };
         if first.finished() {
@@ -127,35 +123,27 @@ fn guarded_side_by_side(scenario: &Scenario, r: u32, guard: Guard) -> Vec<Result
         let tick = first.now();
         backlogs.push((lead, first.step().backlog));
         let arrivals = first.arrivals();
-        for (i, slot) in rest.iter_mut().enumerate() {
-            if let Some(engine) = slot {
+        for (i, run) in rest.iter_mut().enumerate() {
+            if let Ok(engine) = run {
                 backlogs.push((lead + 1 + i, engine.step_sharing(arrivals).backlog));
             }
         }
         for (org, backlog) in backlogs.drain(..) {
-            let Some(engine) = engines[org].as_ref() else {
+            let Ok(engine) = &runs[org] else {
                 continue;
             };
             if let Some(why) = overloaded(scenario, org, r, engine, tick, backlog, guard) {
-                stop(&mut stops, &mut engines, org, why);
+                runs[org] = Err(why);
             }
         }
         if interrupted(tick, guard) {
-            for org in 0..orgs {
-                if engines[org].is_some() {
-                    stop(&mut stops, &mut engines, org, Stop::Interrupted);
-                }
+            for run in runs.iter_mut().filter(|run| run.is_ok()) {
+                *run = Err(Stop::Interrupted);
             }
         }
     }
-    engines
-        .into_iter()
-        .zip(stops)
-        .map(|(engine, stop)| match (engine, stop) {
-            (Some(engine), _) => Ok(engine.finish()),
-            (None, Some(stop)) => Err(stop),
-            (None, None) => Err(Stop::Interrupted),
-        })
+    runs.into_iter()
+        .map(|run| run.map(Engine::finish))
         .collect()
 }
 
@@ -217,32 +205,33 @@ impl Job {
         }
     }
 
-    /// The job's runs, each with its index in (org, replicate) order.
-    fn run(self, scenario: &Scenario, guard: Guard) -> Vec<(usize, Result<RunOutput, Stop>)> {
-        let reps = scenario.scenario.replications as usize;
-        match self {
-            Job::Run { org, replicate } => vec![(
-                org * reps + replicate as usize,
-                guarded_run(scenario, org, replicate, guard),
-            )],
-            Job::SideBySide { replicate } => guarded_side_by_side(scenario, replicate, guard)
-                .into_iter()
-                .enumerate()
-                .map(|(org, out)| (org * reps + replicate as usize, out))
-                .collect(),
-        }
+    /// The job's runs: each org and replicate, and its outcome.
+    fn run(
+        self,
+        scenario: &Scenario,
+        guard: Guard,
+    ) -> Vec<((usize, u32), Result<RunOutput, Stop>)> {
+        let outcomes = match self {
+            Job::Run { org, replicate } => vec![guarded_run(scenario, org, replicate, guard)],
+            Job::SideBySide { replicate } => guarded_side_by_side(scenario, replicate, guard),
+        };
+        self.runs(scenario).into_iter().zip(outcomes).collect()
     }
 
-    /// The indices of the job's runs, in (org, replicate) order.
-    fn indices(self, scenario: &Scenario) -> Vec<usize> {
-        let reps = scenario.scenario.replications as usize;
+    /// The org and replicate of each of the job's runs, in org order.
+    fn runs(self, scenario: &Scenario) -> Vec<(usize, u32)> {
         match self {
-            Job::Run { org, replicate } => vec![org * reps + replicate as usize],
+            Job::Run { org, replicate } => vec![(org, replicate)],
             Job::SideBySide { replicate } => (0..scenario.orgs.len())
-                .map(|org| org * reps + replicate as usize)
+                .map(|org| (org, replicate))
                 .collect(),
         }
     }
+}
+
+/// The index of the run of `org` in `replicate` in (org, replicate) order.
+fn run_index(scenario: &Scenario, (org, replicate): (usize, u32)) -> usize {
+    org * scenario.scenario.replications as usize + replicate as usize
 }
 
 /// [`run`], watched by `guard`: a run whose backlog outgrows its memory is stopped with a
@@ -282,13 +271,14 @@ pub fn run_guarded_each(
                 // Once one run has stopped the others are not worth starting.
                 if stopped.load(std::sync::atomic::Ordering::Relaxed) {
                     done.extend(
-                        job.indices(scenario)
+                        job.runs(scenario)
                             .into_iter()
-                            .map(|i| (i, Err(Stop::Interrupted))),
+                            .map(|run| (run_index(scenario, run), Err(Stop::Interrupted))),
                     );
                     continue;
                 }
-                for (i, out) in job.run(scenario, guard) {
+                for (run, out) in job.run(scenario, guard) {
+                    let i = run_index(scenario, run);
                     match &out {
                         Ok(run) => finished(i, run),
                         Err(_) => stopped.store(true, std::sync::atomic::Ordering::Relaxed),
@@ -407,7 +397,11 @@ mod tests {
         // Orgs too big to hold together run one by one.
         s.orgs = vec![OrgSpec::tree("A", 10, 6), OrgSpec::tree("B", 10, 6)];
         assert!(!scenario::orgs_side_by_side(&s));
-        let indices: Vec<usize> = Job::all(&s, 0).iter().flat_map(|j| j.indices(&s)).collect();
+        let indices: Vec<usize> = Job::all(&s, 0)
+            .iter()
+            .flat_map(|j| j.runs(&s))
+            .map(|run| run_index(&s, run))
+            .collect();
         assert_eq!(indices, (0..6).collect::<Vec<_>>());
     }
 }

@@ -292,19 +292,11 @@ impl Prepared {
                     Some(series) => series.finish(runs.len())?,
                     None => output::write_kept_timeseries(dir, &scenario, &runs)?,
                 }
-                // The charts' series are built from the runs while the summary is made and
-                // the tables written.
-                let (orgs, tables) = rayon::join(
-                    || output::orgs_of_runs(&scenario, &runs),
-                    || {
-                        let s = summarise_runs(&scenario, &runs);
-                        facts.finished = SystemTime::now();
-                        output::write_result_tables(dir, &scenario, &runs, &s, &facts)
-                            .map(|files| (s, files))
-                    },
-                );
-                let (s, (manifest, summary_file)) = tables?;
-                let rs = output::ResultSet::with_orgs(dir, manifest, summary_file, orgs);
+                facts.finished = SystemTime::now();
+                let (s, rs) =
+                    output::write_tables_but_timeseries(dir, &scenario, &runs, &facts, || {
+                        summarise_runs(&scenario, &runs)
+                    })?;
                 drop(runs);
                 report::render(&rs, dir, None).map_err(|e| OutputError::Hook {
                     path: dest.clone(),

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use super::prepare::{Finished, Prepared, RunFileError};
 use super::progress::Progress;
 use super::shard::{SHARD_FILE, SHARD_FORMAT, ShardFile, shard_dir};
-use super::{Guard, Job, Stop, interrupt};
+use super::{Guard, Job, Stop, interrupt, run_index};
 use crate::metrics::{RunOutput, Summary, TickMetric, overload};
 use crate::output::sweep::journal::{FORMAT, changes, checksum, identity};
 use crate::output::sweep::{
@@ -266,8 +266,7 @@ type Reduced = (RunOutput, bool, Vec<bool>);
 /// `None` when interrupted.
 fn reduce(
     run: Result<RunOutput, Stop>,
-    org: usize,
-    replicate: u32,
+    (org, replicate): (usize, u32),
     stretches: &[overload::Stretch],
     kept: Timeseries,
     progress: &Progress,
@@ -301,7 +300,6 @@ fn reduce(
 fn run_point(
     pt: &Scenario,
     orgs: usize,
-    reps: u32,
     kept: Timeseries,
     progress: &Progress,
     cap: u64,
@@ -317,13 +315,17 @@ fn run_point(
         .par_iter()
         .flat_map_iter(|&job| {
             if interrupt::requested() {
-                return job.indices(pt).into_iter().map(|i| (i, None)).collect();
+                return job
+                    .runs(pt)
+                    .into_iter()
+                    .map(|run| (run_index(pt, run), None))
+                    .collect();
             }
             job.run(pt, guard)
                 .into_iter()
-                .map(|(i, run)| {
-                    let (org, r) = (i / reps as usize, (i % reps as usize) as u32);
-                    (i, reduce(run, org, r, &stretches, kept, progress))
+                .map(|(run, out)| {
+                    let reduced = reduce(out, run, &stretches, kept, progress);
+                    (run_index(pt, run), reduced)
                 })
                 .collect::<Vec<_>>()
         })
@@ -458,7 +460,7 @@ fn run_points(
             // The cap counts every core, not `--threads`, so a point stops or not alike
             // however the sweep is threaded or sharded on one machine.
             let cap = scenario::backlog_cap(&pt, cores, limit);
-            let Some((runs, overload)) = run_point(&pt, orgs, reps, kept, &progress, cap) else {
+            let Some((runs, overload)) = run_point(&pt, orgs, kept, &progress, cap) else {
                 return;
             };
             let mut record =

@@ -5,6 +5,7 @@
 //! Files are not fsynced: the guarantee is against interrupted runs (Ctrl-C, a kill, an error),
 //! not against power loss.
 
+use std::borrow::Borrow;
 use std::error::Error as StdError;
 use std::fs::{self, File};
 use std::io::{self, BufWriter};
@@ -155,7 +156,7 @@ pub fn write_tables(
     facts: &RunFacts,
 ) -> Result<ResultSet, OutputError> {
     write_kept_timeseries(dir, scenario, runs)?;
-    write_tables_but_timeseries(dir, scenario, runs, summary, facts)
+    write_tables_but_timeseries(dir, scenario, runs, facts, || summary).map(|(_, rs)| rs)
 }
 
 /// Write a single run's `timeseries.csv` into `dir` as `[output] timeseries` asks: every run's
@@ -178,26 +179,34 @@ pub fn write_kept_timeseries(
 }
 
 /// [`write_tables`] for a folder whose `timeseries.csv` was written as the runs finished
-/// ([`SeriesWriter`](crate::output::SeriesWriter)). The charts' series are built from the
-/// runs while the tables are written.
-pub fn write_tables_but_timeseries(
+/// ([`SeriesWriter`](crate::output::SeriesWriter)), with the summary the tables hold made by
+/// `summarise` (returned beside the results): the summary is made and the tables written on
+/// one thread while the charts' series are built from the runs on another.
+pub fn write_tables_but_timeseries<S: Borrow<Summary> + Send>(
     dir: &Path,
     scenario: &Scenario,
     runs: &[RunOutput],
-    summary: &Summary,
     facts: &RunFacts,
-) -> Result<ResultSet, OutputError> {
-    let (orgs, files) = rayon::join(
+    summarise: impl FnOnce() -> S + Send,
+) -> Result<(S, ResultSet), OutputError> {
+    let (orgs, tables) = rayon::join(
         || orgs_of_runs(scenario, runs),
-        || write_result_tables(dir, scenario, runs, summary, facts),
+        || {
+            let summary = summarise();
+            write_result_tables(dir, scenario, runs, summary.borrow(), facts)
+                .map(|files| (summary, files))
+        },
     );
-    let (manifest, summary_file) = files?;
-    Ok(ResultSet::with_orgs(dir, manifest, summary_file, orgs))
+    let (summary, (manifest, summary_file)) = tables?;
+    Ok((
+        summary,
+        ResultSet::with_orgs(dir, manifest, summary_file, orgs),
+    ))
 }
 
 /// Writes `replicates.csv`, `summary.csv`, `latency.csv`, `summary.json` and `manifest.json`
 /// into `dir`; returns the two JSON files as [`ResultSet::load`] would read them back.
-pub fn write_result_tables(
+fn write_result_tables(
     dir: &Path,
     scenario: &Scenario,
     runs: &[RunOutput],

@@ -19,11 +19,10 @@ pub mod tables;
 pub use folder::{
     DestinationLock, HookError, OutputError, RESULT_FILES, Written, check_destination,
     is_result_file, lock_destination, write_atomically, write_kept_timeseries, write_result,
-    write_result_tables, write_tables, write_tables_but_timeseries,
+    write_tables, write_tables_but_timeseries,
 };
 pub(crate) use folder::{alive, json_file};
 pub use manifest::{Manifest, RunFacts, rfc3339};
-pub use results::{ResultSet, orgs_of_runs};
 pub use series_writer::SeriesWriter;
 pub use tables::SummaryFile;
 

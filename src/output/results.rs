@@ -6,7 +6,7 @@
 //! read into the types that wrote them ([`Manifest`], [`SummaryFile`]) and the CSV columns are
 //! looked up by the writer's own headers, so a field or column added on one side is not
 //! forgotten on the other. `orgsim run` builds the same [`ResultSet`] from the runs in memory
-//! ([`ResultSet::from_runs`]) instead of reading the tables it has just written back.
+//! ([`orgs_of_runs`], [`ResultSet::with_orgs`]) instead of reading the tables it has just written back.
 
 use crate::metrics::{RunOutput, SummaryRow, TickMetric, TickRecord, WINDOW_ALL};
 use crate::output::manifest::Manifest;
@@ -251,21 +251,11 @@ impl ResultSet {
         })
     }
 
-    /// The result set [`ResultSet::load`] reads from the folder `dir` that holds `runs`'
-    /// tables, built from the runs themselves; `manifest` and `summary` are those of the
-    /// folder's `manifest.json` and `summary.json`.
-    pub fn from_runs(
-        dir: &Path,
-        manifest: Manifest,
-        summary: SummaryFile,
-        runs: &[RunOutput],
-    ) -> ResultSet {
-        let orgs = orgs_of_runs(&manifest.scenario, runs);
-        ResultSet::with_orgs(dir, manifest, summary, orgs)
-    }
-
-    /// [`ResultSet::from_runs`] with the orgs' series already built by [`orgs_of_runs`] (from
-    /// the scenario the manifest holds: the same ticks, org names and series kept).
+    /// The result set [`ResultSet::load`] reads from the folder `dir` that holds a run's
+    /// tables, built from the runs themselves: `manifest` and `summary` are those of the
+    /// folder's `manifest.json` and `summary.json`, `orgs` the series [`orgs_of_runs`] built
+    /// from the runs (of the scenario the manifest holds: the same ticks, org names and
+    /// series kept).
     pub fn with_orgs(
         dir: &Path,
         manifest: Manifest,
