@@ -75,9 +75,9 @@ pub struct Tally {
     level_size: Vec<u32>,
     level_of: Vec<u8>,
 
-    // This tick.
-    latencies: Vec<u32>,
-    good: u64,
+    // This tick: its integer counts are added to every window holding it once, at the end of
+    // the tick (the floating-point value sums stay per decision: their order matters).
+    tick: Counted,
     spent: Vec<f64>,
 
     /// `all`, `steady`, then one per shock in the order the shocks were given.
@@ -130,7 +130,8 @@ impl<'a> TakenRows<'a> {
     }
 }
 
-/// What decisions taken, referred and executed add to a tally's integer counts, counted apart
+/// What decisions taken, referred and executed add to a tally's integer counts in one tick:
+/// the tally's own, added to every window holding the tick at its end, and those counted apart
 /// from it (by one chunk of a work phase, in parallel with the others) and added by
 /// [`Tally::add`].
 #[derive(Debug, Clone, Default)]
@@ -196,15 +197,6 @@ impl Counted {
     }
 }
 
-/// One more decision executed after `latency` ticks, in counts by latency.
-fn count_latency(counts: &mut Vec<u64>, latency: u32) {
-    let l = latency as usize;
-    if counts.len() <= l {
-        counts.resize(l + 1, 0);
-    }
-    counts[l] += 1;
-}
-
 impl Tally {
     /// A tally for org `org` of `scenario`, replicate `replicate`, whose agents start with
     /// `competence` (by agent index).
@@ -233,8 +225,7 @@ impl Tally {
             level_capacity,
             level_size,
             level_of: shape.level.clone(),
-            latencies: Vec::new(),
-            good: 0,
+            tick: Counted::default(),
             spent: vec![0.0; levels],
             windows: Vec::new(),
             shock_starts: Vec::new(),
@@ -303,8 +294,7 @@ impl Tally {
     /// Start tick `t`.
     pub fn begin_tick(&mut self, t: u32, competence: &[f64]) {
         self.now = t;
-        self.latencies.clear();
-        self.good = 0;
+        self.tick.clear(self.level_size.len());
         self.spent.iter_mut().for_each(|s| *s = 0.0);
         let levels = self.level_size.len();
         let mut means: Option<Vec<f64>> = None;
@@ -340,19 +330,12 @@ impl Tally {
 
     /// A decision was referred; `frustrated` if the referrer was able but had no authority.
     pub fn referral(&mut self, frustrated: bool) {
-        self.each(|a| {
-            a.referrals += 1;
-            a.frustrated += frustrated as u64;
-        });
+        self.tick.referral(frustrated);
     }
 
     /// A decision was taken by `agent` at `level`.
     pub fn decided(&mut self, agent: u32, level: u32, at_origin: bool) {
-        self.each(|a| {
-            a.decided_total += 1;
-            a.decided_by_level[level as usize] += 1;
-            a.decided_at_origin += at_origin as u64;
-        });
+        self.tick.decided(level as u8, at_origin);
         TakenRows {
             rows: &mut self.taken,
             windows: self.windows.len(),
@@ -386,22 +369,15 @@ impl Tally {
     /// Add what [`Counted`] counted apart from the tally this tick (in any order: the counts
     /// are integers).
     pub fn add(&mut self, c: &Counted) {
-        let decided = c.decided_total();
-        self.latencies.extend_from_slice(&c.latencies);
-        self.good += c.good;
-        self.each(|a| {
-            a.decided_total += decided;
-            for (total, k) in a.decided_by_level.iter_mut().zip(&c.decided_by_level) {
-                *total += k;
-            }
-            a.decided_at_origin += c.at_origin;
-            a.referrals += c.referrals;
-            a.frustrated += c.frustrated;
-            a.good_total += c.good;
-            for &l in &c.latencies {
-                count_latency(&mut a.latency_counts, l);
-            }
-        });
+        let t = &mut self.tick;
+        for (total, k) in t.decided_by_level.iter_mut().zip(&c.decided_by_level) {
+            *total += k;
+        }
+        t.at_origin += c.at_origin;
+        t.referrals += c.referrals;
+        t.frustrated += c.frustrated;
+        t.good += c.good;
+        t.latencies.extend_from_slice(&c.latencies);
     }
 
     /// A decision executed and counted by [`Counted::executed`] was worth `value` (added in the
@@ -417,27 +393,24 @@ impl Tally {
 
     /// A decision was executed.
     pub fn executed(&mut self, latency: u32, good: bool, value: f64) {
-        self.latencies.push(latency);
-        self.good += good as u64;
-        self.each(|a| {
-            count_latency(&mut a.latency_counts, latency);
-            a.good_total += good as u64;
-            a.value_total += value;
-        });
+        self.tick.latencies.push(latency);
+        self.tick.good += good as u64;
+        self.each(|a| a.value_total += value);
     }
 
     /// Fill in the tick's derived columns and keep the record.
     pub fn end_tick(&mut self, record: &mut TickRecord) {
-        let n = self.latencies.len();
+        let tick = &mut self.tick;
+        let n = tick.latencies.len();
         if n > 0 {
-            let sum: u64 = self.latencies.iter().map(|&l| l as u64).sum();
+            let sum: u64 = tick.latencies.iter().map(|&l| l as u64).sum();
             record.latency_mean = Some(sum as f64 / n as f64);
             // Nearest rank, as for the summary percentiles: the value a sort would put at that
             // rank, found without sorting.
             let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
-            let (_, &mut p95, _) = self.latencies.select_nth_unstable(rank - 1);
+            let (_, &mut p95, _) = tick.latencies.select_nth_unstable(rank - 1);
             record.latency_p95 = Some(p95 as f64);
-            record.good_rate = Some(self.good as f64 / n as f64);
+            record.good_rate = Some(tick.good as f64 / n as f64);
         }
         let top = self.level_capacity.len() - 1;
         record.utilisation_top = if self.level_capacity[top] > 0.0 {
@@ -445,12 +418,28 @@ impl Tally {
         } else {
             0.0
         };
+        let decided = tick.decided_total();
+        let longest = tick.latencies.iter().max().map_or(0, |&l| l as usize + 1);
         for &i in &self.active {
             let a = &mut self.windows[i].acc;
             a.window_ticks += 1;
             a.backlog_total += record.backlog as f64;
             for (total, s) in a.effort_by_level.iter_mut().zip(&self.spent) {
                 *total += s;
+            }
+            a.decided_total += decided;
+            for (total, k) in a.decided_by_level.iter_mut().zip(&tick.decided_by_level) {
+                *total += k;
+            }
+            a.decided_at_origin += tick.at_origin;
+            a.referrals += tick.referrals;
+            a.frustrated += tick.frustrated;
+            a.good_total += tick.good;
+            if a.latency_counts.len() < longest {
+                a.latency_counts.resize(longest, 0);
+            }
+            for &l in &tick.latencies {
+                a.latency_counts[l as usize] += 1;
             }
         }
         self.series.push(record.clone());
