@@ -448,6 +448,10 @@ impl Engine {
             "tick {t}: backlog"
         );
         self.tally.end_tick(&mut self.record);
+        if self.org.learning > 0.0 {
+            // Every decision taken this tick may have taught its decider.
+            self.tally.competence_changed();
+        }
         if self.snapshot_at.binary_search(&t).is_ok() {
             let queued = self.queued_per_level();
             self.queued_by_level.push((t, queued));

@@ -96,6 +96,7 @@ impl Engine {
                 for c in &mut self.competence {
                     *c = shocks::dropped_competence(*c, competence_drop);
                 }
+                self.tally.competence_changed();
                 self.refresh_routing();
             }
             ShockKind::Loss { .. } | ShockKind::Absence { .. } => {
@@ -165,6 +166,7 @@ impl Engine {
                     }
                     // A replacement arrives with the competence the agent left with.
                     self.competence[a as usize] = c;
+                    self.tally.competence_changed();
                     if !self.agents[a as usize].is_idle() {
                         self.activate(a);
                     }

@@ -138,3 +138,96 @@ fn decisions_queued_per_level_count_the_frozen_queues_without_reading_every_agen
         "queues were frozen in {frozen_ticks} ticks"
     );
 }
+
+#[test]
+fn every_window_s_competence_gain_is_from_the_agents_competence_at_its_ends() {
+    use crate::metrics::{LevelMetric, Metric};
+    use crate::scenario::{ShockKind, ShockSpec};
+    // Competence changes by learning, by a shift, and when absent agents come back with the
+    // competence they left with (undoing the shift's drop for them). The means by level a
+    // window starts and ends with are worked out again only after such a change, and must be
+    // those of that tick.
+    for learning in [0.0, 0.02] {
+        let mut o = OrgSpec::tree("Hierarchy", 3, 3);
+        o.learning = learning;
+        let mut s = Scenario::new("gain", 120, 3.0, vec![o]);
+        s.scenario.warmup = 20;
+        s.shocks = vec![
+            ShockSpec {
+                name: "absence".into(),
+                at: 30,
+                duration: Some(40),
+                kind: ShockKind::Absence {
+                    fraction: 0.4,
+                    reroute_after: None,
+                },
+            },
+            ShockSpec {
+                name: "shift".into(),
+                at: 50,
+                duration: None,
+                kind: ShockKind::Shift {
+                    complexity_shift: 0.0,
+                    competence_drop: 0.2,
+                },
+            },
+        ];
+        // Surges cut windows at 60, after the shift, at 80, after the return, and in the last
+        // tick, whose learning comes after the window starts.
+        for (name, at) in [("busy", 60), ("busier", 80), ("last", 119)] {
+            s.shocks.push(ShockSpec {
+                name: name.into(),
+                at,
+                duration: Some(5),
+                kind: ShockKind::Surge {
+                    factor: 1.5,
+                    region: None,
+                },
+            });
+        }
+        let mut e = Engine::new(&s, 0, 0);
+        let levels = e.shape.levels as usize;
+        let means = |e: &Engine| {
+            let mut sum = vec![0.0; levels];
+            let mut n = vec![0.0; levels];
+            for (c, &l) in e.competence.iter().zip(&e.shape.level) {
+                sum[l as usize] += c;
+                n[l as usize] += 1.0;
+            }
+            sum.iter().zip(&n).map(|(s, n)| s / n).collect::<Vec<f64>>()
+        };
+        // The means as each tick begins, and at the horizon.
+        let mut at = vec![];
+        while !e.finished() {
+            at.push(means(&e));
+            e.step();
+        }
+        at.push(means(&e));
+        let out = e.finish();
+        let windows = [
+            ("all", 20, 120),
+            ("absence", 30, 50),
+            ("shift", 50, 60),
+            ("busy", 60, 80),
+            ("busier", 80, 119),
+            ("last", 119, 120),
+        ];
+        for (name, start, end) in windows {
+            let metrics = if name == "all" {
+                &out.metrics
+            } else {
+                &out.windows.iter().find(|(w, _)| w == name).expect(name).1
+            };
+            for (l, (at_end, at_start)) in at[end].iter().zip(&at[start]).enumerate() {
+                let metric = Metric::Level(LevelMetric::CompetenceGain, l as u32).name();
+                let got = metrics.iter().find(|(m, _)| *m == metric).and_then(|m| m.1);
+                let want = at_end - at_start;
+                assert_eq!(got, Some(want), "learning {learning}, {name}, level {l}");
+            }
+        }
+        // The shift (at 50) and the return (at 70) moved the frontline's mean, seen as the next
+        // tick begins.
+        assert_ne!(at[71][0], at[70][0], "learning {learning}");
+        assert_ne!(at[51][0], at[50][0], "learning {learning}");
+    }
+}

@@ -74,6 +74,10 @@ pub struct Tally {
     level_capacity: Vec<f64>,
     level_size: Vec<u32>,
     level_of: Vec<u8>,
+    /// The agents' mean competence by level, as last worked out, while the engine has not
+    /// said it changed competence since ([`Tally::competence_changed`]): a window starting or
+    /// ending then takes it instead of reading every agent again.
+    competence_means: Option<Vec<f64>>,
 
     // This tick: its integer counts are added to every window holding it once, at the end of
     // the tick (the floating-point value sums stay per decision: their order matters).
@@ -225,6 +229,7 @@ impl Tally {
             level_capacity,
             level_size,
             level_of: shape.level.clone(),
+            competence_means: None,
             tick: Counted::default(),
             spent: vec![0.0; levels],
             windows: Vec::new(),
@@ -242,6 +247,7 @@ impl Tally {
         }
         tally.cut_windows();
         tally.taken = vec![0; shape.agents() * tally.windows.len()];
+        tally.competence_means = Some(competence0);
         tally
     }
 
@@ -286,9 +292,31 @@ impl Tally {
 
     /// A shock injected from code, before its start: it gets its window as a scheduled one.
     pub fn shock_scheduled(&mut self, shock: &ShockSpec, competence: &[f64]) {
-        let levels = self.level_size.len();
-        let now = level_means(competence, &self.level_of, levels);
+        let now = self.competence_means(competence).to_vec();
         self.add_shock(shock, self.level_of.len(), &now);
+    }
+
+    /// The engine may have changed some agent's competence since the last tick began (it
+    /// learned, a shift lowered it, a replacement came back): the means by level are worked
+    /// out again when next needed.
+    pub fn competence_changed(&mut self) {
+        self.competence_means = None;
+    }
+
+    /// The agents' mean competence by level: kept from the last time, unless the engine said
+    /// competence changed since.
+    fn competence_means(&mut self, competence: &[f64]) -> &[f64] {
+        let levels = self.level_size.len();
+        let level_of = &self.level_of;
+        let means = self
+            .competence_means
+            .get_or_insert_with(|| level_means(competence, level_of, levels));
+        debug_assert_eq!(
+            *means,
+            level_means(competence, level_of, levels),
+            "competence changed without Tally::competence_changed"
+        );
+        means
     }
 
     /// Start tick `t`.
@@ -296,20 +324,20 @@ impl Tally {
         self.now = t;
         self.tick.clear(self.level_size.len());
         self.spent.iter_mut().for_each(|s| *s = 0.0);
-        let levels = self.level_size.len();
-        let mut means: Option<Vec<f64>> = None;
-        let mut now = || {
-            means
-                .get_or_insert_with(|| level_means(competence, &self.level_of, levels))
-                .clone()
+        let starts = |w: &Window| t == w.start && w.start < w.end;
+        let ends = |w: &Window| t == w.end && w.acc.competence_at_end.is_none();
+        let means = if self.windows.iter().any(|w| starts(w) || ends(w)) {
+            self.competence_means(competence).to_vec()
+        } else {
+            Vec::new()
         };
         self.active.clear();
         for (i, w) in self.windows.iter_mut().enumerate() {
-            if t == w.start && w.start < w.end {
-                w.acc.competence_at_start = now();
+            if starts(w) {
+                w.acc.competence_at_start = means.clone();
             }
-            if t == w.end && w.acc.competence_at_end.is_none() {
-                w.acc.competence_at_end = Some(now());
+            if ends(w) {
+                w.acc.competence_at_end = Some(means.clone());
             }
             if w.start <= t && t < w.end {
                 self.active.push(i);
@@ -498,8 +526,8 @@ impl Tally {
     }
 
     /// The run's output: its series and its summary metrics, window by window.
-    pub fn finish(self, competence: &[f64], shocks: &[ShockSpec]) -> RunOutput {
-        let end = level_means(competence, &self.level_of, self.level_size.len());
+    pub fn finish(mut self, competence: &[f64], shocks: &[ShockSpec]) -> RunOutput {
+        let end = self.competence_means(competence).to_vec();
         let mut windows: Vec<(String, Metrics)> = self
             .windows
             .iter()
@@ -528,12 +556,24 @@ impl Tally {
     }
 }
 
+/// The mean of `values` over each level's agents.
+///
+/// Each level's sum adds its agents' values in index order, as a plain loop would, but a run
+/// of agents of one level (a whole level in a tree) is summed in a register rather than
+/// through the table: the same sums bit for bit, about twice as fast on 10^6 agents.
 fn level_means(values: &[f64], level_of: &[u8], levels: usize) -> Vec<f64> {
     let mut sum = vec![0.0; levels];
     let mut n = vec![0u64; levels];
-    for (v, &l) in values.iter().zip(level_of) {
-        sum[l as usize] += v;
-        n[l as usize] += 1;
+    let mut rest = values.iter().zip(level_of).peekable();
+    while let Some((&first, &l)) = rest.next() {
+        let mut s = sum[l as usize] + first;
+        let mut k = 1;
+        while let Some((&v, _)) = rest.next_if(|&(_, &next)| next == l) {
+            s += v;
+            k += 1;
+        }
+        sum[l as usize] = s;
+        n[l as usize] += k;
     }
     sum.iter()
         .zip(&n)
@@ -551,6 +591,41 @@ mod tests {
             .iter()
             .find(|(m, _)| m == name)
             .and_then(|(_, v)| *v)
+    }
+
+    /// Level means summed the plain way: one addition per agent into its level's sum.
+    fn level_means_plainly(values: &[f64], level_of: &[u8], levels: usize) -> Vec<f64> {
+        let mut sum = vec![0.0; levels];
+        let mut n = vec![0u64; levels];
+        for (v, &l) in values.iter().zip(level_of) {
+            sum[l as usize] += v;
+            n[l as usize] += 1;
+        }
+        sum.iter()
+            .zip(&n)
+            .map(|(s, &k)| if k > 0 { s / k as f64 } else { 0.0 })
+            .collect()
+    }
+
+    #[test]
+    fn level_means_are_the_plain_sums_bit_for_bit() {
+        // Levels in runs (a tree), interleaved (teams' leads among their members), one agent
+        // long, and a level nobody is at; values whose sums round differently in other orders.
+        let mut g = crate::model::rng::Draws::new(11);
+        let patterns: [Vec<u8>; 3] = [
+            (0..1000).map(|i| (i / 300).min(3) as u8).collect(),
+            (0..1000).map(|i| u8::from(i % 10 == 0)).collect(),
+            (0..1000).map(|_| (g.bits() % 3) as u8 * 2).collect(),
+        ];
+        for level_of in &patterns {
+            let values: Vec<f64> = (0..level_of.len())
+                .map(|_| g.unit() * 10f64.powi((g.bits() % 9) as i32 - 4))
+                .collect();
+            let fast = level_means(&values, level_of, 6);
+            let plain = level_means_plainly(&values, level_of, 6);
+            let bits = |m: &[f64]| m.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fast), bits(&plain), "levels {:?}", &level_of[..12]);
+        }
     }
 
     #[test]
