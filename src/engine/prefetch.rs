@@ -98,7 +98,7 @@ impl Engine {
         self.queues.ahead_of_push(ahead);
     }
 
-    /// Loads for applying `e`: its decision, and the decider's competence and tally row.
+    /// Loads for applying `e`: its decision, and the decider's competence and tally count.
     pub(super) fn ahead_of_effect(&self, e: &Effect) {
         match *e {
             Effect::Decided { decision, by, .. } => {
@@ -142,7 +142,7 @@ impl Engine {
     }
 
     /// Loads for delivering an answer that need its decision, loaded by
-    /// [`Engine::ahead_of_message`] `AHEAD / 2` messages before: the decider's tally row and
+    /// [`Engine::ahead_of_message`] `AHEAD / 2` messages before: the decider's tally count and
     /// the decision's consult state, which the last answer finalises it with.
     fn ahead_of_answer(&self, m: &Message) {
         if let Message::Answer {

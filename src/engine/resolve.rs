@@ -4,7 +4,7 @@
 //! A chunk's effects concern the decisions its agents popped from their queues, and a decision
 //! is popped at most once a tick: no two effects of a tick, in any chunk, name the same
 //! decision. So each chunk can do on its own what taking or referring a decision does to the
-//! decision's record, to its agents' competences and to their rows of the tally, and count the
+//! decision's record, to its agents' competences and to their counts in the tally, and count the
 //! rest, integers only, apart; it then rewrites each effect into one applied without reading
 //! the decision again ([`Effect::Down`], [`Effect::Executed`], [`Effect::Referred`],
 //! [`Effect::Consulting`]). What depends on the order (floating-point sums, messages, reworks,
@@ -62,7 +62,7 @@ impl Engine {
                 levels: self.shape.levels as usize,
                 load_ahead: self.load_ahead,
             };
-            // Each chunk's own agents' competences and tally rows.
+            // Each chunk's own agents' competences and tally counts.
             let mut jobs = Vec::with_capacity(chunks.len());
             let mut competences: &mut [f64] = &mut competence;
             let mut rows = self.tally.taken_rows(&mut taken);
@@ -188,7 +188,7 @@ impl Pass<'_> {
     }
 
     /// Start loading what resolving `e` reads: its decision, and for a decision taken its
-    /// decider's competence and tally row.
+    /// decider's competence and tally count.
     fn ahead(&self, e: &Effect, base: u32, competence: &[f64], rows: &TakenRows) {
         match *e {
             Effect::Decided { decision, by, .. } => {

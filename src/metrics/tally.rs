@@ -90,46 +90,44 @@ pub struct Tally {
     shock_starts: Vec<(String, u32)>,
     /// Indices of the windows holding the current tick.
     active: Vec<usize>,
-    /// Decisions taken by each agent in each window, agent-major: agent `a`'s count in window
-    /// `w` is `taken[a * windows.len() + w]`, so the counts a decision adds to lie together.
+    /// Decisions taken by each agent since the warm-up ended: one count a decision adds to,
+    /// whatever the windows holding its tick.
     taken: Vec<u64>,
+    /// `taken` as it was when each window bound after the warm-up began, in tick order: a
+    /// window's counts are those at its end less those at its start.
+    taken_at: Vec<(u32, Vec<u64>)>,
 
     series: Vec<TickRecord>,
 }
 
-/// Some agents' rows of the decisions each agent took in each window (agent-major, as in the
-/// tally), with the windows that hold this tick: a range of agents counted apart from the
-/// tally, in parallel with the others.
+/// Some agents' counts of the decisions each took since the warm-up ended (as in the tally),
+/// and whether this tick is counted (it lies in a window): a range of agents counted apart
+/// from the tally, in parallel with the others.
 pub struct TakenRows<'a> {
     rows: &'a mut [u64],
-    windows: usize,
-    active: &'a [usize],
+    counting: bool,
 }
 
 impl<'a> TakenRows<'a> {
-    /// The `i`-th agent of these rows took a decision.
+    /// The `i`-th agent of these counts took a decision.
     #[inline]
     pub fn count(&mut self, i: usize) {
-        let row = i * self.windows;
-        for &w in self.active {
-            self.rows[row + w] += 1;
+        if self.counting {
+            self.rows[i] += 1;
         }
     }
 
-    /// Start loading the `i`-th agent's row, ahead of [`TakenRows::count`].
+    /// Start loading the `i`-th agent's count, ahead of [`TakenRows::count`].
     #[inline]
     pub fn ahead(&self, i: usize) {
-        crate::engine::prefetch(self.rows, i * self.windows);
+        crate::engine::prefetch(self.rows, i);
     }
 
-    /// The rows of the first `agents` agents, and the rest.
+    /// The counts of the first `agents` agents, and the rest.
     pub fn split_at(self, agents: usize) -> (TakenRows<'a>, TakenRows<'a>) {
-        let (head, tail) = self.rows.split_at_mut(agents * self.windows);
-        let part = |rows| TakenRows {
-            rows,
-            windows: self.windows,
-            active: self.active,
-        };
+        let (head, tail) = self.rows.split_at_mut(agents);
+        let counting = self.counting;
+        let part = |rows| TakenRows { rows, counting };
         (part(head), part(tail))
     }
 }
@@ -236,17 +234,18 @@ impl Tally {
             shock_starts: Vec::new(),
             active: Vec::new(),
             taken: Vec::new(),
+            taken_at: Vec::new(),
             series: Vec::with_capacity(ticks as usize),
         };
         let competence0 = level_means(competence, &shape.level, levels);
         for name in [WINDOW_ALL, WINDOW_STEADY] {
-            tally.push_window(name, shape.agents(), &competence0);
+            tally.push_window(name, &competence0);
         }
         for s in &scenario.shocks {
-            tally.add_shock(s, shape.agents(), &competence0);
+            tally.add_shock(s, &competence0);
         }
         tally.cut_windows();
-        tally.taken = vec![0; shape.agents() * tally.windows.len()];
+        tally.taken = vec![0; shape.agents()];
         tally.competence_means = Some(competence0);
         tally
     }
@@ -260,40 +259,28 @@ impl Tally {
         }
     }
 
-    fn push_window(&mut self, name: &str, agents: usize, competence: &[f64]) {
+    fn push_window(&mut self, name: &str, competence: &[f64]) {
         let levels = self.level_size.len();
-        let before = self.windows.len();
         self.windows.push(Window {
             name: name.to_string(),
             start: 0,
             end: 0,
             acc: Accum::new(levels, competence.to_vec()),
         });
-        // Every agent's row gains a zero count for the new window (the rows are laid out
-        // once the windows a tally starts with are known: see `new`).
-        if self.taken.is_empty() {
-            return;
-        }
-        let mut taken = Vec::with_capacity(agents * (before + 1));
-        for a in 0..agents {
-            taken.extend_from_slice(self.taken.get(a * before..(a + 1) * before).unwrap_or(&[]));
-            taken.push(0);
-        }
-        self.taken = taken;
     }
 
     /// A shock that starts at `shock.at` (from the scenario, or injected before it starts):
     /// it gets a window and cuts the ones before it.
-    fn add_shock(&mut self, shock: &ShockSpec, agents: usize, competence: &[f64]) {
+    fn add_shock(&mut self, shock: &ShockSpec, competence: &[f64]) {
         self.shock_starts.push((shock.name.clone(), shock.at));
-        self.push_window(&shock.name, agents, competence);
+        self.push_window(&shock.name, competence);
         self.cut_windows();
     }
 
     /// A shock injected from code, before its start: it gets its window as a scheduled one.
     pub fn shock_scheduled(&mut self, shock: &ShockSpec, competence: &[f64]) {
         let now = self.competence_means(competence).to_vec();
-        self.add_shock(shock, self.level_of.len(), &now);
+        self.add_shock(shock, &now);
     }
 
     /// The engine may have changed some agent's competence since the last tick began (it
@@ -343,6 +330,52 @@ impl Tally {
                 self.active.push(i);
             }
         }
+        // Keep the counts of decisions taken as a window starts or ends after the warm-up
+        // (before, they are all zero; at the end of the run they are `taken` itself).
+        let bound = self.windows.iter().any(|w| w.start == t || w.end == t);
+        let kept = self.taken_at.last().is_some_and(|&(at, _)| at >= t);
+        if t > self.counted_from() && bound && !kept {
+            self.taken_at.push((t, self.taken.clone()));
+        }
+    }
+
+    /// The tick decisions taken are counted from: the start of window `all`, the end of the
+    /// warm-up. Every window lies within `all`.
+    fn counted_from(&self) -> u32 {
+        self.windows[0].start
+    }
+
+    /// Decisions taken by each agent before tick `t` (and since [`Tally::counted_from`]);
+    /// `None`: none yet.
+    fn taken_before(&self, t: u32) -> Option<&[u64]> {
+        if t <= self.counted_from() {
+            return None;
+        }
+        if t > self.now {
+            return Some(&self.taken);
+        }
+        let kept = self
+            .taken_at
+            .binary_search_by_key(&t, |&(at, _)| at)
+            .map(|i| self.taken_at[i].1.as_slice());
+        debug_assert!(
+            kept.is_ok(),
+            "the counts at tick {t}, a window bound, were kept"
+        );
+        Some(kept.unwrap_or(&self.taken))
+    }
+
+    /// Decisions taken by each agent in window `w`.
+    fn taken_in(&self, w: usize) -> Vec<u64> {
+        let window = &self.windows[w];
+        match (
+            self.taken_before(window.end),
+            self.taken_before(window.start),
+        ) {
+            (Some(end), Some(start)) => end.iter().zip(start).map(|(e, s)| e - s).collect(),
+            (Some(end), None) => end.to_vec(),
+            (None, _) => vec![0; self.taken.len()],
+        }
     }
 
     fn each(&mut self, f: impl Fn(&mut Accum)) {
@@ -366,8 +399,7 @@ impl Tally {
         self.tick.decided(level as u8, at_origin);
         TakenRows {
             rows: &mut self.taken,
-            windows: self.windows.len(),
-            active: &self.active,
+            counting: !self.active.is_empty(),
         }
         .count(agent as usize);
     }
@@ -384,13 +416,12 @@ impl Tally {
         self.taken = taken;
     }
 
-    /// Every agent's rows in counts lent by [`Tally::lend_taken`], counting in the windows
+    /// Every agent's count in counts lent by [`Tally::lend_taken`], counting if a window
     /// that hold this tick.
     pub fn taken_rows<'a>(&'a self, lent: &'a mut [u64]) -> TakenRows<'a> {
         TakenRows {
             rows: lent,
-            windows: self.windows.len(),
-            active: &self.active,
+            counting: !self.active.is_empty(),
         }
     }
 
@@ -414,9 +445,9 @@ impl Tally {
         self.each(|a| a.value_total += value);
     }
 
-    /// Start loading `agent`'s row of decisions taken, ahead of [`Tally::decided`].
+    /// Start loading `agent`'s count of decisions taken, ahead of [`Tally::decided`].
     pub fn ahead_of_decided(&self, agent: u32) {
-        crate::engine::prefetch(&self.taken, agent as usize * self.windows.len());
+        crate::engine::prefetch(&self.taken, agent as usize);
     }
 
     /// A decision was executed.
@@ -501,14 +532,7 @@ impl Tally {
         for (l, &k) in (0..).zip(&acc.decided_by_level) {
             put(Metric::Level(DecidedAt, l), ratio(k as f64, decided));
         }
-        let taken: Vec<u64> = self
-            .taken
-            .iter()
-            .skip(window)
-            .step_by(self.windows.len())
-            .copied()
-            .collect();
-        put(LeadershipGini.into(), Some(gini(&taken)));
+        put(LeadershipGini.into(), Some(gini(&self.taken_in(window))));
         let end = acc.competence_at_end.as_deref().unwrap_or(competence_end);
         for (l, (end, start)) in (0..).zip(end.iter().zip(&acc.competence_at_start)) {
             put(Metric::Level(CompetenceGain, l), Some(end - start));
@@ -631,7 +655,7 @@ mod tests {
     #[test]
     fn window_summaries_of_a_constructed_series() {
         // Ticks 0..12, warm-up 2, a surge at 6 and a second shock at 9. At tick t, t decisions
-        // execute with latency t, and the backlog is 10 t.
+        // execute with latency t, agent t % 3 takes t, and the backlog is 10 t.
         let mut s = Scenario::new("windows", 12, 1.0, vec![OrgSpec::tree("Tree", 2, 2)]);
         s.scenario.warmup = 2;
         for (name, at) in [("surge", 6), ("later", 9)] {
@@ -651,6 +675,8 @@ mod tests {
             tally.begin_tick(t, &shape.competence0());
             for _ in 0..t {
                 tally.executed(t, true, 1.0);
+                let by = t % 3;
+                tally.decided(by, u32::from(shape.level[by as usize]), true);
             }
             let mut record = TickRecord {
                 executed: t as u64,
@@ -687,6 +713,14 @@ mod tests {
             assert_eq!(value(metrics, "backlog_mean"), Some(backlog), "{a}..{b}");
             let total: f64 = (a..b).map(f64::from).sum();
             assert_eq!(value(metrics, "value_total"), Some(total), "{a}..{b}");
+            let taken: Vec<u64> = (0..3)
+                .map(|by| (a..b).filter(|t| t % 3 == by).map(u64::from).sum())
+                .collect();
+            assert_eq!(
+                value(metrics, "leadership_gini"),
+                Some(gini(&taken)),
+                "{a}..{b}: {taken:?}"
+            );
         }
         // The median of steady ticks 2..6 (latencies 2,2,3,3,3,4,4,4,4,5×5): rank 7 of 14 is 4.
         assert_eq!(value(window("steady"), "latency_p50"), Some(4.0));
