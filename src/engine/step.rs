@@ -203,7 +203,7 @@ pub fn step_agent(ctx: &Snapshot, a: u32, st: &mut AgentState, out: &mut StepOut
     // Whom `a` refers to: the same all tick (routing changes only between work phases), so
     // looked up at most once.
     let mut above = None;
-    let mut superior = || *above.get_or_insert_with(|| ctx.routing.superior(a));
+    let mut superior = || *above.get_or_insert_with(|| ctx.routing.superior_at(a, level.into()));
     while budget > EPS {
         if st.head == NONE {
             break;

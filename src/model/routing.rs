@@ -108,12 +108,18 @@ impl Routing<'_> {
     /// up whose work is not rerouted (the acting top has nobody above); in teams the team's
     /// lead, and from the lead the best neighbouring lead if strictly more competent.
     pub fn superior(&self, a: u32) -> Option<Hop> {
+        self.superior_at(a, self.shape.level_of(a))
+    }
+
+    /// [`Routing::superior`] of `a`, whose level `level` the caller knows (in a tree its
+    /// manager is then found without looking the level up).
+    pub fn superior_at(&self, a: u32, level: u32) -> Option<Hop> {
         let s = self.shape;
         if s.is_tree() {
             if a == self.acting_top {
                 return None;
             }
-            return self.available_above(s.parent(a), a);
+            return self.available_above(s.parent_at(a, level), a);
         }
         if let Some(hop) = self.own_lead(a) {
             return Some(hop);

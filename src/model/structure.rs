@@ -158,10 +158,18 @@ impl Shape {
     /// from memory for every decision referred up.
     #[inline]
     pub fn parent(&self, a: u32) -> u32 {
+        self.parent_at(a, self.level_of(a))
+    }
+
+    /// [`Shape::parent`] of `a`, whose level `level` the caller knows: without looking it up
+    /// in the level bounds.
+    #[inline]
+    pub fn parent_at(&self, a: u32, level: u32) -> u32 {
+        debug_assert!(self.span.is_none() || level == self.level_of(a));
         let Some(span) = self.span else {
             return NONE;
         };
-        let l = self.level_of(a) as usize;
+        let l = level as usize;
         if l + 1 >= self.levels as usize {
             return NONE;
         }
