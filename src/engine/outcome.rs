@@ -269,14 +269,14 @@ impl Verdicts<'_> {
         let climbed = rules::levels_climbed(shape, level, dec.hops_vertical, dec.hops_lateral);
         let fidelity = rules::fidelity(self.quality.filter_loss, climbed, unheard);
         let at_top = rules::at_top(shape, dec.decider, level, self.acting_top);
-        let p = rules::p_good(
+        let good = rules::is_good(
+            rng::uniform(self.keys.about(dec.key, Purpose::Quality)),
             fidelity,
             dec.competence,
             dec.complexity,
             self.quality.sharpness,
             (!at_top).then_some(self.alignment),
         );
-        let good = rng::chance(self.keys.about(dec.key, Purpose::Quality), p);
         let down = rules::return_delay(
             shape,
             climbed,

@@ -26,6 +26,7 @@
 //! | fidelity: `(1 − filter_loss)^h × (1 − unheard)` | [`rules::fidelity`] |
 //! | who counts as the top (alignment does not apply there) | [`rules::at_top`] |
 //! | the probability that a decision is good | [`rules::p_good`] |
+//! | whether it is: its quality draw below that probability | [`rules::is_good`] |
 //! | the way down: a link delay per level or per hop | [`rules::return_delay`] |
 //! | the value of an executed decision | [`rules::value`] |
 //! | learning: competence moves toward 1 | [`rules::learn`] |

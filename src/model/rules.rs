@@ -171,6 +171,45 @@ pub fn p_good(
     fidelity * judgement * alignment.unwrap_or(1.0)
 }
 
+/// Whether a decision whose quality draw is `u` is good: `u < p_good(...)` of the same
+/// arguments, the same answer bit for bit, but without the logistic's `exp` whenever bounds on
+/// it settle the comparison (most decisions).
+///
+/// With `y = |x|` and `t = 1 + y + y²/2 + y³/6 <= e^y`, the judgement `1 / (1 + e^-x)` is at
+/// least `t / (t + 1)` when `x >= 0` and at most `1 / (1 + t)` when `x < 0`. A bound settles the
+/// draw only clear of it by a relative `1e-9`, far beyond the rounding of either side (a few
+/// units in the last place). Past `fidelity × alignment`, the most `p_good` can round to, a
+/// draw is bad whatever the judgement.
+#[inline]
+pub fn is_good(
+    u: f64,
+    fidelity: f64,
+    competence: f64,
+    complexity: f64,
+    sharpness: f64,
+    alignment: Option<f64>,
+) -> bool {
+    const CLEAR: f64 = 1e-9;
+    if sharpness > 0.0 {
+        let x = (competence - complexity) / sharpness;
+        let a = alignment.unwrap_or(1.0);
+        // The judgement rounds to at most 1, and products keep their order when rounded.
+        if u >= fidelity * a {
+            return false;
+        }
+        let y = x.abs();
+        let t = 1.0 + y * (1.0 + y * (0.5 + y / 6.0));
+        if x >= 0.0 {
+            if u < fidelity * (t / (t + 1.0)) * a * (1.0 - CLEAR) {
+                return true;
+            }
+        } else if u >= fidelity * (1.0 / (1.0 + t)) * a * (1.0 + CLEAR) {
+            return false;
+        }
+    }
+    u < p_good(fidelity, competence, complexity, sharpness, alignment)
+}
+
 /// Value of an executed decision: a good one is worth its stake, halving every `half_life`
 /// ticks of latency; a bad one costs `stake * bad_penalty`.
 pub fn value(
@@ -253,6 +292,51 @@ mod tests {
     use super::*;
     use crate::model::structure::NONE;
     use crate::scenario::{Network, OrgSpec};
+
+    #[test]
+    fn is_good_answers_as_the_draw_against_p_good_bit_for_bit() {
+        // Draws at, just below and just above the probability, and anywhere; judgements from
+        // certain to hopeless; fidelity and alignment from none to whole.
+        let mut g = crate::model::rng::Draws::new(5);
+        let mut settled_without_exp = 0;
+        let cases = 200_000;
+        for i in 0..cases {
+            let competence = g.unit();
+            let complexity = g.unit();
+            let sharpness = [0.0, 1e-3, 0.05, 0.1, 0.3, 1.0, 1e300][i % 7];
+            let fidelity = [1.0, g.unit(), 0.0][i % 3];
+            let alignment = [None, Some(g.unit()), Some(1.0), Some(0.0)][i % 4];
+            let p = p_good(fidelity, competence, complexity, sharpness, alignment);
+            let u = match i % 5 {
+                0 => p,
+                1 => p.next_down().max(0.0),
+                2 => p.next_up(),
+                _ => g.unit(),
+            };
+            let want = u < p;
+            let got = is_good(u, fidelity, competence, complexity, sharpness, alignment);
+            assert_eq!(
+                got, want,
+                "u {u:e}, fidelity {fidelity}, competence {competence}, complexity \
+                 {complexity}, sharpness {sharpness}, alignment {alignment:?}: p {p:e}"
+            );
+            let x = (competence - complexity) / sharpness;
+            let y = x.abs();
+            let t = 1.0 + y * (1.0 + y * (0.5 + y / 6.0));
+            let a = alignment.unwrap_or(1.0);
+            let bound = if x >= 0.0 {
+                u < fidelity * (t / (t + 1.0)) * a * (1.0 - 1e-9)
+            } else {
+                u >= fidelity * (1.0 / (1.0 + t)) * a * (1.0 + 1e-9)
+            };
+            settled_without_exp += usize::from(sharpness > 0.0 && (u >= fidelity * a || bound));
+        }
+        // The bounds are what makes it cheap: most draws are settled by them.
+        assert!(
+            settled_without_exp > cases / 2,
+            "{settled_without_exp} of {cases}"
+        );
+    }
 
     /// Span 3, three levels: frontline 0..9 (units of three), managers 9..12, top 12.
     fn tree() -> Shape {
