@@ -1,7 +1,7 @@
 //! Engine internals that the public API cannot reach.
 
 use super::*;
-use crate::scenario::{Dist, Network, OrgSpec};
+use crate::scenario::{Dist, Network, OrgSpec, ShockKind, ShockSpec};
 
 /// A teams scenario where every decision consults other teams and answers take a while.
 fn consulting() -> Scenario {
@@ -75,15 +75,19 @@ fn an_agent_and_a_queued_item_stay_small() {
     assert!(std::mem::size_of::<in_flight::Decision>() <= 88);
 }
 
-#[test]
-fn decisions_queued_per_level_count_the_frozen_queues_without_reading_every_agent() {
-    use crate::scenario::{LossTarget, ShockKind, ShockSpec};
-    let shock = |name: &str, at, duration, kind| ShockSpec {
+/// A shock named `name` of `kind` from tick `at` for `duration` ticks (`None`: for good).
+fn shock(name: &str, at: u32, duration: Option<u32>, kind: ShockKind) -> ShockSpec {
+    ShockSpec {
         name: name.into(),
         at,
         duration,
         kind,
-    };
+    }
+}
+
+#[test]
+fn decisions_queued_per_level_count_the_frozen_queues_without_reading_every_agent() {
+    use crate::scenario::LossTarget;
     let mut s = Scenario::new("frozen", 160, 6.0, vec![OrgSpec::tree("Hierarchy", 4, 3)]);
     // Two absences overlap (an agent held by both counts once); the top leaves and its queue
     // stays frozen until the end, never rerouted.
@@ -142,7 +146,6 @@ fn decisions_queued_per_level_count_the_frozen_queues_without_reading_every_agen
 #[test]
 fn every_window_s_competence_gain_is_from_the_agents_competence_at_its_ends() {
     use crate::metrics::{LevelMetric, Metric};
-    use crate::scenario::{ShockKind, ShockSpec};
     // Competence changes by learning, by a shift, and when absent agents come back with the
     // competence they left with (undoing the shift's drop for them). The means by level a
     // window starts and ends with are worked out again only after such a change, and must be
@@ -152,38 +155,26 @@ fn every_window_s_competence_gain_is_from_the_agents_competence_at_its_ends() {
         o.learning = learning;
         let mut s = Scenario::new("gain", 120, 3.0, vec![o]);
         s.scenario.warmup = 20;
+        let absence = ShockKind::Absence {
+            fraction: 0.4,
+            reroute_after: None,
+        };
+        let shift = ShockKind::Shift {
+            complexity_shift: 0.0,
+            competence_drop: 0.2,
+        };
         s.shocks = vec![
-            ShockSpec {
-                name: "absence".into(),
-                at: 30,
-                duration: Some(40),
-                kind: ShockKind::Absence {
-                    fraction: 0.4,
-                    reroute_after: None,
-                },
-            },
-            ShockSpec {
-                name: "shift".into(),
-                at: 50,
-                duration: None,
-                kind: ShockKind::Shift {
-                    complexity_shift: 0.0,
-                    competence_drop: 0.2,
-                },
-            },
+            shock("absence", 30, Some(40), absence),
+            shock("shift", 50, None, shift),
         ];
         // Surges cut windows at 60, after the shift, at 80, after the return, and in the last
         // tick, whose learning comes after the window starts.
         for (name, at) in [("busy", 60), ("busier", 80), ("last", 119)] {
-            s.shocks.push(ShockSpec {
-                name: name.into(),
-                at,
-                duration: Some(5),
-                kind: ShockKind::Surge {
-                    factor: 1.5,
-                    region: None,
-                },
-            });
+            let surge = ShockKind::Surge {
+                factor: 1.5,
+                region: None,
+            };
+            s.shocks.push(shock(name, at, Some(5), surge));
         }
         let mut e = Engine::new(&s, 0, 0);
         let levels = e.shape.levels as usize;

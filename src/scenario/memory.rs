@@ -7,10 +7,10 @@ use super::sweep::apply;
 use super::types::*;
 
 /// Bytes per agent and concurrent run: its attributes, queue and counters, the network and
-/// the per-agent tallies. Measured: 62–66 B per agent by the benchmark suite (the resident
-/// growth of one run of a tree or teams of 10^6 agents), 53–68 B from the peak of two runs at
-/// once (`docs/performance.md` "Memory"); the middle of those.
-pub(crate) const AGENT_BYTES: f64 = 65.0;
+/// the per-agent tallies. Measured: 50–54 B per agent by the benchmark suite (the resident
+/// growth of one run of a tree or teams of 10^6 agents), 57–60 B from the peak of two runs at
+/// once (`docs/performance.md` "Memory"); the top of those.
+pub(crate) const AGENT_BYTES: f64 = 58.0;
 /// Bytes per decision in flight: its arena slot, its place in a queue or on a link, with the
 /// growth slack of those vectors. Measured: ~104 B per queued decision of an overloaded org.
 pub(crate) const DECISION_BYTES: f64 = 110.0;
