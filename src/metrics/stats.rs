@@ -116,14 +116,17 @@ pub fn gini(counts: &[u64]) -> f64 {
     if total == 0 {
         return 0.0;
     }
-    let mut sorted = counts.to_vec();
+    // Zeros sort first and add nothing: only the others are sorted, ranked after the zeros (in
+    // a big org most agents never decide, so this sorts a fraction of the counts).
+    let mut sorted: Vec<u64> = counts.iter().copied().filter(|&c| c > 0).collect();
     sorted.sort_unstable();
-    let n = sorted.len() as i128;
+    let n = counts.len() as i128;
+    let zeros = n - sorted.len() as i128;
     // Exact integer arithmetic: the answer does not depend on summation order or magnitude.
     let weighted: i128 = sorted
         .iter()
         .enumerate()
-        .map(|(k, &x)| (2 * (k as i128 + 1) - n - 1) * x as i128)
+        .map(|(k, &x)| (2 * (zeros + k as i128 + 1) - n - 1) * x as i128)
         .sum();
     weighted as f64 / (n as f64 * total as f64)
 }
@@ -316,6 +319,25 @@ mod tests {
                 let g = gini(&counts);
                 let n = counts.len() as f64;
                 prop_assert!(g >= 0.0 && g <= (n - 1.0) / n + 1e-12, "{g}");
+            }
+
+            #[test]
+            fn gini_is_the_mean_absolute_difference_bit_for_bit(
+                counts in prop::collection::vec(prop_oneof![3 => Just(0u64), 1 => 0u64..50], 0..60),
+            ) {
+                // Σ_i Σ_j |x_i - x_j| / (2 n Σ x), in integers until the one division: with zeros
+                // mostly, as in a big org where most agents never decide.
+                let total: i128 = counts.iter().map(|&c| c as i128).sum();
+                let pairs: i128 = counts
+                    .iter()
+                    .flat_map(|&a| counts.iter().map(move |&b| (a as i128 - b as i128).abs()))
+                    .sum();
+                let want = if total == 0 {
+                    0.0
+                } else {
+                    (pairs / 2) as f64 / (counts.len() as f64 * total as f64)
+                };
+                prop_assert_eq!(gini(&counts).to_bits(), want.to_bits());
             }
 
             #[test]

@@ -363,22 +363,25 @@ impl std::hash::Hasher for MixHasher {
 /// (Watts–Strogatz), keyed by team so it is the same for every org with the same settings.
 pub fn wire(teams: u32, network: Network, seed: u64, replicate: u32) -> Vec<Vec<u32>> {
     let n = teams as usize;
-    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let (half, rewire) = match network {
+        Network::Complete => (n as u32, 0.0),
+        Network::Ring => (1, 0.0),
+        Network::SmallWorld { degree, rewire } => (degree.div_ceil(2).max(1), rewire),
+    };
+    // Each team makes `half` links and takes as many from others, give or take a rewiring:
+    // room for them from the start, instead of growing every list and the set.
+    let per_team = (2 * half as usize).min(n.saturating_sub(1));
+    let mut adj: Vec<Vec<u32>> = (0..n).map(|_| Vec::with_capacity(per_team)).collect();
     // Links made so far, for constant-time duplicate checks (a linear scan of a team's list
     // made wiring a dense network cubic in the teams). Only looked up, never iterated, and the
     // lists are sorted at the end, so the network is the same as with the scan.
-    let mut made: LinkSet = LinkSet::default();
+    let mut made = LinkSet::with_capacity_and_hasher(n * per_team / 2, Default::default());
     let edge = |a: u32, b: u32| (u64::from(a.min(b)) << 32) | u64::from(a.max(b));
     let link = |adj: &mut Vec<Vec<u32>>, made: &mut LinkSet, a: u32, b: u32| {
         if a != b && made.insert(edge(a, b)) {
             adj[a as usize].push(b);
             adj[b as usize].push(a);
         }
-    };
-    let (half, rewire) = match network {
-        Network::Complete => (n as u32, 0.0),
-        Network::Ring => (1, 0.0),
-        Network::SmallWorld { degree, rewire } => (degree.div_ceil(2).max(1), rewire),
     };
     if n > 1 && (half as usize * 2 >= n - 1) {
         // A degree of teams - 1 or more links every team to every other.
