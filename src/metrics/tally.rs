@@ -210,12 +210,11 @@ impl Tally {
         competence: &[f64],
     ) -> Tally {
         let levels = shape.levels as usize;
-        let mut level_capacity = vec![0.0; levels];
-        let mut level_size = vec![0; levels];
-        for (a, &l) in shape.level.iter().enumerate() {
-            level_capacity[l as usize] += shape.capacity(a as u32);
-            level_size[l as usize] += 1;
-        }
+        let capacities = shape
+            .level
+            .iter()
+            .map(|&l| (shape.level_capacity[l as usize], l));
+        let (level_capacity, level_size) = level_sums(capacities, levels);
         let ticks = scenario.scenario.ticks;
         let mut tally = Tally {
             org,
@@ -581,28 +580,35 @@ impl Tally {
 }
 
 /// The mean of `values` over each level's agents.
+fn level_means(values: &[f64], level_of: &[u8], levels: usize) -> Vec<f64> {
+    let (sum, n) = level_sums(values.iter().copied().zip(level_of.iter().copied()), levels);
+    sum.iter()
+        .zip(&n)
+        .map(|(s, &k)| if k > 0 { s / k as f64 } else { 0.0 })
+        .collect()
+}
+
+/// The sum of each level's values and how many agents it has, from `(value, level)` agent by
+/// agent.
 ///
 /// Each level's sum adds its agents' values in index order, as a plain loop would, but a run
 /// of agents of one level (a whole level in a tree) is summed in a register rather than
 /// through the table: the same sums bit for bit, about twice as fast on 10^6 agents.
-fn level_means(values: &[f64], level_of: &[u8], levels: usize) -> Vec<f64> {
+fn level_sums(agents: impl Iterator<Item = (f64, u8)>, levels: usize) -> (Vec<f64>, Vec<u32>) {
     let mut sum = vec![0.0; levels];
-    let mut n = vec![0u64; levels];
-    let mut rest = values.iter().zip(level_of).peekable();
-    while let Some((&first, &l)) = rest.next() {
+    let mut n = vec![0u32; levels];
+    let mut rest = agents.peekable();
+    while let Some((first, l)) = rest.next() {
         let mut s = sum[l as usize] + first;
         let mut k = 1;
-        while let Some((&v, _)) = rest.next_if(|&(_, &next)| next == l) {
+        while let Some((v, _)) = rest.next_if(|&(_, next)| next == l) {
             s += v;
             k += 1;
         }
         sum[l as usize] = s;
         n[l as usize] += k;
     }
-    sum.iter()
-        .zip(&n)
-        .map(|(s, &k)| if k > 0 { s / k as f64 } else { 0.0 })
-        .collect()
+    (sum, n)
 }
 
 #[cfg(test)]
