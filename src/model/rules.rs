@@ -189,25 +189,38 @@ pub fn is_good(
     sharpness: f64,
     alignment: Option<f64>,
 ) -> bool {
+    settled_by_bounds(u, fidelity, competence, complexity, sharpness, alignment)
+        .unwrap_or_else(|| u < p_good(fidelity, competence, complexity, sharpness, alignment))
+}
+
+/// [`is_good`]'s answer when its bounds settle it without `exp`; `None` when the draw lies too
+/// near the probability (or there is no logistic: `sharpness <= 0`).
+#[inline]
+fn settled_by_bounds(
+    u: f64,
+    fidelity: f64,
+    competence: f64,
+    complexity: f64,
+    sharpness: f64,
+    alignment: Option<f64>,
+) -> Option<bool> {
     const CLEAR: f64 = 1e-9;
-    if sharpness > 0.0 {
-        let x = (competence - complexity) / sharpness;
-        let a = alignment.unwrap_or(1.0);
-        // The judgement rounds to at most 1, and products keep their order when rounded.
-        if u >= fidelity * a {
-            return false;
-        }
-        let y = x.abs();
-        let t = 1.0 + y * (1.0 + y * (0.5 + y / 6.0));
-        if x >= 0.0 {
-            if u < fidelity * (t / (t + 1.0)) * a * (1.0 - CLEAR) {
-                return true;
-            }
-        } else if u >= fidelity * (1.0 / (1.0 + t)) * a * (1.0 + CLEAR) {
-            return false;
-        }
+    if sharpness <= 0.0 {
+        return None;
     }
-    u < p_good(fidelity, competence, complexity, sharpness, alignment)
+    let x = (competence - complexity) / sharpness;
+    let a = alignment.unwrap_or(1.0);
+    // The judgement rounds to at most 1, and products keep their order when rounded.
+    if u >= fidelity * a {
+        return Some(false);
+    }
+    let y = x.abs();
+    let t = 1.0 + y * (1.0 + y * (0.5 + y / 6.0));
+    if x >= 0.0 {
+        (u < fidelity * (t / (t + 1.0)) * a * (1.0 - CLEAR)).then_some(true)
+    } else {
+        (u >= fidelity * (1.0 / (1.0 + t)) * a * (1.0 + CLEAR)).then_some(false)
+    }
 }
 
 /// Value of an executed decision: a good one is worth its stake, halving every `half_life`
@@ -320,16 +333,12 @@ mod tests {
                 "u {u:e}, fidelity {fidelity}, competence {competence}, complexity \
                  {complexity}, sharpness {sharpness}, alignment {alignment:?}: p {p:e}"
             );
-            let x = (competence - complexity) / sharpness;
-            let y = x.abs();
-            let t = 1.0 + y * (1.0 + y * (0.5 + y / 6.0));
-            let a = alignment.unwrap_or(1.0);
-            let bound = if x >= 0.0 {
-                u < fidelity * (t / (t + 1.0)) * a * (1.0 - 1e-9)
-            } else {
-                u >= fidelity * (1.0 / (1.0 + t)) * a * (1.0 + 1e-9)
-            };
-            settled_without_exp += usize::from(sharpness > 0.0 && (u >= fidelity * a || bound));
+            let settled =
+                settled_by_bounds(u, fidelity, competence, complexity, sharpness, alignment);
+            if let Some(answer) = settled {
+                assert_eq!(answer, want, "settled by the bounds: u {u:e}, p {p:e}");
+            }
+            settled_without_exp += usize::from(settled.is_some());
         }
         // The bounds are what makes it cheap: most draws are settled by them.
         assert!(
