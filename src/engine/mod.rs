@@ -98,6 +98,9 @@ pub struct Engine {
     rerouted: u32,
     acting_top: u32,
     lead: Vec<u32>,
+    /// Teams whose members do not learn: each team's best neighbouring lead, chosen again with
+    /// the leads ([`crate::model::routing::Routing::best_neighbour`]); empty otherwise.
+    best_neighbour: Vec<u32>,
     /// Agents that may have work, as a bitmap by agent index: bit `a % 64` of word `a / 64`.
     active: Vec<u64>,
     /// Bit `w % 64` of word `w / 64` is set when `active[w]` is not zero, so a tick scans only
@@ -196,6 +199,7 @@ impl Engine {
             rerouted: 0,
             acting_top: NONE,
             lead: Vec::new(),
+            best_neighbour: Vec::new(),
             active: vec![0; n.div_ceil(64)],
             active_words: vec![0; n.div_ceil(64).div_ceil(64)],
             stepping: Vec::new(),

@@ -23,11 +23,13 @@ impl Engine {
             },
             acting_top: self.acting_top,
             lead: &self.lead,
+            best_neighbour: &self.best_neighbour,
         }
     }
 
     /// Choose the acting top (a tree) or every team's lead (teams) again, after whose work is
-    /// rerouted or competences changed.
+    /// rerouted or competences changed; in teams whose members do not learn, each team's best
+    /// neighbouring lead too (it then changes only here).
     pub(super) fn refresh_routing(&mut self) {
         let (shape, competence, rerouted_for) = (&self.shape, &self.competence, &self.rerouted_for);
         if shape.is_tree() {
@@ -36,6 +38,9 @@ impl Engine {
             self.lead = (0..shape.units)
                 .map(|t| routing::team_lead(shape.team_members(t), competence, rerouted_for))
                 .collect();
+            if self.org.learning == 0.0 {
+                self.best_neighbour = routing::best_neighbour_leads(shape, &self.lead, competence);
+            }
         }
     }
 

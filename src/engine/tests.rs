@@ -222,3 +222,56 @@ fn every_window_s_competence_gain_is_from_the_agents_competence_at_its_ends() {
         assert_ne!(at[51][0], at[50][0], "learning {learning}");
     }
 }
+
+#[test]
+fn a_team_s_kept_best_neighbouring_lead_is_the_one_worked_out_through_shocks() {
+    use crate::model::routing::best_neighbour_leads;
+    use crate::scenario::LossTarget;
+    // Teams whose members do not learn keep each team's best neighbouring lead, chosen again
+    // only with the leads: when work is rerouted around absent agents, when they come back and
+    // when a shift lowers competence. Teams that learn keep none.
+    for learning in [0.0, 0.01] {
+        let mut o = OrgSpec::teams("Teams", 12, 4, Network::Ring);
+        o.competence = crate::scenario::PerLevel::All(0.6);
+        o.learning = learning;
+        let mut s = Scenario::new("neighbours", 200, 6.0, vec![o]);
+        s.work.cross_unit = 0.3;
+        s.work.reach = Dist::Fixed(0.2);
+        let away = |fraction| ShockKind::Absence {
+            fraction,
+            reroute_after: Some(3),
+        };
+        let loss = ShockKind::Loss {
+            target: LossTarget::Fraction(0.2),
+            reroute_after: Some(5),
+        };
+        let shift = ShockKind::Shift {
+            complexity_shift: 0.5,
+            competence_drop: 0.3,
+        };
+        s.shocks = vec![
+            shock("absence", 30, Some(50), away(0.3)),
+            shock("loss", 60, Some(60), loss),
+            shock("shift", 100, None, shift),
+            shock("second absence", 140, Some(30), away(0.5)),
+        ];
+        let mut e = Engine::new(&s, 0, 0);
+        let mut lateral = 0;
+        while !e.finished() {
+            e.step();
+            if learning > 0.0 {
+                assert!(e.best_neighbour.is_empty(), "tick {}", e.now);
+                continue;
+            }
+            let worked_out = best_neighbour_leads(&e.shape, &e.lead, &e.competence);
+            assert_eq!(e.best_neighbour, worked_out, "tick {}", e.now);
+            let r = e.routing();
+            lateral += (0..e.shape.agents() as u32)
+                .filter(|&a| r.superior(a).is_some_and(|h| h.lateral))
+                .count();
+        }
+        if learning == 0.0 {
+            assert!(lateral > 0, "some lead refers sideways");
+        }
+    }
+}

@@ -59,6 +59,14 @@ pub fn best_neighbour_lead(neighbours: &[u32], lead: &[u32], competence: &[f64])
     (best != NONE).then_some(best)
 }
 
+/// Every team's [`best_neighbour_lead`] (`NONE` for none), in team order, for
+/// [`Routing::best_neighbour`].
+pub fn best_neighbour_leads(shape: &Shape, lead: &[u32], competence: &[f64]) -> Vec<u32> {
+    (0..shape.units)
+        .map(|t| best_neighbour_lead(shape.neighbours.of(t), lead, competence).unwrap_or(NONE))
+        .collect()
+}
+
 /// Whether a team's lead refers up to `other`, the best neighbouring lead: only if `other` is
 /// strictly more competent (a lead as competent as the neighbour keeps the decision).
 pub fn lead_refers_to(competence: &[f64], lead: u32, other: u32) -> bool {
@@ -97,6 +105,10 @@ pub struct Routing<'a> {
     pub acting_top: u32,
     /// Teams: each team's lead ([`team_lead`]). Empty for a tree.
     pub lead: &'a [u32],
+    /// Teams whose members do not learn: each team's [`best_neighbour_lead`] (`NONE` for
+    /// none), worked out when the leads are chosen ([`best_neighbour_leads`]). Empty when not
+    /// kept: a tree, or teams whose leads change with every decision taken.
+    pub best_neighbour: &'a [u32],
 }
 
 impl Routing<'_> {
@@ -186,10 +198,23 @@ impl Routing<'_> {
         })
     }
 
-    /// Teams: the best lead among the teams neighbouring `a`'s.
+    /// Teams: the best lead among the teams neighbouring `a`'s, kept or worked out.
     fn neighbour_lead(&self, a: u32) -> Option<u32> {
         let s = self.shape;
-        best_neighbour_lead(s.neighbours.of(s.team_of(a)), self.lead, self.competence)
+        let team = s.team_of(a);
+        let worked_out = || best_neighbour_lead(s.neighbours.of(team), self.lead, self.competence);
+        match self.best_neighbour.get(team as usize) {
+            Some(&best) => {
+                let kept = (best != NONE).then_some(best);
+                debug_assert_eq!(
+                    kept,
+                    worked_out(),
+                    "team {team}'s kept best neighbouring lead"
+                );
+                kept
+            }
+            None => worked_out(),
+        }
     }
 
     /// The acting top, unless there is none or it is `from`.
@@ -340,6 +365,7 @@ mod tests {
                 rerouted_for: &rerouted,
                 acting_top: NONE,
                 lead: &lead,
+                best_neighbour: &[],
             }
             .superior(a)
         };
@@ -381,6 +407,7 @@ mod tests {
                 rerouted_for: rerouted,
                 acting_top,
                 lead: &[],
+                best_neighbour: &[],
             };
             (r.superior(0), r.superior(4), r.superior(6))
         };
@@ -401,6 +428,7 @@ mod tests {
             rerouted_for: &rerouted,
             acting_top: 5,
             lead: &[],
+            best_neighbour: &[],
         };
         assert_eq!(r.superior(5), None, "the acting top has nobody above");
         assert_eq!(r.superior(2), up(5), "it takes its own unit's referrals");
@@ -419,6 +447,7 @@ mod tests {
             rerouted_for: &rerouted,
             acting_top: NONE,
             lead: &[],
+            best_neighbour: &[],
         };
         let up = |to| Some(Hop { to, lateral: false });
         assert_eq!(r.around(0), up(6));
@@ -460,6 +489,7 @@ mod tests {
             rerouted_for: &rerouted,
             acting_top: NONE,
             lead: &lead,
+            best_neighbour: &[],
         };
         assert_eq!(
             r.around(3),
@@ -500,6 +530,7 @@ mod tests {
             rerouted_for: &[0; 7],
             acting_top: NONE,
             lead: &[],
+            best_neighbour: &[],
         };
         assert_eq!((r.consulted(0), r.consulted(1)), (4, 5));
     }
