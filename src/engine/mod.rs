@@ -53,6 +53,7 @@ use schedule::Scheduled;
 use step::{AgentState, Policy, Snapshot, StepOut};
 
 use crate::metrics::{RunOutput, Tally, TickRecord};
+use crate::model::pages;
 use crate::model::rng::RunKeys;
 use crate::model::rules;
 use crate::model::structure::{NONE, Shape};
@@ -191,7 +192,7 @@ impl Engine {
             horizon: scenario.scenario.ticks,
             now: 0,
             stream: WorkStream::new(&scenario.work, seed, replicate),
-            agents: shape.level.iter().map(|&l| AgentState::new(l)).collect(),
+            agents: pages::per_agent(n, |a| AgentState::new(shape.level[a])),
             queues: Queues::new(n),
             absent_for: vec![0; n],
             rerouted_for: vec![0; n],

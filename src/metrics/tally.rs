@@ -244,7 +244,7 @@ impl Tally {
             tally.add_shock(s, &competence0);
         }
         tally.cut_windows();
-        tally.taken = vec![0; shape.agents()];
+        tally.taken = crate::model::pages::per_agent(shape.agents(), |_| 0);
         tally.competence_means = Some(competence0);
         tally
     }

@@ -37,6 +37,7 @@
 //! | a delegation sets a level's authority; the latest in force wins | [`shocks::delegated_authority`] |
 //! | every draw is keyed by what it is about | [`rng::key`], [`rng::uniform`], [`rng::chance`], [`rng::name_id`] |
 
+pub mod pages;
 pub mod rng;
 pub mod routing;
 pub mod rules;

@@ -197,10 +197,9 @@ impl Shape {
 
     /// The competence each agent starts with, by agent index.
     pub fn competence0(&self) -> Vec<f64> {
-        self.level
-            .iter()
-            .map(|&l| self.level_competence[l as usize])
-            .collect()
+        crate::model::pages::per_agent(self.level.len(), |a| {
+            self.level_competence[self.level[a] as usize]
+        })
     }
 
     /// Whether this is a tree.
