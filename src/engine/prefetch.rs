@@ -73,10 +73,18 @@ pub(super) fn ahead_of_step(
         prefetch(states, a as usize - base);
     }
     // An empty queue's head is `NONE`, out of range: nothing is loaded.
+    let routing = &ctx.routing;
+    let teams = !routing.lead.is_empty();
     if let Some(&a) = ids.get(i + AHEAD)
         && let Some(st) = states.get(a as usize - base)
     {
         prefetch(ctx.queues.nodes_of(a), st.head() as usize);
+        if teams {
+            // Whom the agent would refer to: its team's lead, and the lead's best neighbour.
+            let team = routing.shape.team_of(a) as usize;
+            prefetch(routing.lead, team);
+            prefetch(routing.best_neighbour, team);
+        }
     }
     if let Some(&a) = ids.get(i + AHEAD / 2)
         && let Some(st) = states.get(a as usize - base)
@@ -84,7 +92,16 @@ pub(super) fn ahead_of_step(
         && let Item::Decision(d) = node.item
     {
         prefetch(ctx.decisions, d as usize);
-        prefetch(ctx.routing.competence, a as usize);
+        prefetch(routing.competence, a as usize);
+        if teams
+            && let Some(&best) = routing
+                .best_neighbour
+                .get(routing.shape.team_of(a) as usize)
+        {
+            // A lead compares its competence with its best neighbour's (`NONE`: none, out of
+            // range, nothing loaded).
+            prefetch(routing.competence, best as usize);
+        }
     }
 }
 
