@@ -613,6 +613,15 @@ impl Engine {
         self.mark_word(w);
     }
 
+    /// Unmark agent `a`, whose queue is empty (and its word in the summary if it empties).
+    fn deactivate(&mut self, a: u32) {
+        let w = a as usize / 64;
+        self.active[w] &= !(1 << (a % 64));
+        if self.active[w] == 0 {
+            self.active_words[w / 64] &= !(1 << (w % 64));
+        }
+    }
+
     /// Mark word `w` of the active bitmap in its summary word (scanned by the work phase).
     fn mark_word(&mut self, w: usize) {
         self.active_words[w / 64] |= 1 << (w % 64);
@@ -621,13 +630,12 @@ impl Engine {
     // ----- the work phase --------------------------------------------------------------------
 
     /// Fill `stepping` with the agents to step this tick, in index order: those marked active
-    /// whose queue is not empty and who are present. The others are unmarked until work comes
-    /// to them again. When the last tick stepped many agents, the bitmap is scanned in
+    /// (whose queues hold work) who are present. The absent are unmarked until they come
+    /// back. When the last tick stepped many agents, the bitmap is scanned in
     /// parallel pieces of whole summary words (each its own agents, bitmap words and list),
     /// the lists joined in piece order: the same list either way.
     fn collect_stepping(&mut self) {
         let absent = (self.away > 0).then_some(&self.absent_for[..]);
-        let load_ahead = self.load_ahead;
         if self.stepping.len() < self.parallel_min || self.active_words.len() < 2 {
             self.stepping.clear();
             collect_words(
@@ -635,7 +643,6 @@ impl Engine {
                 &mut self.active,
                 &self.agents,
                 absent,
-                load_ahead,
                 &mut self.stepping,
             );
             return;
@@ -654,7 +661,7 @@ impl Engine {
             .for_each(|(k, (((summaries, active), states), out))| {
                 let absent = absent.map(|a| &a[k * agents..]);
                 out.clear();
-                collect_words(summaries, active, states, absent, load_ahead, out);
+                collect_words(summaries, active, states, absent, out);
                 let base = (k * agents) as u32;
                 out.iter_mut().for_each(|a| *a += base);
             });
@@ -692,43 +699,45 @@ impl Engine {
             effects,
         );
         self.agents = agents;
+        // Unmark the agents left with nothing to do, before any effect gives them work again:
+        // every agent marked is then one with work or one away, and the next tick's scan reads
+        // no agent's record.
+        for out in &mut effects[..chunks] {
+            for &a in &out.idle {
+                self.deactivate(a);
+            }
+            out.idle.clear();
+        }
         chunks
     }
 }
 
 /// Append to `out` the agents marked in `active` (summarised by `summaries`, the first
-/// agent's index 0) whose queue is not empty and who are present (`absent`: whether each is
-/// held away, when any is), in index order; unmark the others, and clear a summary bit whose
-/// word empties.
+/// agent's index 0) who are present (`absent`: whether each is held away, when any is), in
+/// index order; unmark the others, and clear a summary bit whose word empties. An agent
+/// stays marked only while its queue holds work (work comes with a mark, and the work phase
+/// and rerouting unmark the agents whose queues they empty), so the scan reads no agent's
+/// record.
 fn collect_words(
     summaries: &mut [u64],
     active: &mut [u64],
     agents: &[AgentState],
     absent: Option<&[u16]>,
-    load_ahead: bool,
     out: &mut Vec<u32>,
 ) {
     for (i, summary) in summaries.iter_mut().enumerate() {
         let mut s = *summary;
-        if load_ahead && s != 0 {
-            // The first word's agents; each word's loads then start one word ahead.
-            prefetch_word(agents, active, i * 64 + s.trailing_zeros() as usize);
-        }
         while s != 0 {
             let w = i * 64 + s.trailing_zeros() as usize;
             s &= s - 1;
             let mut bits = active[w];
-            if load_ahead && s != 0 {
-                // Every agent of the next word is read after this word's: start their loads
-                // now, so they overlap with this word's.
-                prefetch_word(agents, active, i * 64 + s.trailing_zeros() as usize);
-            }
             let mut keep = 0u64;
             while bits != 0 {
                 let b = bits.trailing_zeros();
                 bits &= bits - 1;
                 let a = w * 64 + b as usize;
-                if !agents[a].is_idle() && absent.is_none_or(|away| away[a] == 0) {
+                debug_assert!(!agents[a].is_idle(), "agent {a} marked with nothing to do");
+                if absent.is_none_or(|away| away[a] == 0) {
                     keep |= 1 << b;
                     out.push(a as u32);
                 }
@@ -738,16 +747,6 @@ fn collect_words(
                 *summary &= !(1 << (w % 64));
             }
         }
-    }
-}
-
-/// Start loading the records of the agents marked in word `w` of the `active` bitmap.
-#[inline(always)]
-fn prefetch_word(agents: &[AgentState], active: &[u64], w: usize) {
-    let mut bits = active[w];
-    while bits != 0 {
-        prefetch(agents, w * 64 + bits.trailing_zeros() as usize);
-        bits &= bits - 1;
     }
 }
 
@@ -772,7 +771,11 @@ fn step_all(
             if load_ahead {
                 prefetch::ahead_of_step(snapshot, active, i, agents, 0);
             }
-            step::step_agent(snapshot, a, &mut agents[a as usize], out);
+            let st = &mut agents[a as usize];
+            step::step_agent(snapshot, a, st, out);
+            if st.is_idle() {
+                out.idle.push(a);
+            }
         }
         return 1;
     }
@@ -801,7 +804,11 @@ fn step_all(
                 if load_ahead {
                     prefetch::ahead_of_step(snapshot, ids, i, states, base);
                 }
-                step::step_agent(snapshot, a, &mut states[a as usize - base], out);
+                let st = &mut states[a as usize - base];
+                step::step_agent(snapshot, a, st, out);
+                if st.is_idle() {
+                    out.idle.push(a);
+                }
             }
         });
     chunks

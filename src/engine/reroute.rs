@@ -68,6 +68,7 @@ impl Engine {
         self.flush();
         for &a in &who {
             let items = self.queues.drain(a, &mut self.agents[a as usize]);
+            self.deactivate(a);
             for item in items {
                 match item {
                     Item::Decision(d) => {

@@ -172,6 +172,9 @@ pub struct StepOut {
     pub counts: Counted,
     /// The units a decision reaches (scratch).
     pub units: Vec<u32>,
+    /// The agents whose queue the chunk's steps emptied, in agent order (unmarked in the
+    /// active bitmap once the work phase ends).
+    pub idle: Vec<u32>,
 }
 
 impl StepOut {
@@ -184,6 +187,7 @@ impl StepOut {
             reworks: Vec::new(),
             counts: Counted::default(),
             units: Vec::new(),
+            idle: Vec::new(),
         }
     }
 }

@@ -275,3 +275,86 @@ fn a_team_s_kept_best_neighbouring_lead_is_the_one_worked_out_through_shocks() {
         }
     }
 }
+
+#[test]
+fn an_agent_is_marked_active_exactly_while_it_has_work_and_is_present() {
+    use crate::scenario::LossTarget;
+    // The work phase's scan reads only the bitmap: an agent marked must have work, and one
+    // with work who is present must be marked (or it would never be stepped). Absences and a
+    // loss reroute work around agents, emptying their queues, and bring them back. Checked as
+    // each tick ends; within a tick, the scan's debug assertion checks every agent it meets
+    // (an absence rerouted from its first tick empties queues just before the scan).
+    let mut s = ranged();
+    s.shocks = vec![
+        shock(
+            "absence",
+            40,
+            Some(60),
+            ShockKind::Absence {
+                fraction: 0.3,
+                reroute_after: Some(10),
+            },
+        ),
+        shock(
+            "rerouted at once",
+            60,
+            Some(20),
+            ShockKind::Absence {
+                fraction: 0.2,
+                reroute_after: Some(0),
+            },
+        ),
+        shock(
+            "frozen",
+            70,
+            Some(30),
+            ShockKind::Absence {
+                fraction: 0.2,
+                reroute_after: None,
+            },
+        ),
+        shock(
+            "loss",
+            120,
+            None,
+            ShockKind::Loss {
+                target: LossTarget::Top,
+                reroute_after: Some(5),
+            },
+        ),
+    ];
+    for org in 0..s.orgs.len() {
+        for parallel in [usize::MAX, 1] {
+            let mut e = Engine::new(&s, org, 0);
+            e.set_parallel_threshold(parallel);
+            e.set_load_ahead(parallel == 1);
+            let mut away_with_work = 0;
+            while !e.finished() {
+                e.step();
+                for a in 0..e.agents.len() {
+                    let marked = e.active[a / 64] & (1 << (a % 64)) != 0;
+                    let work = !e.agents[a].is_idle();
+                    let present = e.absent_for[a] == 0;
+                    assert!(!marked || work, "tick {}: agent {a} marked idle", e.now);
+                    assert!(!work || !present || marked, "tick {}: agent {a}", e.now);
+                    away_with_work += usize::from(work && !present);
+                }
+                for (w, &bits) in e.active.iter().enumerate() {
+                    let summary = e.active_words[w / 64] & (1 << (w % 64)) != 0;
+                    assert_eq!(summary, bits != 0, "tick {}: word {w}", e.now);
+                }
+            }
+            assert!(away_with_work > 0, "org {org}: some frozen queue");
+        }
+    }
+}
+
+/// A tree and teams big enough for several words of the active bitmap, busy enough that
+/// agents go idle and get work again every tick.
+fn ranged() -> Scenario {
+    let tree = OrgSpec::tree("Hierarchy", 6, 4);
+    let teams = OrgSpec::teams("Teams", 40, 6, Network::Ring);
+    let mut s = Scenario::new("ranged", 200, 60.0, vec![tree, teams]);
+    s.work.cross_unit = 0.3;
+    s
+}
