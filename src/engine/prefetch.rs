@@ -58,9 +58,11 @@ pub(super) fn prefetch_popped<T>(slice: &[T], free: &[u32], ahead: usize) {
 }
 
 /// The work phase's loads ahead of the step of agent `ids[i]`, in three stages so each reads
-/// only what an earlier stage loaded: an agent's record `2 × AHEAD` places ahead, its queue's
-/// first node `AHEAD` ahead, and the decision in that node and the agent's competence
-/// `AHEAD / 2` ahead. `states[a - base]` is agent `a`'s record.
+/// only what an earlier stage loaded: an agent's record and competence (and in teams its
+/// team's lead and best neighbouring lead) `2 × AHEAD` places ahead, its queue's first node
+/// `AHEAD` ahead, and the decision in that node (and in teams the best neighbouring lead's
+/// competence) `AHEAD / 2` ahead. The first call of a tick (`i == 0`) also starts the first
+/// stage for the agents before `2 × AHEAD`. `states[a - base]` is agent `a`'s record.
 #[inline(always)]
 pub(super) fn ahead_of_step(
     ctx: &Snapshot,
@@ -69,22 +71,29 @@ pub(super) fn ahead_of_step(
     states: &[AgentState],
     base: usize,
 ) {
-    if let Some(&a) = ids.get(i + 2 * AHEAD) {
-        prefetch(states, a as usize - base);
-    }
-    // An empty queue's head is `NONE`, out of range: nothing is loaded.
     let routing = &ctx.routing;
     let teams = !routing.lead.is_empty();
-    if let Some(&a) = ids.get(i + AHEAD)
-        && let Some(st) = states.get(a as usize - base)
-    {
-        prefetch(ctx.queues.nodes_of(a), st.head() as usize);
+    let first = |a: u32| {
+        prefetch(states, a as usize - base);
+        prefetch(routing.competence, a as usize);
         if teams {
             // Whom the agent would refer to: its team's lead, and the lead's best neighbour.
             let team = routing.shape.team_of(a) as usize;
             prefetch(routing.lead, team);
             prefetch(routing.best_neighbour, team);
         }
+    };
+    if i == 0 {
+        ids.iter().take(2 * AHEAD).for_each(|&a| first(a));
+    }
+    if let Some(&a) = ids.get(i + 2 * AHEAD) {
+        first(a);
+    }
+    // An empty queue's head is `NONE`, out of range: nothing is loaded.
+    if let Some(&a) = ids.get(i + AHEAD)
+        && let Some(st) = states.get(a as usize - base)
+    {
+        prefetch(ctx.queues.nodes_of(a), st.head() as usize);
     }
     if let Some(&a) = ids.get(i + AHEAD / 2)
         && let Some(st) = states.get(a as usize - base)
@@ -92,7 +101,6 @@ pub(super) fn ahead_of_step(
         && let Item::Decision(d) = node.item
     {
         prefetch(ctx.decisions, d as usize);
-        prefetch(routing.competence, a as usize);
         if teams
             && let Some(&best) = routing
                 .best_neighbour
