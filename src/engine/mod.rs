@@ -102,7 +102,9 @@ pub struct Engine {
     /// Teams whose members do not learn: each team's best neighbouring lead, chosen again with
     /// the leads ([`crate::model::routing::Routing::best_neighbour`]); empty otherwise.
     best_neighbour: Vec<u32>,
-    /// Agents that may have work, as a bitmap by agent index: bit `a % 64` of word `a / 64`.
+    /// Agents with work, as a bitmap by agent index: bit `a % 64` of word `a / 64` (set when
+    /// work comes, cleared when a step or rerouting empties the queue, or by the scan while
+    /// the agent is away).
     active: Vec<u64>,
     /// Bit `w % 64` of word `w / 64` is set when `active[w]` is not zero, so a tick scans only
     /// the words that hold agents with work.
@@ -700,8 +702,7 @@ impl Engine {
         );
         self.agents = agents;
         // Unmark the agents left with nothing to do, before any effect gives them work again:
-        // every agent marked is then one with work or one away, and the next tick's scan reads
-        // no agent's record.
+        // every agent marked then has work, and the next tick's scan reads no agent's record.
         for out in &mut effects[..chunks] {
             for &a in &out.idle {
                 self.deactivate(a);
