@@ -98,7 +98,7 @@ impl Engine {
             &mut self.competence[by as usize],
             self.org.learning,
         );
-        if self.org.learning > 0.0 && !self.shape.is_tree() {
+        if self.leads_follow_decisions() {
             self.refresh_lead(self.shape.team_of(by));
         }
         self.consult_or_finalise(d, by);

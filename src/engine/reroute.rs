@@ -38,10 +38,17 @@ impl Engine {
             self.lead = (0..shape.units)
                 .map(|t| routing::team_lead(shape.team_members(t), competence, rerouted_for))
                 .collect();
-            if self.org.learning == 0.0 {
+            if !self.leads_follow_decisions() {
                 self.best_neighbour = routing::best_neighbour_leads(shape, &self.lead, competence);
             }
         }
+    }
+
+    /// Teams whose members learn: each decision taken changes a member's competence, so the
+    /// team's lead is chosen again after it ([`Engine::refresh_lead`]), and no best
+    /// neighbouring lead is kept.
+    pub(super) fn leads_follow_decisions(&self) -> bool {
+        !self.shape.is_tree() && self.org.learning > 0.0
     }
 
     /// Choose team `team`'s lead again after one member's competence changed.

@@ -41,7 +41,7 @@ impl Engine {
     /// Whether the effects of a work phase in chunks are resolved in parallel: everywhere but
     /// in teams whose members learn (their leads change with each decision taken).
     pub(super) fn resolves_in_parallel(&self) -> bool {
-        self.shape.is_tree() || self.org.learning == 0.0
+        !self.leads_follow_decisions()
     }
 
     /// Resolve the effects of the work phase's chunks in parallel (`chunks`: those it filled,
