@@ -585,6 +585,7 @@ impl Engine {
     }
 
     /// Add `item` to the back of `to`'s queue; in a big org, at the next [`Engine::flush`].
+    #[inline]
     fn push(&mut self, to: u32, item: Item) {
         if self.queues.defers() {
             self.queues.defer(to, item);

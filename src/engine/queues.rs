@@ -46,6 +46,7 @@ struct Pool {
 
 impl Pool {
     /// Link `item` in at the back of `st`'s queue.
+    #[inline]
     fn push(&mut self, st: &mut AgentState, item: Item) {
         let node = Node { item, next: NONE };
         let n = match self.free.pop() {

@@ -24,10 +24,7 @@ enum Sampler {
     Fixed(f64),
     Uniform(f64, f64),
     /// Beta(`k`, `n + 1 - k`): the `k`-th smallest of `n` uniform numbers.
-    OrderStatistic {
-        k: usize,
-        n: usize,
-    },
+    OrderStatistic(OrderStatistic),
     Beta(Beta<f64>),
     Gamma(Gamma<f64>),
     Exp(Exp<f64>),
@@ -43,7 +40,7 @@ impl Sampler {
             Dist::Fixed(x) => Sampler::Fixed(x),
             Dist::Uniform([a, b]) => Sampler::Uniform(a, b),
             Dist::Beta([a, b]) => match order_statistic(a, b) {
-                Some((k, n)) => Sampler::OrderStatistic { k, n },
+                Some((k, n)) => Sampler::OrderStatistic(OrderStatistic::new(k, n)),
                 None => Beta::new(a, b).map(Sampler::Beta).unwrap_or(fallback),
             },
             Dist::Gamma([k, s]) => Gamma::new(k, s).map(Sampler::Gamma).unwrap_or(fallback),
@@ -54,11 +51,14 @@ impl Sampler {
         }
     }
 
+    /// One draw. Inlined where a decision's attributes are drawn, so a fixed or uniform
+    /// attribute costs no call; the other distributions are called directly.
+    #[inline]
     fn sample(&self, g: &mut Draws) -> f64 {
         match self {
             Sampler::Fixed(x) => *x,
             Sampler::Uniform(a, b) => a + (b - a) * g.unit(),
-            Sampler::OrderStatistic { k, n } => kth_smallest(g, *k, *n),
+            Sampler::OrderStatistic(o) => o.draw(g),
             Sampler::Beta(d) => d.sample(g),
             Sampler::Gamma(d) => d.sample(g),
             Sampler::Exp(d) => d.sample(g),
@@ -86,28 +86,43 @@ fn order_statistic(a: f64, b: f64) -> Option<(usize, usize)> {
 ///
 /// It is also the `(n + 1 - k)`-th largest, so only the `min(k, n + 1 - k)` (at most 8) most
 /// extreme numbers on the nearer side are kept, in order. The largest are kept as the smallest
-/// of the complements `M - x`, and the answer turned back exactly.
-fn kth_smallest(g: &mut Draws, k: usize, n: usize) -> f64 {
-    const M: u64 = (1 << 53) - 1;
-    let from_top = n + 1 - k;
-    let (flip, rank) = if from_top < k { (M, from_top) } else { (0, k) };
-    let x = match rank {
-        1 => least::<1>(g, n, flip),
-        2 => least::<2>(g, n, flip),
-        3 => least::<3>(g, n, flip),
-        4 => least::<4>(g, n, flip),
-        5 => least::<5>(g, n, flip),
-        6 => least::<6>(g, n, flip),
-        7 => least::<7>(g, n, flip),
-        _ => least::<8>(g, n, flip),
-    };
-    rng::to_unit(x ^ flip)
+/// of the complements `M - x`, and the answer turned back exactly. Which side, and the
+/// function that keeps that many, are chosen once, when the sampler is built.
+#[derive(Debug, Clone, Copy)]
+struct OrderStatistic {
+    n: usize,
+    flip: u64,
+    least: fn(&mut Draws, usize, u64) -> u64,
+}
+
+impl OrderStatistic {
+    fn new(k: usize, n: usize) -> OrderStatistic {
+        const M: u64 = (1 << 53) - 1;
+        let from_top = n + 1 - k;
+        let (flip, rank) = if from_top < k { (M, from_top) } else { (0, k) };
+        let least = match rank {
+            1 => least::<1>,
+            2 => least::<2>,
+            3 => least::<3>,
+            4 => least::<4>,
+            5 => least::<5>,
+            6 => least::<6>,
+            7 => least::<7>,
+            _ => least::<8>,
+        };
+        OrderStatistic { n, flip, least }
+    }
+
+    #[inline]
+    fn draw(&self, g: &mut Draws) -> f64 {
+        rng::to_unit((self.least)(g, self.n, self.flip) ^ self.flip)
+    }
 }
 
 /// The `R`-th smallest of `n` numbers `(bits >> 11) ^ flip`: the `R` smallest so far are kept
 /// in order, and each new number is passed down them by compare-and-swap, with no branch to
 /// mispredict.
-#[inline]
+#[inline(never)]
 fn least<const R: usize>(g: &mut Draws, n: usize, flip: u64) -> u64 {
     let mut kept = [u64::MAX; R];
     for _ in 0..n {
@@ -341,7 +356,7 @@ mod tests {
                     };
                     sorted.sort_unstable();
                     let mut g = Draws::new(key);
-                    let x = kth_smallest(&mut g, k, n);
+                    let x = OrderStatistic::new(k, n).draw(&mut g);
                     assert_eq!(x, rng::to_unit(sorted[k - 1]), "k = {k}, n = {n}");
                     // It used exactly n draws of the stream.
                     let mut after = Draws::new(key);
@@ -369,7 +384,7 @@ mod tests {
         ] {
             let sampler = Sampler::new(Dist::Beta([a, b]));
             assert_eq!(
-                matches!(sampler, Sampler::OrderStatistic { .. }),
+                matches!(sampler, Sampler::OrderStatistic(_)),
                 exact_order,
                 "Beta({a}, {b})"
             );
