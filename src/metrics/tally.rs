@@ -98,6 +98,8 @@ pub struct Tally {
     taken_at: Vec<(u32, Vec<u64>)>,
 
     series: Vec<TickRecord>,
+    /// Reused room for counting a tick's latencies by value ([`nth_smallest`]).
+    counts: Vec<u32>,
 }
 
 /// Some agents' counts of the decisions each took since the warm-up ended (as in the tally),
@@ -199,6 +201,30 @@ impl Counted {
     }
 }
 
+/// The `k`-th smallest (from 0) of `values`, all below `bound`, with `counts` as room. When
+/// the values span little more than their number (a tick's latencies, in ticks, nearly always
+/// do), they are counted by value and the counts walked to rank `k`: one pass, where a
+/// selection moves them about several times. Otherwise they are selected in place (and
+/// reordered). The same value either way. `k` is below the number of values.
+fn nth_smallest(values: &mut [u32], bound: usize, k: usize, counts: &mut Vec<u32>) -> u32 {
+    if bound > 4 * values.len() + 64 {
+        return *values.select_nth_unstable(k).1;
+    }
+    counts.clear();
+    counts.resize(bound, 0);
+    for &v in values.iter() {
+        counts[v as usize] += 1;
+    }
+    let mut below = 0;
+    for (v, &c) in (0..).zip(counts.iter()) {
+        below += c as usize;
+        if below > k {
+            return v;
+        }
+    }
+    unreachable!("the counts add up to more than k")
+}
+
 impl Tally {
     /// A tally for org `org` of `scenario`, replicate `replicate`, whose agents start with
     /// `competence` (by agent index).
@@ -235,6 +261,7 @@ impl Tally {
             taken: Vec::new(),
             taken_at: Vec::new(),
             series: Vec::with_capacity(ticks as usize),
+            counts: Vec::new(),
         };
         let competence0 = level_means(competence, &shape.level, levels);
         for name in [WINDOW_ALL, WINDOW_STEADY] {
@@ -460,13 +487,15 @@ impl Tally {
     pub fn end_tick(&mut self, record: &mut TickRecord) {
         let tick = &mut self.tick;
         let n = tick.latencies.len();
+        let (sum, longest) = tick.latencies.iter().fold((0u64, 0usize), |(s, m), &l| {
+            (s + l as u64, m.max(l as usize + 1))
+        });
         if n > 0 {
-            let sum: u64 = tick.latencies.iter().map(|&l| l as u64).sum();
             record.latency_mean = Some(sum as f64 / n as f64);
             // Nearest rank, as for the summary percentiles: the value a sort would put at that
             // rank, found without sorting.
             let rank = ((0.95 * n as f64).ceil() as usize).clamp(1, n);
-            let (_, &mut p95, _) = tick.latencies.select_nth_unstable(rank - 1);
+            let p95 = nth_smallest(&mut tick.latencies, longest, rank - 1, &mut self.counts);
             record.latency_p95 = Some(p95 as f64);
             record.good_rate = Some(tick.good as f64 / n as f64);
         }
@@ -477,7 +506,6 @@ impl Tally {
             0.0
         };
         let decided = tick.decided_total();
-        let longest = tick.latencies.iter().max().map_or(0, |&l| l as usize + 1);
         for &i in &self.active {
             let a = &mut self.windows[i].acc;
             a.window_ticks += 1;
@@ -635,6 +663,32 @@ mod tests {
             .zip(&n)
             .map(|(s, &k)| if k > 0 { s / k as f64 } else { 0.0 })
             .collect()
+    }
+
+    #[test]
+    fn the_nth_smallest_latency_is_the_value_a_sort_puts_there_by_either_method() {
+        // Spans narrow enough to count (one value, ties, a long tail within the bound) and too
+        // wide (one latency far out), every rank of each.
+        let mut g = crate::model::rng::Draws::new(5);
+        let mut counts = Vec::new();
+        for (n, span) in [
+            (1, 1),
+            (7, 3),
+            (100, 40),
+            (100, 460),
+            (50, 100_000),
+            (300, 2),
+        ] {
+            let values: Vec<u32> = (0..n).map(|_| (g.bits() % span) as u32).collect();
+            let bound = values.iter().max().map_or(0, |&v| v as usize + 1);
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            for (k, &expected) in sorted.iter().enumerate() {
+                let mut v = values.clone();
+                let nth = nth_smallest(&mut v, bound, k, &mut counts);
+                assert_eq!(nth, expected, "n {n}, span {span}, rank {k}");
+            }
+        }
     }
 
     #[test]
