@@ -71,6 +71,7 @@ pub struct Engine {
     quality: Quality,
     /// The value of an executed decision, its decay factors computed once.
     valuer: rules::Valuer,
+    fidelity: rules::Fidelity,
     seed: u64,
     replicate: u32,
     /// The run's keyed draws, `(seed, replicate)` mixed once.
@@ -188,6 +189,7 @@ impl Engine {
                 scenario.quality.bad_penalty,
                 scenario.scenario.ticks,
             ),
+            fidelity: rules::Fidelity::new(scenario.quality.filter_loss),
             seed,
             replicate,
             keys: RunKeys::new(seed, replicate),
@@ -585,7 +587,7 @@ impl Engine {
     }
 
     /// Add `item` to the back of `to`'s queue; in a big org, at the next [`Engine::flush`].
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, to: u32, item: Item) {
         if self.queues.defers() {
             self.queues.defer(to, item);

@@ -6,7 +6,7 @@ use super::Engine;
 use super::in_flight::{Consults, Decision, Message, Stage};
 use super::step::Effect;
 use crate::model::rng::{self, Purpose, RunKeys};
-use crate::model::rules::{self, Valuer};
+use crate::model::rules::{self, Fidelity, Valuer};
 use crate::model::structure::{NONE, Shape};
 use crate::model::work_stream::{NewDecision, WorkStream};
 use crate::scenario::{CrossUnitMode, Quality};
@@ -179,6 +179,7 @@ impl Engine {
             delay_vertical: self.delay_vertical,
             delay_lateral: self.delay_lateral,
             valuer: &self.valuer,
+            fidelity: &self.fidelity,
             stream: &self.stream,
             now: self.now,
         }
@@ -255,6 +256,7 @@ pub(super) struct Verdicts<'a> {
     delay_vertical: u32,
     delay_lateral: u32,
     valuer: &'a Valuer,
+    fidelity: &'a Fidelity,
     pub(super) stream: &'a WorkStream,
     now: u32,
 }
@@ -267,7 +269,7 @@ impl Verdicts<'_> {
         let shape = self.shape;
         let level = dec.decider_level;
         let climbed = rules::levels_climbed(shape, level, dec.hops_vertical, dec.hops_lateral);
-        let fidelity = rules::fidelity(self.quality.filter_loss, climbed, unheard);
+        let fidelity = self.fidelity.of(climbed, unheard);
         let at_top = rules::at_top(shape, dec.decider, level, self.acting_top);
         let good = rules::is_good(
             rng::uniform(self.keys.about(dec.key, Purpose::Quality)),

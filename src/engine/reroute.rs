@@ -93,7 +93,7 @@ impl Engine {
 
     /// Put decision `d` in `to`'s queue, or in the queue of whoever takes `to`'s rerouted work;
     /// the hops around count for the way down.
-    #[inline]
+    #[inline(always)]
     pub(super) fn enqueue_decision(&mut self, to: u32, d: u32) {
         let (to, hops) = self.routing().destination(to);
         let dec = &mut self.decisions[d as usize];

@@ -151,6 +151,39 @@ pub fn fidelity(filter_loss: f64, levels: u32, unheard: f64) -> f64 {
     (1.0 - filter_loss).powi(levels as i32) * (1.0 - unheard).clamp(0.0, 1.0)
 }
 
+/// Levels climbed whose `(1 - filter_loss)^levels` a [`Fidelity`] keeps (longer climbs, only
+/// in teams, are computed).
+const KEPT_LEVELS: u32 = 64;
+
+/// [`fidelity`] with `(1 - filter_loss)^levels` computed once for the climbs a run meets: the
+/// same numbers, bit for bit, without a `powi` per decision taken.
+#[derive(Debug, Clone)]
+pub struct Fidelity {
+    filter_loss: f64,
+    /// `kept[l]` is `(1 - filter_loss)^l`.
+    kept: Vec<f64>,
+}
+
+impl Fidelity {
+    pub fn new(filter_loss: f64) -> Fidelity {
+        Fidelity {
+            filter_loss,
+            kept: (0..KEPT_LEVELS)
+                .map(|l| (1.0 - filter_loss).powi(l as i32))
+                .collect(),
+        }
+    }
+
+    /// [`fidelity`]`(filter_loss, levels, unheard)`.
+    #[inline]
+    pub fn of(&self, levels: u32, unheard: f64) -> f64 {
+        match self.kept.get(levels as usize) {
+            Some(&kept) => kept * (1.0 - unheard).clamp(0.0, 1.0),
+            None => fidelity(self.filter_loss, levels, unheard),
+        }
+    }
+}
+
 /// Probability that a decision is good:
 /// `fidelity * sigmoid((competence - complexity) / sharpness)`, times `alignment` when taken
 /// below the top.
@@ -215,11 +248,14 @@ fn settled_by_bounds(
         return Some(false);
     }
     let y = x.abs();
-    let t = 1.0 + y * (1.0 + y * (0.5 + y / 6.0));
+    let t = 1.0 + y * (1.0 + y * (0.5 + y * (1.0 / 6.0)));
+    // The bounds compared multiplied through by `t + 1 > 0`, without a division's wait: the
+    // roundings differ by a few units in the last place, far inside `CLEAR`.
+    let scaled = u * (t + 1.0);
     if x >= 0.0 {
-        (u < fidelity * (t / (t + 1.0)) * a * (1.0 - CLEAR)).then_some(true)
+        (scaled < fidelity * t * a * (1.0 - CLEAR)).then_some(true)
     } else {
-        (u >= fidelity * (1.0 / (1.0 + t)) * a * (1.0 + CLEAR)).then_some(false)
+        (scaled >= fidelity * a * (1.0 + CLEAR)).then_some(false)
     }
 }
 
@@ -305,6 +341,26 @@ mod tests {
     use super::*;
     use crate::model::structure::NONE;
     use crate::scenario::{Network, OrgSpec};
+
+    #[test]
+    fn fidelity_kept_by_levels_is_the_computed_one_bit_for_bit() {
+        let mut g = crate::model::rng::Draws::new(9);
+        for filter_loss in [0.0, 0.05, 0.3, g.unit(), g.unit(), 1.0] {
+            let kept = Fidelity::new(filter_loss);
+            // Kept climbs and longer ones, nothing unheard, some, all and more than all.
+            for levels in (0..KEPT_LEVELS + 5).chain([200, 60_000]) {
+                for unheard in [0.0, g.unit(), 1.0, 1.5] {
+                    let want = fidelity(filter_loss, levels, unheard);
+                    let got = kept.of(levels, unheard);
+                    assert_eq!(
+                        got.to_bits(),
+                        want.to_bits(),
+                        "filter loss {filter_loss}, {levels} levels, unheard {unheard}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn is_good_answers_as_the_draw_against_p_good_bit_for_bit() {

@@ -52,19 +52,26 @@ impl Sampler {
     }
 
     /// One draw. Inlined where a decision's attributes are drawn, so a fixed or uniform
-    /// attribute costs no call; the other distributions are called directly.
+    /// attribute costs no call and an order statistic one; each of the other distributions is
+    /// drawn by a function of its own, which keeps its registers and code out of the others'.
     #[inline]
     fn sample(&self, g: &mut Draws) -> f64 {
         match self {
             Sampler::Fixed(x) => *x,
             Sampler::Uniform(a, b) => a + (b - a) * g.unit(),
             Sampler::OrderStatistic(o) => o.draw(g),
-            Sampler::Beta(d) => d.sample(g),
-            Sampler::Gamma(d) => d.sample(g),
-            Sampler::Exp(d) => d.sample(g),
-            Sampler::LogNormal(d) => d.sample(g),
+            Sampler::Beta(d) => apart(d, g),
+            Sampler::Gamma(d) => apart(d, g),
+            Sampler::Exp(d) => apart(d, g),
+            Sampler::LogNormal(d) => apart(d, g),
         }
     }
+}
+
+/// A draw of `d`, in a function of its own for each distribution.
+#[inline(never)]
+fn apart(d: &impl Distribution<f64>, g: &mut Draws) -> f64 {
+    d.sample(g)
 }
 
 /// Most uniform numbers a Beta draw takes as an order statistic.
