@@ -285,8 +285,13 @@ fn extend(
                 draw(i as u64).unwrap_or_else(|| unreachable!("only a thinning surge skips"))
             }));
         }
-    } else {
+    } else if thins {
         out.extend((0..n).filter_map(draw));
+    } else {
+        // Of known length, as above: room is made once and each draw written in its place.
+        out.extend(
+            (0..n).map(|i| draw(i).unwrap_or_else(|| unreachable!("only a thinning surge skips"))),
+        );
     }
 }
 
