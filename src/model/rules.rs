@@ -148,7 +148,13 @@ pub fn sigmoid(x: f64) -> f64 {
 /// Information kept after climbing `levels` levels and missing `unheard` of the reach:
 /// `(1 - filter_loss)^levels * (1 - unheard)`.
 pub fn fidelity(filter_loss: f64, levels: u32, unheard: f64) -> f64 {
-    (1.0 - filter_loss).powi(levels as i32) * (1.0 - unheard).clamp(0.0, 1.0)
+    (1.0 - filter_loss).powi(levels as i32) * heard(unheard)
+}
+
+/// The share of a decision's reach heard from, `unheard` missing: `(1 - unheard)` within [0, 1].
+#[inline]
+fn heard(unheard: f64) -> f64 {
+    (1.0 - unheard).clamp(0.0, 1.0)
 }
 
 /// Levels climbed whose `(1 - filter_loss)^levels` a [`Fidelity`] keeps (longer climbs, only
@@ -178,7 +184,7 @@ impl Fidelity {
     #[inline]
     pub fn of(&self, levels: u32, unheard: f64) -> f64 {
         match self.kept.get(levels as usize) {
-            Some(&kept) => kept * (1.0 - unheard).clamp(0.0, 1.0),
+            Some(&kept) => kept * heard(unheard),
             None => fidelity(self.filter_loss, levels, unheard),
         }
     }

@@ -274,24 +274,21 @@ fn extend(
     thins: bool,
     draw: impl Fn(u64) -> Option<NewDecision> + Sync + Send,
 ) {
+    // Every draw kept (no thinning): an extend of known length makes room once and writes
+    // each in its place, where one of unknown length grows (or, in parallel, collects pieces
+    // and then copies them in).
+    let kept = |i: u64| draw(i).unwrap_or_else(|| unreachable!("only a thinning surge skips"));
     if n >= PARALLEL_ARRIVALS {
         use rayon::prelude::*;
         if thins {
-            out.par_extend((0..n).into_par_iter().filter_map(draw));
+            out.par_extend((0..n).into_par_iter().filter_map(&draw));
         } else {
-            // Every draw is kept: an extend of known length writes each in its place, where
-            // one of unknown length collects pieces and then copies them in.
-            out.par_extend((0..n as usize).into_par_iter().map(|i| {
-                draw(i as u64).unwrap_or_else(|| unreachable!("only a thinning surge skips"))
-            }));
+            out.par_extend((0..n as usize).into_par_iter().map(|i| kept(i as u64)));
         }
     } else if thins {
-        out.extend((0..n).filter_map(draw));
+        out.extend((0..n).filter_map(&draw));
     } else {
-        // Of known length, as above: room is made once and each draw written in its place.
-        out.extend(
-            (0..n).map(|i| draw(i).unwrap_or_else(|| unreachable!("only a thinning surge skips"))),
-        );
+        out.extend((0..n).map(kept));
     }
 }
 
