@@ -214,6 +214,7 @@ impl Engine {
     }
 
     /// The decision reaches the frontline agent where it arose and takes effect.
+    #[inline(always)]
     pub(super) fn execute(&mut self, d: u32) {
         let (latency, value, rework) = self.verdicts().outcome(&self.decisions[d as usize]);
         let dec = &mut self.decisions[d as usize];

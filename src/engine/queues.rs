@@ -177,6 +177,7 @@ impl Queues {
 
     /// Add `item` at the back of agent `to`'s queue (`st`, its record), now; only while
     /// pushes are not deferred.
+    #[inline]
     pub fn push_now(&mut self, to: u32, st: &mut AgentState, item: Item) {
         debug_assert!(!self.defers());
         self.pushed += 1;
