@@ -94,7 +94,8 @@ fn order_statistic(a: f64, b: f64) -> Option<(usize, usize)> {
 /// It is also the `(n + 1 - k)`-th largest, so only the `min(k, n + 1 - k)` (at most 8) most
 /// extreme numbers on the nearer side are kept, in order. The largest are kept as the smallest
 /// of the complements `M - x`, and the answer turned back exactly. Which side, and the
-/// function that keeps that many, are chosen once, when the sampler is built.
+/// function that keeps that many (its loop unrolled when `n <= 8`), are chosen once, when the
+/// sampler is built.
 #[derive(Debug, Clone, Copy)]
 struct OrderStatistic {
     n: usize,
@@ -107,16 +108,7 @@ impl OrderStatistic {
         const M: u64 = (1 << 53) - 1;
         let from_top = n + 1 - k;
         let (flip, rank) = if from_top < k { (M, from_top) } else { (0, k) };
-        let least = match rank {
-            1 => least::<1>,
-            2 => least::<2>,
-            3 => least::<3>,
-            4 => least::<4>,
-            5 => least::<5>,
-            6 => least::<6>,
-            7 => least::<7>,
-            _ => least::<8>,
-        };
+        let least = least_for(rank, n);
         OrderStatistic { n, flip, least }
     }
 
@@ -128,9 +120,10 @@ impl OrderStatistic {
 
 /// The `R`-th smallest of `n` numbers `(bits >> 11) ^ flip`: the `R` smallest so far are kept
 /// in order, and each new number is passed down them by compare-and-swap, with no branch to
-/// mispredict.
+/// mispredict. `N`, when not 0, is `n` known when compiling, so the loop is unrolled.
 #[inline(never)]
-fn least<const R: usize>(g: &mut Draws, n: usize, flip: u64) -> u64 {
+fn least<const R: usize, const N: usize>(g: &mut Draws, n: usize, flip: u64) -> u64 {
+    let n = if N == 0 { n } else { N };
     let mut kept = [u64::MAX; R];
     for _ in 0..n {
         let mut x = (g.bits() >> 11) ^ flip;
@@ -141,6 +134,41 @@ fn least<const R: usize>(g: &mut Draws, n: usize, flip: u64) -> u64 {
         }
     }
     kept[R - 1]
+}
+
+/// The function keeping the `rank` smallest of `n` numbers: unrolled for each `n` up to 8
+/// (whose `rank` is at most 4), a loop over `n` beyond.
+fn least_for(rank: usize, n: usize) -> fn(&mut Draws, usize, u64) -> u64 {
+    match (rank, n) {
+        (1, 1) => least::<1, 1>,
+        (1, 2) => least::<1, 2>,
+        (1, 3) => least::<1, 3>,
+        (2, 3) => least::<2, 3>,
+        (1, 4) => least::<1, 4>,
+        (2, 4) => least::<2, 4>,
+        (1, 5) => least::<1, 5>,
+        (2, 5) => least::<2, 5>,
+        (3, 5) => least::<3, 5>,
+        (1, 6) => least::<1, 6>,
+        (2, 6) => least::<2, 6>,
+        (3, 6) => least::<3, 6>,
+        (1, 7) => least::<1, 7>,
+        (2, 7) => least::<2, 7>,
+        (3, 7) => least::<3, 7>,
+        (4, 7) => least::<4, 7>,
+        (1, 8) => least::<1, 8>,
+        (2, 8) => least::<2, 8>,
+        (3, 8) => least::<3, 8>,
+        (4, 8) => least::<4, 8>,
+        (1, _) => least::<1, 0>,
+        (2, _) => least::<2, 0>,
+        (3, _) => least::<3, 0>,
+        (4, _) => least::<4, 0>,
+        (5, _) => least::<5, 0>,
+        (6, _) => least::<6, 0>,
+        (7, _) => least::<7, 0>,
+        _ => least::<8, 0>,
+    }
 }
 
 /// A decision as it arrives, before any org touches it.
