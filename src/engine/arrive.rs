@@ -51,7 +51,6 @@ impl Engine {
                 .zip(slots.par_chunks(per))
                 .zip(to.par_chunks_mut(per))
                 .for_each(|((batch, slots), to)| {
-                    let routing = this.routing();
                     for (i, nd) in batch.iter().enumerate() {
                         if this.load_ahead
                             && let Some(&ahead) = slots.get(i + prefetch::AHEAD)
@@ -59,7 +58,7 @@ impl Engine {
                             arena.ahead(ahead);
                         }
                         let mut record = this.record_of(nd);
-                        let (first, hops) = routing.destination(record.origin);
+                        let (first, hops) = this.destination(record.origin);
                         record.hops_vertical = hops.vertical;
                         record.hops_lateral = hops.lateral;
                         // SAFETY: the slots of a batch are distinct, each in one chunk.

@@ -52,7 +52,7 @@ impl Engine {
                 generation,
                 to,
             } => {
-                let (to, _) = self.routing().destination(to);
+                let (to, _) = self.destination(to);
                 self.push(
                     to,
                     Item::Consult {

@@ -7,7 +7,7 @@
 
 use super::Engine;
 use super::in_flight::{Item, Stage};
-use crate::model::routing::{self, Routing};
+use crate::model::routing::{self, Hops, Routing};
 
 impl Engine {
     /// The routing state now, for the rules of [`crate::model::routing`].
@@ -83,7 +83,7 @@ impl Engine {
                         self.enqueue_decision(a, d);
                     }
                     consult @ Item::Consult { .. } => {
-                        let (to, _) = self.routing().destination(a);
+                        let (to, _) = self.destination(a);
                         self.push(to, consult);
                     }
                 }
@@ -91,11 +91,22 @@ impl Engine {
         }
     }
 
+    /// [`Routing::destination`] of `to`: `to` itself, with no hops, while nobody's work is
+    /// rerouted (the routing is then not put together at all).
+    #[inline(always)]
+    pub(super) fn destination(&self, to: u32) -> (u32, Hops) {
+        if self.rerouted == 0 {
+            (to, Hops::default())
+        } else {
+            self.routing().destination(to)
+        }
+    }
+
     /// Put decision `d` in `to`'s queue, or in the queue of whoever takes `to`'s rerouted work;
     /// the hops around count for the way down.
     #[inline(always)]
     pub(super) fn enqueue_decision(&mut self, to: u32, d: u32) {
-        let (to, hops) = self.routing().destination(to);
+        let (to, hops) = self.destination(to);
         let dec = &mut self.decisions[d as usize];
         dec.hops_vertical += hops.vertical;
         dec.hops_lateral += hops.lateral;
