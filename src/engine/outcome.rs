@@ -91,6 +91,7 @@ impl Engine {
     /// `by`, at `level`, has spent the effort to decide `d`: learn, then consult other units or
     /// finalise.
     pub(super) fn decide(&mut self, d: u32, by: u32, level: u8) {
+        let before = self.competence[by as usize];
         take(
             &mut self.decisions[d as usize],
             by,
@@ -99,7 +100,7 @@ impl Engine {
             self.org.learning,
         );
         if self.leads_follow_decisions() {
-            self.refresh_lead(self.shape.team_of(by));
+            self.lead_after_learning(by, before);
         }
         self.consult_or_finalise(d, by);
     }

@@ -8,6 +8,7 @@
 use super::Engine;
 use super::in_flight::{Item, Stage};
 use crate::model::routing::{self, Hops, Routing};
+use crate::model::structure::NONE;
 
 impl Engine {
     /// The routing state now, for the rules of [`crate::model::routing`].
@@ -45,23 +46,37 @@ impl Engine {
     }
 
     /// Teams whose members learn: each decision taken changes a member's competence, so the
-    /// team's lead is chosen again after it ([`Engine::refresh_lead`]), and no best
+    /// team's lead is chosen again after it ([`Engine::lead_after_learning`]), and no best
     /// neighbouring lead is kept.
     pub(super) fn leads_follow_decisions(&self) -> bool {
         !self.shape.is_tree() && self.org.learning > 0.0
     }
 
-    /// Choose team `team`'s lead again after one member's competence changed.
-    pub(super) fn refresh_lead(&mut self, team: u32) {
-        self.lead[team as usize] = routing::team_lead(
-            self.shape.team_members(team),
-            &self.competence,
-            &self.rerouted_for,
-        );
+    /// Team member `by` has learnt, its competence risen from `before`: its team's lead is
+    /// chosen again. Only `by` changed, so the lead is the old lead or `by`, whichever ranks
+    /// higher; the team is scanned again only if the competence fell or the team had no lead.
+    pub(super) fn lead_after_learning(&mut self, by: u32, before: f64) {
+        let team = self.shape.team_of(by);
+        let lead = self.lead[team as usize];
+        let eligible = self.rerouted_for[by as usize] == 0;
+        let scan = || {
+            routing::team_lead(
+                self.shape.team_members(team),
+                &self.competence,
+                &self.rerouted_for,
+            )
+        };
+        let chosen = if self.competence[by as usize] < before || (lead == NONE && eligible) {
+            scan()
+        } else if eligible && lead != by && routing::ranks_above(&self.competence, by, lead) {
+            by
+        } else {
+            lead
+        };
+        debug_assert_eq!(chosen, scan(), "the lead a scan of the team picks");
+        self.lead[team as usize] = chosen;
     }
 
-    /// Shock `i` reaches its `reroute_after`: work sent to the agents it holds away goes around
-    /// them from now on, and their frozen queues move at once, in agent order, with no delay.
     pub(super) fn reroute(&mut self, i: usize) {
         self.shocks[i].rerouted = true;
         let who: Vec<u32> = self.shocks[i].absent.iter().map(|&(a, _)| a).collect();

@@ -223,38 +223,70 @@ fn every_window_s_competence_gain_is_from_the_agents_competence_at_its_ends() {
     }
 }
 
+/// Twelve teams of four on a ring, all as competent, learning at `learning`, through an
+/// absence, a loss, a shift and a second absence, each rerouted.
+fn shocked_teams(learning: f64) -> Scenario {
+    use crate::scenario::LossTarget;
+    let mut o = OrgSpec::teams("Teams", 12, 4, Network::Ring);
+    o.competence = crate::scenario::PerLevel::All(0.6);
+    o.learning = learning;
+    let mut s = Scenario::new("neighbours", 200, 6.0, vec![o]);
+    s.work.cross_unit = 0.3;
+    s.work.reach = Dist::Fixed(0.2);
+    let away = |fraction| ShockKind::Absence {
+        fraction,
+        reroute_after: Some(3),
+    };
+    let loss = ShockKind::Loss {
+        target: LossTarget::Fraction(0.2),
+        reroute_after: Some(5),
+    };
+    let shift = ShockKind::Shift {
+        complexity_shift: 0.5,
+        competence_drop: 0.3,
+    };
+    s.shocks = vec![
+        shock("absence", 30, Some(50), away(0.3)),
+        shock("loss", 60, Some(60), loss),
+        shock("shift", 100, None, shift),
+        shock("second absence", 140, Some(30), away(0.5)),
+    ];
+    s
+}
+
+#[test]
+fn a_learning_team_s_lead_is_the_one_a_scan_of_the_team_picks() {
+    use crate::model::routing::team_lead;
+    // The lead is chosen again after each decision from the old lead and the member who
+    // learnt, not by scanning the team: it must be the member the scan picks (the most
+    // competent not rerouted, ties to the lowest index) at every tick, through shocks.
+    let s = shocked_teams(0.02);
+    let mut e = Engine::new(&s, 0, 0);
+    let mut changed = 0;
+    let mut last = e.lead.clone();
+    while !e.finished() {
+        e.step();
+        let scanned: Vec<u32> = (0..e.shape.units)
+            .map(|t| team_lead(e.shape.team_members(t), &e.competence, &e.rerouted_for))
+            .collect();
+        assert_eq!(e.lead, scanned, "tick {}", e.now);
+        changed += e.lead.iter().zip(&last).filter(|(a, b)| a != b).count();
+        last.clone_from(&e.lead);
+    }
+    assert!(
+        changed > 12,
+        "leads change as members learn ({changed} changes)"
+    );
+}
+
 #[test]
 fn a_team_s_kept_best_neighbouring_lead_is_the_one_worked_out_through_shocks() {
     use crate::model::routing::best_neighbour_leads;
-    use crate::scenario::LossTarget;
     // Teams whose members do not learn keep each team's best neighbouring lead, chosen again
     // only with the leads: when work is rerouted around absent agents, when they come back and
     // when a shift lowers competence. Teams that learn keep none.
     for learning in [0.0, 0.01] {
-        let mut o = OrgSpec::teams("Teams", 12, 4, Network::Ring);
-        o.competence = crate::scenario::PerLevel::All(0.6);
-        o.learning = learning;
-        let mut s = Scenario::new("neighbours", 200, 6.0, vec![o]);
-        s.work.cross_unit = 0.3;
-        s.work.reach = Dist::Fixed(0.2);
-        let away = |fraction| ShockKind::Absence {
-            fraction,
-            reroute_after: Some(3),
-        };
-        let loss = ShockKind::Loss {
-            target: LossTarget::Fraction(0.2),
-            reroute_after: Some(5),
-        };
-        let shift = ShockKind::Shift {
-            complexity_shift: 0.5,
-            competence_drop: 0.3,
-        };
-        s.shocks = vec![
-            shock("absence", 30, Some(50), away(0.3)),
-            shock("loss", 60, Some(60), loss),
-            shock("shift", 100, None, shift),
-            shock("second absence", 140, Some(30), away(0.5)),
-        ];
+        let s = shocked_teams(learning);
         let mut e = Engine::new(&s, 0, 0);
         let mut lateral = 0;
         while !e.finished() {
