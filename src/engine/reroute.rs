@@ -77,6 +77,8 @@ impl Engine {
         self.lead[team as usize] = chosen;
     }
 
+    /// Shock `i` reaches its `reroute_after`: work sent to the agents it holds away goes around
+    /// them from now on, and their frozen queues move at once, in agent order, with no delay.
     pub(super) fn reroute(&mut self, i: usize) {
         self.shocks[i].rerouted = true;
         let who: Vec<u32> = self.shocks[i].absent.iter().map(|&(a, _)| a).collect();
