@@ -187,6 +187,7 @@ impl Engine {
     }
 
     /// The decision is taken: draw its quality and send it down to where it arose.
+    #[inline(always)]
     pub(super) fn finalise(&mut self, d: u32) {
         let dec = &self.decisions[d as usize];
         let was_waiting = dec.stage == Stage::Waiting;
