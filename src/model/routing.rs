@@ -131,7 +131,15 @@ impl Routing<'_> {
             if a == self.acting_top {
                 return None;
             }
-            return self.available_above(s.parent_at(a, level), a);
+            let parent = s.parent_at(a, level);
+            if self.rerouted_for.is_empty() {
+                // Nobody's work is rerouted: the manager, if there is one.
+                return (parent != NONE).then_some(Hop {
+                    to: parent,
+                    lateral: false,
+                });
+            }
+            return self.available_above(parent, a);
         }
         if let Some(hop) = self.own_lead(a) {
             return Some(hop);
@@ -432,6 +440,39 @@ mod tests {
         };
         assert_eq!(r.superior(5), None, "the acting top has nobody above");
         assert_eq!(r.superior(2), up(5), "it takes its own unit's referrals");
+    }
+
+    #[test]
+    fn with_nobody_rerouted_a_tree_agent_refers_to_its_manager_either_way() {
+        // The engine passes no rerouting counts while nobody's work is rerouted, and a tree
+        // agent's superior is then found without walking up: the same as with every count 0.
+        for shape in [tree(), Shape::build(&OrgSpec::tree("t", 3, 4), 1, 0)] {
+            let n = shape.agents();
+            let c = vec![0.5; n];
+            let zeros = vec![0u16; n];
+            let with = |rerouted_for: &[u16]| {
+                let r = Routing {
+                    shape: &shape,
+                    competence: &c,
+                    rerouted_for,
+                    acting_top: NONE,
+                    lead: &[],
+                    best_neighbour: &[],
+                };
+                (0..n as u32)
+                    .map(|a| r.superior_at(a, shape.level_of(a)))
+                    .collect::<Vec<_>>()
+            };
+            let superiors = with(&[]);
+            assert_eq!(superiors, with(&zeros));
+            for a in 0..n as u32 {
+                let manager = shape.parent(a);
+                assert_eq!(
+                    superiors[a as usize].map(|h| h.to),
+                    (manager != NONE).then_some(manager)
+                );
+            }
+        }
     }
 
     #[test]
