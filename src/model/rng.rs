@@ -70,7 +70,14 @@ impl RunKeys {
     /// purposes; small-integer subjects (agents, ticks) take [`RunKeys::key`].
     #[inline]
     pub fn about(self, decision: u64, purpose: Purpose) -> u64 {
-        mix(self.0 ^ decision ^ purpose.salt())
+        mix(self.about_base(purpose) ^ decision)
+    }
+
+    /// What [`RunKeys::about`] mixes with the decision's key: `about(d, purpose)` is
+    /// `mix(about_base(purpose) ^ d)`, for drawing many decisions' keys side by side.
+    #[inline]
+    pub fn about_base(self, purpose: Purpose) -> u64 {
+        self.0 ^ purpose.salt()
     }
 
     /// The keys of one subject and purpose (a tick's arrivals), told apart by `extra`.
@@ -88,6 +95,12 @@ impl SubjectKeys {
     #[inline]
     pub fn key(self, extra: u64) -> u64 {
         mix(self.0 ^ extra)
+    }
+
+    /// What [`SubjectKeys::key`] mixes with `extra`: `key(extra)` is `mix(base() ^ extra)`.
+    #[inline]
+    pub fn base(self) -> u64 {
+        self.0
     }
 }
 
@@ -113,7 +126,7 @@ pub struct Draws {
 }
 
 /// SplitMix64's increment (the golden ratio in 64 bits); [`mix`] adds it before mixing.
-const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+pub const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 impl Draws {
     #[inline]

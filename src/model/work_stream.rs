@@ -15,8 +15,12 @@
 
 use rand_distr::{Beta, Distribution, Exp, Gamma, LogNormal, Poisson};
 
-use crate::model::rng::{self, Draws, Purpose, RunKeys};
+use crate::model::rng::{self, Draws, Purpose, RunKeys, SubjectKeys};
 use crate::scenario::{Dist, Work};
+
+mod lanes;
+
+use lanes::{BLOCK, Kernel, Lanes, Start, Width};
 
 /// A distribution ready to sample (parameters were validated when the scenario was loaded).
 #[derive(Debug, Clone)]
@@ -99,6 +103,8 @@ fn order_statistic(a: f64, b: f64) -> Option<(usize, usize)> {
 #[derive(Debug, Clone, Copy)]
 struct OrderStatistic {
     n: usize,
+    /// How many of the most extreme numbers are kept: `min(k, n + 1 - k)`.
+    rank: usize,
     flip: u64,
     least: fn(&mut Draws, usize, u64) -> u64,
 }
@@ -109,7 +115,12 @@ impl OrderStatistic {
         let from_top = n + 1 - k;
         let (flip, rank) = if from_top < k { (M, from_top) } else { (0, k) };
         let least = least_for(rank, n);
-        OrderStatistic { n, flip, least }
+        OrderStatistic {
+            n,
+            rank,
+            flip,
+            least,
+        }
     }
 
     #[inline]
@@ -172,7 +183,7 @@ fn least_for(rank: usize, n: usize) -> fn(&mut Draws, usize, u64) -> u64 {
 }
 
 /// A decision as it arrives, before any org touches it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct NewDecision {
     /// Identity for keyed draws: the same decision has the same key in every org.
     pub key: u64,
@@ -203,6 +214,8 @@ pub struct WorkStream {
     effort: Sampler,
     reach: Sampler,
     stake: Sampler,
+    /// How a block of arrivals' first draws is made.
+    kernel: Kernel,
 }
 
 /// Largest reach: a decision touches at most the whole world once.
@@ -211,14 +224,26 @@ const MAX_REACH: f64 = 1.0 - 1e-9;
 impl WorkStream {
     /// The work stream of replicate `replicate`.
     pub fn new(work: &Work, seed: u64, replicate: u32) -> WorkStream {
+        WorkStream::drawn_with(work, seed, replicate, Width::widest())
+    }
+
+    /// The work stream of replicate `replicate`, its blocks of arrivals drawn on `width`
+    /// (the same draws on any).
+    fn drawn_with(work: &Work, seed: u64, replicate: u32, width: Width) -> WorkStream {
+        let complexity = Sampler::new(work.complexity);
+        let order = match &complexity {
+            Sampler::OrderStatistic(o) => Some((o.rank, o.n, o.flip)),
+            _ => None,
+        };
         WorkStream {
             keys: RunKeys::new(seed, replicate),
             rate: work.rate,
             cross_unit: work.cross_unit,
-            complexity: Sampler::new(work.complexity),
+            complexity,
             effort: Sampler::new(work.effort),
             reach: Sampler::new(work.reach),
             stake: Sampler::new(work.stake),
+            kernel: Kernel::new(order, width),
         }
     }
 
@@ -229,31 +254,120 @@ impl WorkStream {
     pub fn arrivals(&self, tick: u32, surges: &[Surge], out: &mut Vec<NewDecision>) {
         let tick_keys = self.keys.subject(tick as u64, Purpose::Arrivals);
         let n = poisson(&mut Draws::new(tick_keys.key(0)), self.rate);
-        let base = |i: u64| {
-            let key = tick_keys.key(1 + i);
-            let mut g = self.draws(key);
-            let locus = g.unit();
-            // A surge with factor < 1 thins the base stream in its region.
-            let kept = surges.iter().all(|s| {
+        // A surge with factor < 1 thins the base stream in its region.
+        let kept = |key: u64, locus: f64| {
+            surges.iter().all(|s| {
                 s.factor >= 1.0
                     || !in_region(locus, s.region)
                     || rng::chance(self.keys.key(key, Purpose::SurgeArrivals, s.id), s.factor)
-            });
-            kept.then(|| self.attributes(&mut g, key, locus))
+            })
         };
-        extend(out, n, surges.iter().any(|s| s.factor < 1.0), base);
+        let thins = surges.iter().any(|s| s.factor < 1.0);
+        self.extend(out, tick_keys, n, |u| u, thins.then_some(&kept));
         for s in surges.iter().filter(|s| s.factor > 1.0) {
             let [lo, hi] = s.region.unwrap_or([0.0, 1.0]);
             let width = (hi - lo).clamp(0.0, 1.0);
             let sub = self.keys.key(tick as u64, Purpose::SurgeArrivals, s.id);
             let n = poisson(&mut Draws::new(sub), self.rate * (s.factor - 1.0) * width);
             let sub_keys = self.keys.subject(sub, Purpose::SurgeArrivals);
-            extend(out, n, false, |i| {
-                let key = sub_keys.key(1 + i);
-                let mut g = self.draws(key);
-                let locus = (lo + width * g.unit()).min(MAX_REACH);
-                Some(self.attributes(&mut g, key, locus))
-            });
+            let place = |u: f64| (lo + width * u).min(MAX_REACH);
+            self.extend(out, sub_keys, n, place, None::<&fn(u64, f64) -> bool>);
+        }
+    }
+
+    /// Append to `out`, in order, the `n` decisions of `keys` (decision `i`'s key is
+    /// `keys.key(1 + i)`) arising at `place(u)` of their streams' first uniform number `u`,
+    /// those that `keep` refuses left out; in parallel when `n` is large (each decision is
+    /// drawn from its own key, so the result is the same).
+    fn extend<P, K>(
+        &self,
+        out: &mut Vec<NewDecision>,
+        keys: SubjectKeys,
+        n: u64,
+        place: P,
+        keep: Option<&K>,
+    ) where
+        P: Fn(f64) -> f64 + Sync,
+        K: Fn(u64, f64) -> bool + Sync,
+    {
+        let start = |b: u64| Start {
+            keys: keys.base(),
+            about: self.keys.about_base(Purpose::Attributes),
+            first: b * BLOCK as u64,
+            len: (n - b * BLOCK as u64).min(BLOCK as u64) as usize,
+        };
+        let blocks = n.div_ceil(BLOCK as u64);
+        if n < PARALLEL_ARRIVALS {
+            out.reserve(n as usize);
+            let mut lanes = Lanes::new();
+            for b in 0..blocks {
+                self.block(&start(b), &mut lanes, &place, keep, |_, d| out.push(d));
+            }
+            return;
+        }
+        use rayon::prelude::*;
+        match keep {
+            // Every decision kept: each block written in its place.
+            None => {
+                let from = out.len();
+                out.resize(from + n as usize, NewDecision::default());
+                out[from..]
+                    .par_chunks_mut(BLOCK)
+                    .enumerate()
+                    .for_each(|(b, chunk)| {
+                        let mut lanes = Lanes::new();
+                        let s = start(b as u64);
+                        self.block(&s, &mut lanes, &place, keep, |i, d| chunk[i] = d);
+                    });
+            }
+            Some(_) => out.par_extend((0..blocks).into_par_iter().flat_map_iter(|b| {
+                let mut lanes = Lanes::new();
+                let mut kept = Vec::with_capacity(BLOCK);
+                self.block(&start(b), &mut lanes, &place, keep, |_, d| kept.push(d));
+                kept
+            })),
+        }
+    }
+
+    /// Draw the block `start` and hand each decision kept to `emit` with its place in the
+    /// block.
+    #[inline(always)]
+    fn block<P, K>(
+        &self,
+        start: &Start,
+        lanes: &mut Lanes,
+        place: &P,
+        keep: Option<&K>,
+        mut emit: impl FnMut(usize, NewDecision),
+    ) where
+        P: Fn(f64) -> f64,
+        K: Fn(u64, f64) -> bool,
+    {
+        if !self.kernel.side_by_side() {
+            for i in 0..start.len {
+                let key = rng::mix(start.keys ^ (start.first + 1 + i as u64));
+                let mut g = Draws::new(rng::mix(start.about ^ key));
+                let locus = place(g.unit());
+                if keep.is_some_and(|keep| !keep(key, locus)) {
+                    continue;
+                }
+                emit(i, self.attributes(&mut g, key, locus));
+            }
+            return;
+        }
+        self.kernel.fill(start, lanes);
+        for i in 0..start.len {
+            let (key, locus) = (lanes.key[i], place(lanes.unit[i]));
+            if keep.is_some_and(|keep| !keep(key, locus)) {
+                continue;
+            }
+            let mut g = Draws::new(lanes.state[i]);
+            let complexity = if self.kernel.complexity {
+                lanes.complexity[i]
+            } else {
+                self.complexity.sample(&mut g)
+            };
+            emit(i, self.after_complexity(&mut g, key, locus, complexity));
         }
     }
 
@@ -270,7 +384,20 @@ impl WorkStream {
     }
 
     fn attributes(&self, g: &mut Draws, key: u64, locus: f64) -> NewDecision {
-        let complexity = self.complexity.sample(g).clamp(0.0, 1.0);
+        let complexity = self.complexity.sample(g);
+        self.after_complexity(g, key, locus, complexity)
+    }
+
+    /// A decision's attributes once its complexity is drawn.
+    #[inline(always)]
+    fn after_complexity(
+        &self,
+        g: &mut Draws,
+        key: u64,
+        locus: f64,
+        complexity: f64,
+    ) -> NewDecision {
+        let complexity = complexity.clamp(0.0, 1.0);
         let effort = self.effort.sample(g).max(1e-9);
         let cross = g.unit() < self.cross_unit;
         let reach = if cross {
@@ -292,33 +419,6 @@ impl WorkStream {
 
 /// Arrivals in one tick from which they are drawn in parallel.
 const PARALLEL_ARRIVALS: u64 = 2048;
-
-/// Append `draw(i)` for `i` in `0..n` to `out` in order, skipping `None`s (only drawn if
-/// `thins`: a surge thins the stream); in parallel when `n` is large (each draw is a pure
-/// function of `i`, so the result is the same).
-fn extend(
-    out: &mut Vec<NewDecision>,
-    n: u64,
-    thins: bool,
-    draw: impl Fn(u64) -> Option<NewDecision> + Sync + Send,
-) {
-    // Every draw kept (no thinning): an extend of known length makes room once and writes
-    // each in its place, where one of unknown length grows (or, in parallel, collects pieces
-    // and then copies them in).
-    let kept = |i: u64| draw(i).unwrap_or_else(|| unreachable!("only a thinning surge skips"));
-    if n >= PARALLEL_ARRIVALS {
-        use rayon::prelude::*;
-        if thins {
-            out.par_extend((0..n).into_par_iter().filter_map(&draw));
-        } else {
-            out.par_extend((0..n as usize).into_par_iter().map(|i| kept(i as u64)));
-        }
-    } else if thins {
-        out.extend((0..n).filter_map(&draw));
-    } else {
-        out.extend((0..n).map(kept));
-    }
-}
 
 fn in_region(locus: f64, region: Option<[f64; 2]>) -> bool {
     region.is_none_or(|[a, b]| locus >= a && locus < b)
@@ -483,41 +583,117 @@ mod tests {
         assert!((ratio - 3.0).abs() < 0.15, "{ratio}");
     }
 
+    /// A tick's decisions as the documented scheme draws them, one at a time: arrival `i`'s
+    /// key from the tick's keys, its stream from its key, where it arises first, a thinning
+    /// surge's chance on its own key, then its attributes; then each growing surge's extra
+    /// arrivals the same way from the surge's keys.
+    fn one_at_a_time(w: &WorkStream, tick: u32, surges: &[Surge]) -> Vec<NewDecision> {
+        let mut out = Vec::new();
+        let tick_keys = w.keys.subject(tick as u64, Purpose::Arrivals);
+        for i in 0..poisson(&mut Draws::new(tick_keys.key(0)), w.rate) {
+            let key = tick_keys.key(1 + i);
+            let mut g = Draws::new(w.keys.about(key, Purpose::Attributes));
+            let locus = g.unit();
+            let thinned = surges.iter().any(|s| {
+                let chance = rng::uniform(w.keys.key(key, Purpose::SurgeArrivals, s.id));
+                s.factor < 1.0 && in_region(locus, s.region) && chance >= s.factor
+            });
+            if !thinned {
+                out.push(w.attributes(&mut g, key, locus));
+            }
+        }
+        for s in surges.iter().filter(|s| s.factor > 1.0) {
+            let [lo, hi] = s.region.unwrap_or([0.0, 1.0]);
+            let sub = w.keys.key(tick as u64, Purpose::SurgeArrivals, s.id);
+            let extra = w.rate * (s.factor - 1.0) * (hi - lo);
+            for i in 0..poisson(&mut Draws::new(sub), extra) {
+                let key = w.keys.subject(sub, Purpose::SurgeArrivals).key(1 + i);
+                let mut g = Draws::new(w.keys.about(key, Purpose::Attributes));
+                let locus = (lo + (hi - lo) * g.unit()).min(MAX_REACH);
+                out.push(w.attributes(&mut g, key, locus));
+            }
+        }
+        out
+    }
+
     #[test]
-    fn a_tick_of_many_arrivals_is_drawn_in_parallel_in_the_same_order() {
-        let w = stream(5.0);
-        let one = |i: u64| {
-            (!i.is_multiple_of(3)).then(|| {
-                let key = rng::mix(i);
-                w.attributes(&mut w.draws(key), key, 0.5)
-            })
+    fn a_tick_s_arrivals_are_the_same_drawn_in_blocks_on_any_width_and_threads() {
+        let thin = Surge {
+            id: 4,
+            factor: 0.5,
+            region: Some([0.2, 0.6]),
         };
-        let n = PARALLEL_ARRIVALS * 3 + 17;
-        let mut parallel = Vec::new();
-        extend(&mut parallel, n, true, one);
-        let in_order: Vec<NewDecision> = (0..n).filter_map(one).collect();
-        assert_eq!(parallel, in_order);
-        // Every draw kept (no thinning surge), after what is already there.
-        let all = |i: u64| one(3 * i + 1);
-        let mut parallel = in_order.clone();
-        extend(&mut parallel, n, false, all);
-        let in_order: Vec<NewDecision> =
-            in_order.into_iter().chain((0..n).map_while(all)).collect();
-        assert_eq!(parallel, in_order);
-        // And a tick of a high-rate stream is the same whatever the pool's size.
-        let busy = stream(3.0 * PARALLEL_ARRIVALS as f64);
-        let tick = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new()
+        let grow = Surge {
+            id: 7,
+            factor: 2.5,
+            region: Some([0.1, 0.3]),
+        };
+        let widths: Vec<Width> = [Width::OneByOne, Width::Avx2, Width::Avx512]
+            .into_iter()
+            .filter(|w| w.available())
+            .collect();
+        let pools = [1, 3].map(|threads| {
+            rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
-                .unwrap();
-            let mut out = Vec::new();
-            pool.install(|| busy.arrivals(3, &[], &mut out));
-            out
-        };
-        let (a, b) = (tick(1), tick(3));
-        assert!(a.len() > PARALLEL_ARRIVALS as usize);
-        assert_eq!(a, b);
+                .unwrap()
+        });
+        // Order statistics of 1, 6, 6 from the top, 8 and 16 numbers (beyond the kernels'
+        // 8), Cheng's Beta, a uniform and a fixed complexity; a uniform effort, drawn
+        // between the complexity and the cross-unit draw.
+        let complexities = [
+            Dist::Beta([2.0, 5.0]),
+            Dist::Beta([1.0, 1.0]),
+            Dist::Beta([5.0, 2.0]),
+            Dist::Beta([4.0, 5.0]),
+            Dist::Beta([3.0, 14.0]),
+            Dist::Beta([2.5, 5.0]),
+            Dist::Uniform([0.2, 0.7]),
+            Dist::Fixed(0.3),
+        ];
+        for (c, complexity) in complexities.into_iter().enumerate() {
+            let mut s = Scenario::new("t", 10, 37.0, vec![]);
+            s.work.complexity = complexity;
+            s.work.cross_unit = 0.3;
+            if c == 0 {
+                s.work.effort = Dist::Uniform([0.5, 2.0]);
+            }
+            // A partial block, exactly one block, and (for two of them) a tick drawn in
+            // parallel.
+            let mut rates = vec![37.0, 64.0];
+            if c < 2 {
+                rates.push(3.0 * PARALLEL_ARRIVALS as f64);
+            }
+            for rate in rates {
+                s.work.rate = rate;
+                for surges in [&[][..], &[thin], &[grow], &[thin, grow]] {
+                    for tick in [0, 5] {
+                        let expected = one_at_a_time(&WorkStream::new(&s.work, 9, 2), tick, surges);
+                        for &width in &widths {
+                            let w = WorkStream::drawn_with(&s.work, 9, 2, width);
+                            for pool in &pools {
+                                let mut out = vec![NewDecision::default()];
+                                pool.install(|| w.arrivals(tick, surges, &mut out));
+                                assert_eq!(
+                                    out[1..],
+                                    expected[..],
+                                    "{complexity:?}, rate {rate}, {width:?}, {surges:?}, \
+                                     {} threads",
+                                    pool.current_num_threads()
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Where the processor has AVX2, an order statistic of up to 8 numbers is drawn in the
+        // blocks.
+        let order = Some((2, 6, 0));
+        assert_eq!(
+            Kernel::new(order, Width::widest()).complexity,
+            Width::widest() != Width::OneByOne
+        );
     }
 
     #[test]
