@@ -56,38 +56,40 @@ type Fill = fn(&Start, u64, &mut Lanes);
 
 /// The vector instructions a block is drawn with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(super) enum Width {
     /// None: each arrival is drawn on its own ([`Kernel::fill`] is not called). Vectors of
     /// two 64-bit numbers (SSE2) have no 64-bit multiply and would be slower than that.
     OneByOne,
     /// AVX2: four arrivals at once, the 64-bit multiplies made of 32-bit ones.
     Avx2,
-    /// AVX-512 (F and DQ): eight arrivals at once.
+    /// AVX-512 (F, DQ and VL): eight arrivals at once.
     Avx512,
 }
 
 impl Width {
     /// The widest this processor has.
     pub fn widest() -> Width {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512dq")
-            {
-                return Width::Avx512;
-            }
-            if std::is_x86_feature_detected!("avx2") {
-                return Width::Avx2;
-            }
-        }
-        Width::OneByOne
+        [Width::Avx512, Width::Avx2]
+            .into_iter()
+            .find(|w| w.available())
+            .unwrap_or(Width::OneByOne)
     }
 
     /// Whether this processor has it.
     pub fn available(self) -> bool {
-        match (self, Width::widest()) {
-            (Width::OneByOne, _) | (_, Width::Avx512) => true,
-            (Width::Avx2, widest) => widest == Width::Avx2,
-            (Width::Avx512, _) => false,
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::is_x86_feature_detected as has;
+            match self {
+                Width::OneByOne => true,
+                Width::Avx2 => has!("avx2"),
+                Width::Avx512 => has!("avx512f") && has!("avx512dq") && has!("avx512vl"),
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            self == Width::OneByOne
         }
     }
 }
@@ -106,10 +108,15 @@ pub(super) struct Kernel {
 impl Kernel {
     /// The kernel for a complexity that is the `rank`-th smallest of `n` numbers
     /// `(bits >> 11) ^ flip` (`Some((rank, n, flip))`, as [`super::OrderStatistic`] draws it),
-    /// or drawn after the block (`None`, or `n` above 8), on `width` (which this processor
-    /// must have: [`Width::available`]).
+    /// or drawn after the block (`None`, or `n` above 8), on `width` if this processor has it
+    /// ([`Width::available`]; one by one if not).
     pub fn new(order: Option<(usize, usize, u64)>, width: Width) -> Kernel {
-        debug_assert!(width.available(), "{width:?} on this processor");
+        // A width the processor lacks is never run.
+        let width = if width.available() {
+            width
+        } else {
+            Width::OneByOne
+        };
         let (rank, n, flip) = order.unwrap_or((0, 0, 0));
         if width == Width::OneByOne {
             return Kernel {
@@ -194,14 +201,13 @@ mod wide {
     }
 
     pub(super) fn avx512<const R: usize, const N: usize>(s: &Start, flip: u64, out: &mut Lanes) {
-        // SAFETY: a kernel takes this function only where `Width::widest` found AVX-512F
-        // and DQ.
+        // SAFETY: a kernel takes this function only where `Width::available` found AVX-512F,
+        // DQ and VL.
         unsafe { avx512_body::<R, N>(s, flip, out) }
     }
 
     pub(super) fn avx2<const R: usize, const N: usize>(s: &Start, flip: u64, out: &mut Lanes) {
-        // SAFETY: a kernel takes this function only where `Width::widest` found AVX2 (or
-        // AVX-512, which comes with it).
+        // SAFETY: a kernel takes this function only where `Width::available` found AVX2.
         unsafe { avx2_body::<R, N>(s, flip, out) }
     }
 }
