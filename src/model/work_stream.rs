@@ -224,7 +224,7 @@ const MAX_REACH: f64 = 1.0 - 1e-9;
 impl WorkStream {
     /// The work stream of replicate `replicate`.
     pub fn new(work: &Work, seed: u64, replicate: u32) -> WorkStream {
-        WorkStream::drawn_with(work, seed, replicate, Width::widest())
+        WorkStream::drawn_with(work, seed, replicate, Width::chosen())
     }
 
     /// The work stream of replicate `replicate`, its blocks of arrivals drawn on `width`

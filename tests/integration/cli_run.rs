@@ -35,6 +35,39 @@ fn one_and_two_threads_write_identical_files() {
 }
 
 #[test]
+fn arrivals_drawn_side_by_side_or_one_by_one_write_identical_files() {
+    // `ORGSIM_LANES` narrows the vector instructions a tick's arrivals are drawn with; on a
+    // processor with AVX2 or AVX-512 the default draws them side by side, and every table
+    // must be the same bytes as drawing them one at a time.
+    let tmp = tempdir();
+    let run = |name: &str, lanes: &str| {
+        let out = tmp.path().join(name);
+        orgsim()
+            .args(["run", QUICKSTART, "--replications", "2", "--quiet", "--out"])
+            .arg(&out)
+            .env("ORGSIM_LANES", lanes)
+            .stdout("")
+            .run();
+        out
+    };
+    let (wide, avx2, one) = (
+        run("wide", "widest"),
+        run("avx2", "avx2"),
+        run("one", "one"),
+    );
+    for f in TABLES {
+        let x = fs::read(one.join(f)).unwrap();
+        assert!(!x.is_empty(), "{f} is empty");
+        for other in [&wide, &avx2] {
+            assert!(
+                x == fs::read(other.join(f)).unwrap(),
+                "{f} differs in {other:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_run_writes_every_table_with_the_documented_columns() {
     let tmp = tempdir();
     let out = tmp.path().join("r");

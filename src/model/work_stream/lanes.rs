@@ -67,7 +67,24 @@ pub(super) enum Width {
     Avx512,
 }
 
+/// The environment variable that narrows the width blocks are drawn with, to compare widths:
+/// `one` (one by one) or `avx2`; anything else, or nothing, leaves the widest. The results are
+/// the same on any.
+pub(super) const LANES_VAR: &str = "ORGSIM_LANES";
+
 impl Width {
+    /// The width a work stream draws with: the widest this processor has, or a narrower one
+    /// if [`LANES_VAR`] asks for it (decided once a process).
+    pub fn chosen() -> Width {
+        static CHOSEN: std::sync::OnceLock<Width> = std::sync::OnceLock::new();
+        *CHOSEN.get_or_init(|| match std::env::var(LANES_VAR).as_deref() {
+            Ok("one") => Width::OneByOne,
+            Ok("avx2") if Width::Avx2.available() => Width::Avx2,
+            Ok("avx2") => Width::OneByOne,
+            _ => Width::widest(),
+        })
+    }
+
     /// The widest this processor has.
     pub fn widest() -> Width {
         [Width::Avx512, Width::Avx2]
