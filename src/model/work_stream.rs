@@ -362,12 +362,20 @@ impl WorkStream {
                 continue;
             }
             let mut g = Draws::new(lanes.state[i]);
-            let complexity = if self.kernel.complexity {
-                lanes.complexity[i]
-            } else {
-                self.complexity.sample(&mut g)
+            let decision = match (self.kernel.complexity, &self.effort) {
+                // The effort takes no draw: the next is whether it is cross-unit.
+                (true, &Sampler::Fixed(effort)) => {
+                    let mut g = Draws::new(lanes.state[i].wrapping_add(rng::GAMMA));
+                    let (complexity, cross) = (lanes.complexity[i], lanes.next[i]);
+                    self.after_cross(&mut g, key, locus, complexity, effort, cross)
+                }
+                (true, _) => self.after_complexity(&mut g, key, locus, lanes.complexity[i]),
+                (false, _) => {
+                    let complexity = self.complexity.sample(&mut g);
+                    self.after_complexity(&mut g, key, locus, complexity)
+                }
             };
-            emit(i, self.after_complexity(&mut g, key, locus, complexity));
+            emit(i, decision);
         }
     }
 
@@ -397,9 +405,26 @@ impl WorkStream {
         locus: f64,
         complexity: f64,
     ) -> NewDecision {
+        let effort = self.effort.sample(g);
+        let cross = g.unit();
+        self.after_cross(g, key, locus, complexity, effort, cross)
+    }
+
+    /// A decision's attributes once its complexity, effort and the uniform number deciding
+    /// whether it is cross-unit are drawn.
+    #[inline(always)]
+    fn after_cross(
+        &self,
+        g: &mut Draws,
+        key: u64,
+        locus: f64,
+        complexity: f64,
+        effort: f64,
+        cross: f64,
+    ) -> NewDecision {
         let complexity = complexity.clamp(0.0, 1.0);
-        let effort = self.effort.sample(g).max(1e-9);
-        let cross = g.unit() < self.cross_unit;
+        let effort = effort.max(1e-9);
+        let cross = cross < self.cross_unit;
         let reach = if cross {
             self.reach.sample(g).clamp(0.0, MAX_REACH)
         } else {
@@ -639,8 +664,9 @@ mod tests {
                 .unwrap()
         });
         // Order statistics of 1, 6, 6 from the top, 8 and 16 numbers (beyond the kernels'
-        // 8), Cheng's Beta, a uniform and a fixed complexity; a uniform effort, drawn
-        // between the complexity and the cross-unit draw.
+        // 8), Cheng's Beta, a uniform and a fixed complexity; a fixed effort (no draw before
+        // the cross-unit one, which the block then makes), and a uniform and a lognormal one
+        // (one draw and a varying count of draws between them).
         let complexities = [
             Dist::Beta([2.0, 5.0]),
             Dist::Beta([1.0, 1.0]),
@@ -655,9 +681,11 @@ mod tests {
             let mut s = Scenario::new("t", 10, 37.0, vec![]);
             s.work.complexity = complexity;
             s.work.cross_unit = 0.3;
-            if c == 0 {
-                s.work.effort = Dist::Uniform([0.5, 2.0]);
-            }
+            s.work.effort = match c {
+                0 => Dist::Uniform([0.5, 2.0]),
+                2 => Dist::Lognormal([0.0, 0.4]),
+                _ => Dist::Fixed(1.5),
+            };
             // A partial block, exactly one block, and (for two of them) a tick drawn in
             // parallel.
             let mut rates = vec![37.0, 64.0];

@@ -39,6 +39,10 @@ pub(super) struct Lanes {
     pub complexity: [f64; BLOCK],
     /// Its stream of draws after the ones made here.
     pub state: [u64; BLOCK],
+    /// The uniform number the stream gives next, when the complexity is drawn here (`state`
+    /// is not moved past it: a decision whose effort takes no draw uses it for whether it is
+    /// cross-unit, the others draw on from `state`).
+    pub next: [f64; BLOCK],
 }
 
 impl Lanes {
@@ -48,6 +52,7 @@ impl Lanes {
             unit: [0.0; BLOCK],
             complexity: [0.0; BLOCK],
             state: [0; BLOCK],
+            next: [0.0; BLOCK],
         }
     }
 }
@@ -195,6 +200,7 @@ fn body<const R: usize, const N: usize>(s: &Start, flip: u64, out: &mut Lanes) {
                 }
             }
             out.complexity[i] = to_unit(kept[R - 1] ^ flip);
+            out.next[i] = to_unit(mix(st) >> 11);
         }
         out.state[i] = st;
     }
