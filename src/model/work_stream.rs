@@ -681,6 +681,11 @@ mod tests {
             let mut s = Scenario::new("t", 10, 37.0, vec![]);
             s.work.complexity = complexity;
             s.work.cross_unit = 0.3;
+            // A lognormal stake, drawn after the reach's varying count of draws, but in one.
+            s.work.stake = match c {
+                3 => Dist::Fixed(1.0),
+                _ => Dist::Lognormal([0.1, 0.6]),
+            };
             s.work.effort = match c {
                 0 => Dist::Uniform([0.5, 2.0]),
                 2 => Dist::Lognormal([0.0, 0.4]),
