@@ -1,7 +1,8 @@
 //! A block of arrivals' first draws made side by side.
 //!
 //! Each arrival's key, the start of its stream of draws, where it arises and (when the
-//! complexity is an order statistic of at most 8 uniform numbers) its complexity are integer
+//! complexity is an order statistic of at most 8 uniform numbers) its complexity and the
+//! uniform number after it are integer
 //! mixing rounds, compares and one exact conversion: the same for every arrival, with nothing
 //! depending on another arrival. So a block of them is one loop the compiler turns into vector
 //! instructions (eight arrivals at once with AVX-512, four with AVX2, whichever the processor
@@ -178,7 +179,7 @@ impl Kernel {
 }
 
 /// The block's draws: `N` (when not 0) uniform numbers after the first, of which the `R`-th
-/// smallest is kept, as [`super::least`] keeps it.
+/// smallest is kept, as [`super::least`] keeps it, and the uniform number after them.
 #[inline(always)]
 fn body<const R: usize, const N: usize>(s: &Start, flip: u64, out: &mut Lanes) {
     let len = s.len.min(BLOCK);
