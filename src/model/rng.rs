@@ -70,14 +70,7 @@ impl RunKeys {
     /// purposes; small-integer subjects (agents, ticks) take [`RunKeys::key`].
     #[inline]
     pub fn about(self, decision: u64, purpose: Purpose) -> u64 {
-        mix(self.about_base(purpose) ^ decision)
-    }
-
-    /// What [`RunKeys::about`] mixes with the decision's key: `about(d, purpose)` is
-    /// `mix(about_base(purpose) ^ d)`, for drawing many decisions' keys side by side.
-    #[inline]
-    pub fn about_base(self, purpose: Purpose) -> u64 {
-        self.0 ^ purpose.salt()
+        mix(self.0 ^ decision ^ purpose.salt())
     }
 
     /// The keys of one subject and purpose (a tick's arrivals), told apart by `extra`.
@@ -95,12 +88,6 @@ impl SubjectKeys {
     #[inline]
     pub fn key(self, extra: u64) -> u64 {
         mix(self.0 ^ extra)
-    }
-
-    /// What [`SubjectKeys::key`] mixes with `extra`: `key(extra)` is `mix(base() ^ extra)`.
-    #[inline]
-    pub fn base(self) -> u64 {
-        self.0
     }
 }
 

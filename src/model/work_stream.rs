@@ -291,8 +291,8 @@ impl WorkStream {
         K: Fn(u64, f64) -> bool + Sync,
     {
         let start = |b: u64| Start {
-            keys: keys.base(),
-            about: self.keys.about_base(Purpose::Attributes),
+            keys,
+            run: self.keys,
             first: b * BLOCK as u64,
             len: (n - b * BLOCK as u64).min(BLOCK as u64) as usize,
         };
@@ -345,8 +345,8 @@ impl WorkStream {
     {
         if !self.kernel.side_by_side() {
             for i in 0..start.len {
-                let key = rng::mix(start.keys ^ (start.first + 1 + i as u64));
-                let mut g = Draws::new(rng::mix(start.about ^ key));
+                let key = start.keys.key(start.first + 1 + i as u64);
+                let mut g = self.draws(key);
                 let locus = place(g.unit());
                 if keep.is_some_and(|keep| !keep(key, locus)) {
                     continue;
@@ -370,10 +370,7 @@ impl WorkStream {
                     self.after_cross(&mut g, key, locus, complexity, effort, cross)
                 }
                 (true, _) => self.after_complexity(&mut g, key, locus, lanes.complexity[i]),
-                (false, _) => {
-                    let complexity = self.complexity.sample(&mut g);
-                    self.after_complexity(&mut g, key, locus, complexity)
-                }
+                (false, _) => self.attributes(&mut g, key, locus),
             };
             emit(i, decision);
         }

@@ -10,7 +10,7 @@
 //! to the bit: integer arithmetic and a conversion of at most 53 bits are exact whatever the
 //! instructions.
 
-use crate::model::rng::{GAMMA, mix, to_unit};
+use crate::model::rng::{GAMMA, Purpose, RunKeys, SubjectKeys, mix, to_unit};
 
 /// Arrivals drawn side by side at most.
 pub(super) const BLOCK: usize = 64;
@@ -18,12 +18,11 @@ pub(super) const BLOCK: usize = 64;
 /// What a block's draws start from.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Start {
-    /// The keys of the arrivals' tick (or surge): arrival `i`'s key is `mix(keys ^ (1 + i))`
-    /// ([`crate::model::rng::SubjectKeys`]).
-    pub keys: u64,
-    /// The stream of a decision of key `k` starts at `mix(about ^ k)`
-    /// ([`crate::model::rng::RunKeys::about_base`]).
-    pub about: u64,
+    /// The keys of the arrivals' tick (or surge): arrival `i`'s key is `keys.key(1 + i)`.
+    pub keys: SubjectKeys,
+    /// The run's keys: the stream of a decision of key `k` starts at
+    /// `run.about(k, Purpose::Attributes)`.
+    pub run: RunKeys,
     /// The index in its tick of the block's first arrival.
     pub first: u64,
     /// How many arrivals the block has (at most [`BLOCK`]).
@@ -184,8 +183,8 @@ impl Kernel {
 fn body<const R: usize, const N: usize>(s: &Start, flip: u64, out: &mut Lanes) {
     let len = s.len.min(BLOCK);
     for i in 0..len {
-        let key = mix(s.keys ^ (s.first + 1 + i as u64));
-        let mut st = mix(s.about ^ key);
+        let key = s.keys.key(s.first + 1 + i as u64);
+        let mut st = s.run.about(key, Purpose::Attributes);
         out.key[i] = key;
         out.unit[i] = to_unit(mix(st) >> 11);
         st = st.wrapping_add(GAMMA);
